@@ -1,0 +1,139 @@
+//! Loading exported VM Insights map records: detects the export shape, streams the rows,
+//! types them by the schema and returns them as a [`Batch`] for the store, with warnings
+//! naming file, line and column for every row it had to skip.
+//!
+//! Shapes: portal CSV ([`portal_csv`]), the query REST response ([`rest_json`]), and records as
+//! JSON objects: `az` CLI output, plain arrays and data-export JSON Lines ([`json_records`]).
+
+pub mod cell;
+pub mod error;
+pub mod json_records;
+pub mod json_scan;
+pub mod portal_csv;
+pub mod progress;
+pub mod rest_json;
+pub mod rows;
+
+pub use error::{LoadError, LoadErrorKind, Warning, Warnings};
+pub use progress::Progress;
+
+use crate::store::Batch;
+use cell::NullText;
+use json_scan::JsonScan;
+use progress::Control;
+use rows::RowSink;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+/// The export shapes vmi-map reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    PortalCsv,
+    RestJson,
+    /// A JSON array of record objects: `az` CLI output or a plain array.
+    JsonArray,
+    /// One record object per line (data-export rules), or a single record object.
+    JsonLines,
+}
+
+/// A loaded file, ready to merge into the store.
+#[derive(Debug)]
+pub struct Loaded {
+    pub batch: Batch,
+    pub warnings: Warnings,
+    pub shape: Shape,
+}
+
+/// Loads a file from disk. `on_progress` is called now and then; returning false cancels.
+pub fn load_path(path: &Path, on_progress: &mut dyn FnMut(Progress) -> bool) -> Result<Loaded, LoadError> {
+    let source = path.display().to_string();
+    let file = std::fs::File::open(path)
+        .map_err(|e| LoadError::new(&source, LoadErrorKind::Io, format!("cannot open the file: {e}")))?;
+    let total = file.metadata().map_or(0, |m| m.len());
+    if path.is_dir() {
+        return Err(LoadError::new(&source, LoadErrorKind::Io, "is a folder, not a file"));
+    }
+    load_reader(&source, file, total, on_progress)
+}
+
+/// Loads records held in memory (the bundled sample, a test's text).
+pub fn load_bytes(source: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
+    load_reader(source, bytes, bytes.len() as u64, &mut |_| true)
+}
+
+/// Loads from any reader; `source` names the file in messages and may name its table.
+pub fn load_reader(
+    source: &str,
+    reader: impl Read,
+    bytes_total: u64,
+    on_progress: &mut dyn FnMut(Progress) -> bool,
+) -> Result<Loaded, LoadError> {
+    let mut reader = BufReader::with_capacity(1 << 20, reader);
+    let shape = detect(source, &mut reader)?;
+    let mut control = Control::new(bytes_total, on_progress);
+    let mut sink = RowSink::new(source, NullText::EmptyOnly);
+    match shape {
+        Shape::PortalCsv => portal_csv::load(&mut reader, &mut sink, &mut control)?,
+        Shape::RestJson | Shape::JsonArray | Shape::JsonLines => {
+            let mut scan = JsonScan::new(&mut reader, source);
+            match shape {
+                Shape::RestJson => rest_json::load(&mut scan, &mut sink, &mut control)?,
+                Shape::JsonArray => json_records::load_array(&mut scan, &mut sink, &mut control)?,
+                _ => json_records::load_lines(&mut scan, &mut sink, &mut control)?,
+            }
+        }
+    }
+    let _ = control.report(bytes_total, sink.rows_seen());
+    let (mut batch, warnings) = sink.finish()?;
+    batch.bytes = bytes_total;
+    Ok(Loaded { batch, warnings, shape })
+}
+
+/// Looks at the start of the file (consuming only a UTF-8 BOM) and names its shape, or
+/// rejects it with one clear message.
+fn detect<R: Read>(source: &str, reader: &mut BufReader<R>) -> Result<Shape, LoadError> {
+    let reject = |message: &str| LoadError::new(source, LoadErrorKind::NotAnExport, message);
+    let head = reader
+        .fill_buf()
+        .map_err(|e| LoadError::new(source, LoadErrorKind::Io, format!("cannot read the file: {e}")))?;
+    if head.is_empty() {
+        return Err(reject("the file is empty"));
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Err(reject("the file is UTF-16 text; export or save it as UTF-8"));
+    }
+    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    let head = &head[bom..];
+    let sample = &head[..head.len().min(64 * 1024)];
+    let utf8_ok = match std::str::from_utf8(sample) {
+        Ok(_) => true,
+        // A character cut at the end of the sample is fine.
+        Err(e) => e.error_len().is_none(),
+    };
+    if memchr::memchr(0, sample).is_some() || !utf8_ok {
+        return Err(reject("binary data, not a CSV or JSON export of VM Insights map records"));
+    }
+    let first = sample.iter().position(|b| !b.is_ascii_whitespace());
+    let shape = match first.map(|i| (i, sample[i])) {
+        None => return Err(reject("the file holds only white space")),
+        Some((i, b'{')) => {
+            if first_key(&sample[i + 1..]) == Some("tables") {
+                Shape::RestJson
+            } else {
+                Shape::JsonLines
+            }
+        }
+        Some((_, b'[')) => Shape::JsonArray,
+        Some(_) => Shape::PortalCsv,
+    };
+    reader.consume(bom);
+    Ok(shape)
+}
+
+/// The first key of an object whose `{` came just before `bytes`, when it has no escapes.
+fn first_key(bytes: &[u8]) -> Option<&str> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = bytes.get(start..)?.strip_prefix(b"\"")?;
+    let end = memchr::memchr(b'"', rest)?;
+    std::str::from_utf8(&rest[..end]).ok()
+}

@@ -1,0 +1,95 @@
+//! The Log Analytics query REST response:
+//! `{"tables":[{"name":"PrimaryResult","columns":[{"name":..,"type":..}],"rows":[[..],..]}]}`.
+//! Rows are streamed one at a time; dynamic values may be JSON strings or nested JSON.
+
+use super::error::{LoadError, LoadErrorKind};
+use super::json_scan::JsonScan;
+use super::progress::Control;
+use super::rows::{RowPosition, RowSink};
+use serde::Deserialize;
+use std::io::Read;
+
+#[derive(Deserialize)]
+struct ColumnMeta {
+    name: String,
+}
+
+pub fn load<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
+    scan.expect(b'{', "'{'")?;
+    let mut tables_seen = false;
+    for_each_key(scan, |scan, key| {
+        if key == "tables" {
+            tables_seen = true;
+            load_tables(scan, sink, control)
+        } else {
+            scan.owned::<serde::de::IgnoredAny>().map(|_| ())
+        }
+    })?;
+    if !tables_seen {
+        return Err(LoadError::new(sink.source(), LoadErrorKind::NotAnExport, "a JSON object without \"tables\": not a Log Analytics query response"));
+    }
+    Ok(())
+}
+
+/// Walks the keys of the object whose `{` was just consumed, up to its `}`.
+fn for_each_key<R: Read>(
+    scan: &mut JsonScan<R>,
+    mut on_key: impl FnMut(&mut JsonScan<R>, &str) -> Result<(), LoadError>,
+) -> Result<(), LoadError> {
+    if scan.peek()? == Some(b'}') {
+        return scan.expect(b'}', "'}'");
+    }
+    loop {
+        let key: String = scan.owned()?;
+        scan.expect(b':', "':'")?;
+        on_key(scan, &key)?;
+        match scan.peek()? {
+            Some(b',') => scan.expect(b',', "','")?,
+            Some(b'}') => return scan.expect(b'}', "'}'"),
+            Some(b) => return Err(scan.error(LoadErrorKind::Malformed, format!("expected ',' or '}}' but found {:?}", char::from(b)))),
+            None => return Err(scan.truncated()),
+        }
+    }
+}
+
+fn load_tables<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
+    scan.expect(b'[', "'[' (the list of tables)")?;
+    if scan.peek()? == Some(b']') {
+        return scan.expect(b']', "']'");
+    }
+    loop {
+        scan.expect(b'{', "'{' (a table)")?;
+        let mut has_columns = false;
+        for_each_key(scan, |scan, key| match key {
+            "columns" => {
+                let columns: Vec<ColumnMeta> = scan.owned()?;
+                has_columns = true;
+                sink.set_header(columns.iter().map(|c| c.name.as_str()))
+            }
+            "rows" if !has_columns => Err(scan.error(LoadErrorKind::Malformed, "\"rows\" come before \"columns\": cannot tell what the values are")),
+            "rows" => load_rows(scan, sink, control),
+            _ => scan.owned::<serde::de::IgnoredAny>().map(|_| ()),
+        })?;
+        if !scan.next_element()? {
+            return Ok(());
+        }
+    }
+}
+
+fn load_rows<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
+    scan.expect(b'[', "'[' (the rows)")?;
+    if scan.peek()? == Some(b']') {
+        return scan.expect(b']', "']'");
+    }
+    loop {
+        let (line, column) = scan.position();
+        let position = RowPosition { line, record_column: Some(column) };
+        scan.array_row(|row| sink.push_row(&row.0, position))?;
+        if control.tick(scan.offset(), sink.rows_seen()).is_err() {
+            return Err(LoadError::new(sink.source(), LoadErrorKind::Cancelled, "loading cancelled"));
+        }
+        if !scan.next_element()? {
+            return Ok(());
+        }
+    }
+}

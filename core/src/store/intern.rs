@@ -1,0 +1,109 @@
+//! String interning: machine ids, process ids, IPs and names repeat on every row, so each
+//! distinct text is stored once and rows hold a 4-byte [`Sym`].
+
+use rustc_hash::FxBuildHasher;
+
+/// An interned string. `Sym::EMPTY` is the empty string, which also stands for null.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sym(pub u32);
+
+impl Sym {
+    pub const EMPTY: Sym = Sym(0);
+
+    pub fn is_empty(self) -> bool {
+        self == Sym::EMPTY
+    }
+}
+
+/// Distinct strings, looked up by their bytes.
+#[derive(Clone, Debug)]
+pub struct Interner {
+    /// All texts back to back; `ends[i]` is where text `i` ends.
+    text: String,
+    ends: Vec<u32>,
+    table: hashbrown::HashTable<u32>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        let mut interner = Interner {
+            text: String::new(),
+            ends: Vec::new(),
+            table: hashbrown::HashTable::new(),
+        };
+        interner.intern("");
+        interner
+    }
+}
+
+impl Interner {
+    fn hash(&self, s: &str) -> u64 {
+        use std::hash::BuildHasher;
+        FxBuildHasher.hash_one(s)
+    }
+
+    pub fn intern(&mut self, s: &str) -> Sym {
+        let hash = self.hash(s);
+        let Self { text, ends, table } = self;
+        let get = |i: u32| -> &str {
+            let i = i as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+            &text[start..ends[i] as usize]
+        };
+        if let Some(&found) = table.find(hash, |&i| get(i) == s) {
+            return Sym(found);
+        }
+        let id = ends.len() as u32;
+        text.push_str(s);
+        ends.push(text.len() as u32);
+        let (text, ends) = (&*text, &*ends);
+        table.insert_unique(hash, id, |&i| {
+            use std::hash::BuildHasher;
+            let i = i as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+            FxBuildHasher.hash_one(&text[start..ends[i] as usize])
+        });
+        Sym(id)
+    }
+
+    /// The symbol of a text already interned, without adding it.
+    pub fn lookup(&self, s: &str) -> Option<Sym> {
+        let hash = self.hash(s);
+        self.table.find(hash, |&i| self.resolve(Sym(i)) == s).map(|&i| Sym(i))
+    }
+
+    pub fn resolve(&self, sym: Sym) -> &str {
+        let i = sym.0 as usize;
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..end as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.len() <= 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_text_same_symbol() {
+        let mut interner = Interner::default();
+        let a = interner.intern("m-1");
+        let b = interner.intern("10.0.0.1");
+        assert_eq!(interner.intern("m-1"), a);
+        assert_ne!(a, b);
+        assert_eq!(interner.resolve(b), "10.0.0.1");
+        assert_eq!(interner.intern(""), Sym::EMPTY);
+        assert_eq!(interner.lookup("10.0.0.1"), Some(b));
+        assert_eq!(interner.lookup("nope"), None);
+    }
+}

@@ -1,0 +1,302 @@
+//! The loaded workspace: every loaded file's records merged into one table per kind, with
+//! exact duplicates dropped (loading the same records twice counts them once) and each row
+//! remembering which files hold it, so closing one file keeps what the others loaded.
+
+pub mod column;
+pub mod intern;
+pub mod table;
+
+pub use column::{Cell, Column};
+pub use intern::{Interner, Sym};
+pub use table::Table;
+
+use crate::model::TableKind;
+
+/// Identifies one loaded file for as long as the store lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// What one file brought in: the output of ingest, not yet merged.
+#[derive(Debug)]
+pub struct Batch {
+    /// The file's name or path as the user gave it.
+    pub source: String,
+    pub bytes: u64,
+    pub interner: Interner,
+    pub tables: [Table; 4],
+}
+
+impl Batch {
+    pub fn new(source: impl Into<String>) -> Self {
+        Batch {
+            source: source.into(),
+            bytes: 0,
+            interner: Interner::default(),
+            tables: TableKind::ALL.map(Table::new),
+        }
+    }
+
+    pub fn table(&self, kind: TableKind) -> &Table {
+        &self.tables[kind.index()]
+    }
+
+    pub fn table_mut(&mut self, kind: TableKind) -> &mut Table {
+        &mut self.tables[kind.index()]
+    }
+
+    pub fn rows(&self) -> usize {
+        self.tables.iter().map(Table::len).sum()
+    }
+}
+
+/// A file in the Loaded files list.
+#[derive(Clone, Debug)]
+pub struct LoadedFile {
+    pub id: FileId,
+    pub source: String,
+    pub bytes: u64,
+    /// Records the file holds per table (`TableKind::index` order), duplicates included.
+    pub records: [usize; 4],
+    /// Of those, how many were already loaded (from this or another file).
+    pub duplicates: usize,
+}
+
+/// Per-table bookkeeping for dedup and file ownership.
+#[derive(Clone, Debug, Default)]
+struct Owners {
+    /// The file that first brought each row.
+    origin: Vec<FileId>,
+    /// Other files that hold the same record: (row, file).
+    also: Vec<(u32, FileId)>,
+    hashes: Vec<u64>,
+    index: hashbrown::HashTable<u32>,
+}
+
+#[derive(Debug)]
+pub struct Store {
+    pub interner: Interner,
+    tables: [Table; 4],
+    owners: [Owners; 4],
+    files: Vec<LoadedFile>,
+    next_file: u32,
+    /// Bumped on every change, so caches of derived data know when to recompute.
+    generation: u64,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            interner: Interner::default(),
+            tables: TableKind::ALL.map(Table::new),
+            owners: Default::default(),
+            files: Vec::new(),
+            next_file: 0,
+            generation: 0,
+        }
+    }
+}
+
+impl Store {
+    pub fn table(&self, kind: TableKind) -> &Table {
+        &self.tables[kind.index()]
+    }
+
+    pub fn files(&self) -> &[LoadedFile] {
+        &self.files
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn str(&self, sym: Sym) -> &str {
+        self.interner.resolve(sym)
+    }
+
+    /// The text of a string cell of a table.
+    pub fn text(&self, kind: TableKind, column: usize, row: usize) -> &str {
+        self.interner.resolve(self.table(kind).col(column).sym(row))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tables.iter().all(Table::is_empty)
+    }
+
+    pub fn record_counts(&self) -> [usize; 4] {
+        TableKind::ALL.map(|kind| self.table(kind).len())
+    }
+
+    /// Adds a file's records; returns its id.
+    pub fn merge(&mut self, batch: Batch) -> FileId {
+        let id = FileId(self.next_file);
+        self.next_file += 1;
+        self.generation += 1;
+        let records = TableKind::ALL.map(|kind| batch.table(kind).len());
+        let before: usize = self.tables.iter().map(Table::len).sum();
+        let Batch { source, bytes, interner, tables } = batch;
+        if self.is_empty() && self.interner.len() <= 1 {
+            // Adopt the batch as it is: no copy, so a big first file needs no second copy in memory.
+            self.interner = interner;
+            for (kind, table) in TableKind::ALL.into_iter().zip(tables) {
+                self.adopt(kind, table, id);
+            }
+        } else {
+            let remap: Vec<Sym> = (0..interner.len() as u32)
+                .map(|i| self.interner.intern(interner.resolve(Sym(i))))
+                .collect();
+            for (kind, table) in TableKind::ALL.into_iter().zip(tables) {
+                self.append(kind, &table, &remap, id);
+            }
+        }
+        let after: usize = self.tables.iter().map(Table::len).sum();
+        let total: usize = records.iter().sum();
+        self.files.push(LoadedFile {
+            id,
+            source,
+            bytes,
+            records,
+            duplicates: total - (after - before),
+        });
+        id
+    }
+
+    fn adopt(&mut self, kind: TableKind, table: Table, id: FileId) {
+        let k = kind.index();
+        let hashes: Vec<u64> = (0..table.len()).map(|row| table.row_hash(row)).collect();
+        let mut index = hashbrown::HashTable::with_capacity(hashes.len());
+        let mut keep = vec![true; table.len()];
+        for (row, &hash) in hashes.iter().enumerate() {
+            if index.find(hash, |&r: &u32| table.same_row(r as usize, row)).is_some() {
+                // Within one file a repeated record is the same record: keep the first.
+                keep[row] = false;
+            } else {
+                index.insert_unique(hash, row as u32, |&r| hashes[r as usize]);
+            }
+        }
+        self.tables[k] = table;
+        if keep.iter().all(|&k| k) {
+            let origin = vec![id; hashes.len()];
+            self.owners[k] = Owners { origin, also: Vec::new(), hashes, index };
+        } else {
+            self.tables[k].retain(&keep);
+            self.rebuild_owners(k, vec![id; self.tables[k].len()], Vec::new());
+        }
+    }
+
+    /// Looks the last row (`row`, always the next unindexed one) up among the rows before it;
+    /// indexes it when new. Returns the earlier row it duplicates.
+    fn find_or_index(&mut self, k: usize, row: usize) -> Option<u32> {
+        let table = &self.tables[k];
+        let owners = &mut self.owners[k];
+        let hash = table.row_hash(row);
+        if let Some(&found) = owners.index.find(hash, |&r| table.same_row(r as usize, row)) {
+            return Some(found);
+        }
+        owners.hashes.push(hash);
+        let hashes = &owners.hashes;
+        owners.index.insert_unique(hash, row as u32, |&r| hashes[r as usize]);
+        None
+    }
+
+    fn append(&mut self, kind: TableKind, batch: &Table, remap: &[Sym], id: FileId) {
+        let k = kind.index();
+        let extra_map: Vec<usize> = batch
+            .extras
+            .iter()
+            .map(|(name, _)| self.tables[k].extra_index(name))
+            .collect();
+        let mut cells = Vec::with_capacity(batch.columns.len());
+        let mut extras = Vec::with_capacity(extra_map.len());
+        let remap_cell = |cell: Cell| match cell {
+            Cell::Str(s) => Cell::Str(remap.get(s.0 as usize).copied().unwrap_or_default()),
+            other => other,
+        };
+        for row in 0..batch.len() {
+            cells.clear();
+            cells.extend(batch.columns.iter().map(|c| remap_cell(c.get(row))));
+            extras.clear();
+            extras.extend(
+                batch
+                    .extras
+                    .iter()
+                    .zip(&extra_map)
+                    .map(|((_, c), &to)| (to, remap_cell(c.get(row)))),
+            );
+            let new_row = self.tables[k].len();
+            self.tables[k].push_row(&cells, &extras);
+            match self.find_or_index(k, new_row) {
+                None => self.owners[k].origin.push(id),
+                Some(existing) => {
+                    self.tables[k].truncate(new_row);
+                    let owners = &mut self.owners[k];
+                    if owners.origin[existing as usize] != id && !owners.also.contains(&(existing, id)) {
+                        owners.also.push((existing, id));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rebuilds dedup index and ownership after rows were removed.
+    fn rebuild_owners(&mut self, k: usize, origin: Vec<FileId>, also: Vec<(u32, FileId)>) {
+        let table = &self.tables[k];
+        let hashes: Vec<u64> = (0..table.len()).map(|row| table.row_hash(row)).collect();
+        let mut index = hashbrown::HashTable::with_capacity(hashes.len());
+        for (row, &hash) in hashes.iter().enumerate() {
+            index.insert_unique(hash, row as u32, |&r| hashes[r as usize]);
+        }
+        self.owners[k] = Owners { origin, also, hashes, index };
+    }
+
+    /// Removes a file: its records go unless another loaded file holds them too.
+    pub fn close_file(&mut self, id: FileId) -> bool {
+        let Some(position) = self.files.iter().position(|f| f.id == id) else {
+            return false;
+        };
+        self.files.remove(position);
+        self.generation += 1;
+        for k in 0..4 {
+            let owners = std::mem::take(&mut self.owners[k]);
+            let mut origin = owners.origin;
+            let mut keep = vec![true; origin.len()];
+            let mut also: Vec<(u32, FileId)> = owners.also.into_iter().filter(|&(_, f)| f != id).collect();
+            for (row, owner) in origin.iter_mut().enumerate() {
+                if *owner != id {
+                    continue;
+                }
+                if let Some(i) = also.iter().position(|&(r, _)| r as usize == row) {
+                    *owner = also.swap_remove(i).1;
+                } else {
+                    keep[row] = false;
+                }
+            }
+            // Row numbers shift down by the number of removed rows before them.
+            let mut new_row = Vec::with_capacity(keep.len());
+            let mut next = 0u32;
+            for &k in &keep {
+                new_row.push(next);
+                next += u32::from(k);
+            }
+            let also = also
+                .into_iter()
+                .filter(|&(r, _)| keep[r as usize])
+                .map(|(r, f)| (new_row[r as usize], f))
+                .collect();
+            let origin: Vec<FileId> = origin.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(o, _)| o).collect();
+            self.tables[k].retain(&keep);
+            self.rebuild_owners(k, origin, also);
+        }
+        true
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        let generation = self.generation + 1;
+        *self = Store { generation, next_file: self.next_file, ..Store::default() };
+    }
+
+    /// The file each row of a table first came from.
+    pub fn origin(&self, kind: TableKind, row: usize) -> Option<FileId> {
+        self.owners[kind.index()].origin.get(row).copied()
+    }
+}
