@@ -1,0 +1,48 @@
+//! Helpers shared by the integration tests: where fixtures live and loading them.
+
+use std::path::PathBuf;
+use vmi_core::ingest::{self, LoadError, Loaded};
+use vmi_core::store::Store;
+
+/// The repository's top folder.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A file under `fixtures/`.
+pub fn fixture(relative: &str) -> PathBuf {
+    repo_root().join("fixtures").join(relative)
+}
+
+/// A file under `../shared/reference/samples/` (beside the checkout, in CI too).
+pub fn shared_sample(name: &str) -> PathBuf {
+    repo_root().join("../shared/reference/samples").join(name)
+}
+
+pub fn load(path: &std::path::Path) -> Result<Loaded, LoadError> {
+    ingest::load_path(path, &mut |_| true)
+}
+
+pub fn load_fixture(relative: &str) -> Loaded {
+    match load(&fixture(relative)) {
+        Ok(loaded) => loaded,
+        Err(e) => panic!("fixture {relative} should load: {e}"),
+    }
+}
+
+/// A store holding the given fixtures.
+pub fn store_of(fixtures: &[&str]) -> Store {
+    let mut store = Store::default();
+    for relative in fixtures {
+        store.merge(load_fixture(relative).batch);
+    }
+    store
+}
+
+/// A temporary folder of this test run, removed by nobody (the OS temp dir is cleaned).
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vmi-map-tests-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir {}: {e}", dir.display()));
+    dir
+}
