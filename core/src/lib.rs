@@ -1,7 +1,9 @@
 //! vmi-core: everything a user's data goes through, with no GUI dependency.
 //!
 //! files -> [`ingest`] -> [`store`] -> graph -> layout -> trends -> render
+pub mod graph;
 pub mod ingest;
 // pub mod layout; (added back when the layout module lands)
 pub mod model;
 pub mod store;
+pub mod summary;

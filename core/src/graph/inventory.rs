@@ -1,0 +1,279 @@
+//! What the inventory tables say, computed once per store: the latest `VMComputer` record of
+//! each machine and `VMProcess` record of each process, which machine held which IPv4 address
+//! when, and which process listens on which port.
+
+use crate::model::schema::{bound_port, computer, connection, process};
+use crate::model::{TableKind, Timestamp};
+use crate::store::{Store, Sym};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+
+/// A period during which a machine's inventory listed an address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct IpHolding {
+    machine: Sym,
+    /// Time of the first record of the period that lists the address.
+    from: Timestamp,
+    /// Time of the machine's next record that no longer lists it (`Timestamp::MAX` if none).
+    to: Timestamp,
+}
+
+/// One listening socket, from the latest `VMBoundPort` record of its (process, ip, port).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Listener {
+    pub process: Sym,
+    pub process_name: Sym,
+    pub ip: Sym,
+    /// Open on every interface: `IsWildcardBind` true, or bound to 0.0.0.0.
+    pub wildcard: bool,
+    pub latest: Timestamp,
+}
+
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// Latest `VMComputer` row per machine id.
+    pub machine_rows: BTreeMap<Sym, usize>,
+    /// Latest `VMProcess` row per (machine, process).
+    pub process_rows: FxHashMap<(Sym, Sym), usize>,
+    /// Every machine id seen in any table.
+    pub machines: Vec<Sym>,
+    /// Every (machine, process) seen in any table.
+    pub processes: Vec<(Sym, Sym)>,
+    ip_holdings: FxHashMap<Sym, Vec<IpHolding>>,
+    /// Listening sockets per (machine, port).
+    pub listeners: FxHashMap<(Sym, i64), Vec<Listener>>,
+    /// The process's executable name as connection and port records give it, for processes
+    /// with no `VMProcess` record.
+    pub process_names: FxHashMap<(Sym, Sym), Sym>,
+    /// A computer name for every machine id seen (latest `VMComputer`, else any table's `Computer`).
+    pub computer_names: FxHashMap<Sym, Sym>,
+    /// Store generation this was computed from.
+    pub generation: u64,
+}
+
+impl Inventory {
+    pub fn new(store: &Store) -> Self {
+        let mut inventory = Inventory { generation: store.generation(), ..Default::default() };
+        inventory.read_machines(store);
+        inventory.read_processes(store);
+        inventory.read_ports(store);
+        inventory.collect_ids(store);
+        inventory
+    }
+
+    fn read_machines(&mut self, store: &Store) {
+        let table = store.table(TableKind::VMComputer);
+        let machine_col = table.col(computer::MACHINE);
+        let time_col = table.col(computer::TIME_GENERATED);
+        // Rows of each machine in time order: the latest wins, and each one's addresses hold
+        // from its time until the machine's next record.
+        let mut rows_by_machine: BTreeMap<Sym, Vec<(Timestamp, usize)>> = BTreeMap::new();
+        for row in 0..table.len() {
+            let machine = machine_col.sym(row);
+            if machine.is_empty() {
+                continue;
+            }
+            let time = time_col.time(row).unwrap_or(Timestamp::MIN);
+            rows_by_machine.entry(machine).or_default().push((time, row));
+        }
+        for (machine, mut rows) in rows_by_machine {
+            rows.sort();
+            if let Some(&(_, latest)) = rows.last() {
+                self.machine_rows.insert(machine, latest);
+            }
+            let mut open: BTreeMap<String, Timestamp> = BTreeMap::new();
+            for &(time, row) in &rows {
+                let listed = json_strings(store.text(TableKind::VMComputer, computer::IPV4_ADDRESSES, row));
+                // Addresses no longer listed close their period at this record.
+                let closed: Vec<String> = open.keys().filter(|ip| !listed.contains(ip)).cloned().collect();
+                for ip in closed {
+                    if let Some(from) = open.remove(&ip) {
+                        self.hold(store, &ip, IpHolding { machine, from, to: time });
+                    }
+                }
+                for ip in listed {
+                    open.entry(ip).or_insert(time);
+                }
+            }
+            for (ip, from) in open {
+                self.hold(store, &ip, IpHolding { machine, from, to: Timestamp::MAX });
+            }
+        }
+    }
+
+    fn hold(&mut self, store: &Store, ip: &str, holding: IpHolding) {
+        if let Some(sym) = store.interner.lookup(ip) {
+            self.ip_holdings.entry(sym).or_default().push(holding);
+        }
+    }
+
+    fn read_processes(&mut self, store: &Store) {
+        let table = store.table(TableKind::VMProcess);
+        let (machine_col, process_col, time_col) =
+            (table.col(process::MACHINE), table.col(process::PROCESS), table.col(process::TIME_GENERATED));
+        let mut latest: FxHashMap<(Sym, Sym), (Timestamp, usize)> = FxHashMap::default();
+        for row in 0..table.len() {
+            let key = (machine_col.sym(row), process_col.sym(row));
+            let time = time_col.time(row).unwrap_or(Timestamp::MIN);
+            let entry = latest.entry(key).or_insert((time, row));
+            if time >= entry.0 {
+                *entry = (time, row);
+            }
+        }
+        self.process_rows = latest.into_iter().map(|(key, (_, row))| (key, row)).collect();
+    }
+
+    fn read_ports(&mut self, store: &Store) {
+        let table = store.table(TableKind::VMBoundPort);
+        let col = |i| table.col(i);
+        let zero_ip = store.interner.lookup("0.0.0.0");
+        let mut latest: FxHashMap<(Sym, i64, Sym, Sym), Listener> = FxHashMap::default();
+        for row in 0..table.len() {
+            let (machine, process, ip) = (col(bound_port::MACHINE).sym(row), col(bound_port::PROCESS).sym(row), col(bound_port::IP).sym(row));
+            let Some(port) = col(bound_port::PORT).int(row) else { continue };
+            let time = col(bound_port::TIME_GENERATED).time(row).unwrap_or(Timestamp::MIN);
+            let wildcard = col(bound_port::IS_WILDCARD_BIND).bool(row) == Some(true) || Some(ip) == zero_ip;
+            let listener = Listener { process, process_name: col(bound_port::PROCESS_NAME).sym(row), ip, wildcard, latest: time };
+            let entry = latest.entry((machine, port, process, ip)).or_insert(listener);
+            if time >= entry.latest {
+                // A later record may say the bind became (or stopped being) a wildcard one.
+                *entry = listener;
+            }
+            if !listener.process_name.is_empty() {
+                self.process_names.insert((machine, process), listener.process_name);
+            }
+        }
+        let mut listeners: FxHashMap<(Sym, i64), Vec<Listener>> = FxHashMap::default();
+        for ((machine, port, _, _), listener) in latest {
+            listeners.entry((machine, port)).or_default().push(listener);
+        }
+        for list in listeners.values_mut() {
+            // A 0.0.0.0 record only marks an open port with no activity: it goes when the same
+            // process has a specific-IP record for the port.
+            let specific: Vec<Sym> = list.iter().filter(|l| Some(l.ip) != zero_ip).map(|l| l.process).collect();
+            list.retain(|l| Some(l.ip) != zero_ip || !specific.contains(&l.process));
+            // Latest first, then a stable order.
+            list.sort_by(|a, b| b.latest.cmp(&a.latest).then(a.process.cmp(&b.process)).then(a.ip.cmp(&b.ip)));
+        }
+        self.listeners = listeners;
+    }
+
+    fn collect_ids(&mut self, store: &Store) {
+        let mut machines: Vec<Sym> = Vec::new();
+        let mut processes: Vec<(Sym, Sym)> = Vec::new();
+        let pairs = [
+            (TableKind::VMComputer, computer::MACHINE, computer::COMPUTER, None),
+            (TableKind::VMProcess, process::MACHINE, process::COMPUTER, Some(process::PROCESS)),
+            (TableKind::VMConnection, connection::MACHINE, connection::COMPUTER, Some(connection::PROCESS)),
+            (TableKind::VMBoundPort, bound_port::MACHINE, bound_port::COMPUTER, Some(bound_port::PROCESS)),
+        ];
+        for (machine, &row) in &self.machine_rows {
+            let name = store.table(TableKind::VMComputer).col(computer::COMPUTER).sym(row);
+            if !name.is_empty() {
+                self.computer_names.insert(*machine, name);
+            }
+        }
+        for (kind, machine_index, computer_index, process_index) in pairs {
+            let table = store.table(kind);
+            let machine_col = table.col(machine_index);
+            let computer_col = table.col(computer_index);
+            let mut previous = Sym::EMPTY;
+            for row in 0..table.len() {
+                let machine = machine_col.sym(row);
+                if machine.is_empty() {
+                    continue;
+                }
+                // Rows of one machine come in runs: skip the repeats cheaply.
+                if machine != previous {
+                    machines.push(machine);
+                    let name = computer_col.sym(row);
+                    if !name.is_empty() {
+                        self.computer_names.entry(machine).or_insert(name);
+                    }
+                    previous = machine;
+                }
+                if let Some(p) = process_index {
+                    let process = table.col(p).sym(row);
+                    if !process.is_empty() {
+                        processes.push((machine, process));
+                    }
+                }
+            }
+            machines.sort_unstable();
+            machines.dedup();
+            processes.sort_unstable();
+            processes.dedup();
+        }
+        let connections = store.table(TableKind::VMConnection);
+        for row in 0..connections.len() {
+            let key = (connections.col(connection::MACHINE).sym(row), connections.col(connection::PROCESS).sym(row));
+            let name = connections.col(connection::PROCESS_NAME).sym(row);
+            if !name.is_empty() {
+                self.process_names.entry(key).or_insert(name);
+            }
+        }
+        self.machines = machines;
+        self.processes = processes;
+    }
+
+    /// The monitored machine that held `ip` at `time`: the one whose latest inventory record at
+    /// or before `time` lists it; failing that, the one that held it last before `time`, or
+    /// first after it (as the documented query's `makeset` of all addresses would).
+    pub fn machine_of_ip(&self, ip: Sym, time: Timestamp) -> Option<Sym> {
+        let holdings = self.ip_holdings.get(&ip)?;
+        if let [only] = holdings.as_slice() {
+            return Some(only.machine);
+        }
+        let current = holdings.iter().filter(|h| h.from <= time && time < h.to).max_by_key(|h| h.from);
+        let earlier = || holdings.iter().filter(|h| h.from <= time).max_by_key(|h| h.to);
+        let later = || holdings.iter().min_by_key(|h| h.from);
+        current.or_else(earlier).or_else(later).map(|h| h.machine)
+    }
+
+    /// True when every period of `ip` belongs to one machine, so its owner does not depend on time.
+    pub fn ip_has_one_owner(&self, ip: Sym) -> bool {
+        self.ip_holdings.get(&ip).is_none_or(|h| h.windows(2).all(|w| w[0].machine == w[1].machine))
+    }
+
+    /// The process serving `port` on `machine` for connections to `ip`: a listener bound to
+    /// that very address, else one bound to every interface.
+    pub fn server_process(&self, machine: Sym, ip: Sym, port: i64) -> Option<&Listener> {
+        let listeners = self.listeners.get(&(machine, port))?;
+        listeners.iter().find(|l| l.ip == ip).or_else(|| listeners.iter().find(|l| l.wildcard))
+    }
+}
+
+/// The strings of a JSON array text (`["10.0.0.1","10.0.0.2"]`); a bare string counts as one.
+pub fn json_strings(text: &str) -> Vec<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Vec::new();
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|item| match item {
+                serde_json::Value::String(s) => Some(s),
+                serde_json::Value::Null => None,
+                other => Some(other.to_string()),
+            })
+            .collect(),
+        // Doubly encoded: a JSON string holding the array text.
+        Ok(serde_json::Value::String(s)) if s.trim_start().starts_with('[') => json_strings(&s),
+        Ok(serde_json::Value::String(s)) => vec![s],
+        _ => vec![text.to_string()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_strings;
+
+    #[test]
+    fn json_arrays_of_addresses() {
+        assert_eq!(json_strings(r#"["10.0.0.1","10.0.0.2"]"#), vec!["10.0.0.1", "10.0.0.2"]);
+        assert_eq!(json_strings("[]"), Vec::<String>::new());
+        assert_eq!(json_strings("10.0.0.1"), vec!["10.0.0.1"]);
+        assert_eq!(json_strings(r#""[\"a\"]""#), vec!["a"], "a JSON string holding an array");
+    }
+}
