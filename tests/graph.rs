@@ -1,6 +1,6 @@
 //! The map rules, one small estate per rule, asserting exact nodes, edges and metrics.
 
-use vmi_core::graph::{build_map, DependencyMap, Inventory, MapRequest, NodeKey, NodeKind};
+use vmi_core::graph::{DependencyMap, Inventory, MapRequest, NodeKey, NodeKind, build_map};
 use vmi_core::ingest;
 use vmi_core::model::Timestamp;
 use vmi_core::store::Store;
@@ -189,7 +189,10 @@ fn malicious_remote_ips_mark_their_endpoint_and_edge() {
     assert_eq!(map.node(&group).map(|n| n.malicious_ips.clone()), Some(vec!["203.0.113.66".to_string()]));
     let m = edge(&map, &group, &process(&store, "m-web", "p-nginx"));
     let indicator = m.malicious.clone().unwrap_or_default();
-    assert_eq!((indicator.threat_type.as_str(), indicator.tlp_level.as_str(), indicator.severity), ("Botnet", "Amber", Some(4)));
+    assert_eq!(
+        (indicator.threat_type.as_str(), indicator.tlp_level.as_str(), indicator.severity),
+        ("Botnet", "Amber", Some(4))
+    );
 }
 
 #[test]
@@ -218,7 +221,11 @@ fn records_outside_the_window_are_left_out() {
          \"2026-10-05T09:02:00Z\",m-app,p-java,java,outbound,10.0.0.20,8.8.8.8,53,8.8.8.8,1,1,1,0,0,0,0,,,,,,,,,\n",
         "",
     );
-    let window = MapRequest { from: Timestamp::parse("2026-10-05T09:00:00Z"), to: Timestamp::parse("2026-10-05T09:02:00Z"), ..Default::default() };
+    let window = MapRequest {
+        from: Timestamp::parse("2026-10-05T09:00:00Z"),
+        to: Timestamp::parse("2026-10-05T09:02:00Z"),
+        ..Default::default()
+    };
     let map = map_of(&store, &window);
     assert_eq!(map.edge_count(), 1, "the 09:02 row is at the open end of [from, to)");
     let m = edge(&map, &process(&store, "m-app", "p-java"), &process(&store, "m-db", "p-sql"));

@@ -2,8 +2,8 @@
 
 use crate::support::{fixture, load, load_fixture, shared_sample, store_of, temp_dir};
 use vmi_core::ingest::{self, LoadErrorKind, Shape, Warnings};
-use vmi_core::model::schema::{bound_port, computer, connection, process};
 use vmi_core::model::TableKind;
+use vmi_core::model::schema::{bound_port, computer, connection, process};
 use vmi_core::store::{Cell, Store};
 
 fn text(store: &Store, kind: TableKind, column: usize, row: usize) -> String {
@@ -24,7 +24,11 @@ fn portal_csv_with_bom_crlf_locale_dates_and_dynamic_json() {
     let boot = store.table(TableKind::VMComputer).col(computer::BOOT_TIME).time(0);
     assert_eq!(boot.map(|t| t.to_string()).as_deref(), Some("2026-10-01T23:59:30Z"), "11:59:30 PM is 23:59:30");
     assert_eq!(text(&store, TableKind::VMComputer, computer::IPV4_ADDRESSES, 2), r#"["10.0.0.30","10.0.1.30"]"#);
-    assert_eq!(text(&store, TableKind::VMComputer, computer::COMPUTER, 0), "web01.contoso.com", "BOM not glued to the first name");
+    assert_eq!(
+        text(&store, TableKind::VMComputer, computer::COMPUTER, 0),
+        "web01.contoso.com",
+        "BOM not glued to the first name"
+    );
     assert_eq!(store.table(TableKind::VMComputer).col(computer::PHYSICAL_MEMORY_MB).int(2), Some(65536));
     // A column outside the schema is kept for the detail panel.
     let extra = store.table(TableKind::VMComputer).extra("CustomTag", 0);
@@ -79,8 +83,14 @@ fn rest_response_with_seven_digit_times_and_dns_as_json_strings() {
     store.merge(loaded.batch);
     let table = store.table(TableKind::VMConnection);
     assert_eq!(table.len(), 4);
-    assert_eq!(table.col(connection::TIME_GENERATED).time(3).map(|t| t.to_string()).as_deref(), Some("2026-10-05T08:05:00.6371632Z"));
-    assert_eq!(text(&store, TableKind::VMConnection, connection::REMOTE_DNS_CANONICAL_NAMES, 2), r#"["login.microsoftonline.com"]"#);
+    assert_eq!(
+        table.col(connection::TIME_GENERATED).time(3).map(|t| t.to_string()).as_deref(),
+        Some("2026-10-05T08:05:00.6371632Z")
+    );
+    assert_eq!(
+        text(&store, TableKind::VMConnection, connection::REMOTE_DNS_CANONICAL_NAMES, 2),
+        r#"["login.microsoftonline.com"]"#
+    );
     assert_eq!(text(&store, TableKind::VMConnection, connection::MALICIOUS_IP, 3), "203.0.113.7");
     assert_eq!(table.col(connection::REMOTE_LATITUDE).real(2), Some(47.68));
     assert_eq!(table.col(connection::BYTES_RECEIVED).int(0), Some(5400));
@@ -184,12 +194,15 @@ fn real_files_of_other_tables_and_apis_are_rejected_not_misread() {
 #[test]
 fn a_ten_megabyte_line_loads() {
     let long = "x".repeat(10 * 1024 * 1024);
-    let line = format!(r#"{{"Type":"VMProcess","TimeGenerated":"2026-10-05T08:00:00Z","Machine":"m-1","Process":"p-1","CommandLine":"{long}"}}"#);
+    let line = format!(
+        r#"{{"Type":"VMProcess","TimeGenerated":"2026-10-05T08:00:00Z","Machine":"m-1","Process":"p-1","CommandLine":"{long}"}}"#
+    );
     let loaded = ingest::load_bytes("big.jsonl", line.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(loaded.batch.table(TableKind::VMProcess).len(), 1);
     let dir = temp_dir("bigline");
     let path = dir.join("VMProcess.csv");
-    std::fs::write(&path, format!("Machine,Process,CommandLine\nm-1,p-1,\"{long}\"\n")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, format!("Machine,Process,CommandLine\nm-1,p-1,\"{long}\"\n"))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(load(&path).map(|l| l.batch.rows()).ok(), Some(1));
 }
 
@@ -208,9 +221,24 @@ fn wrong_json_types_skip_the_row_not_the_file() {
 #[test]
 fn no_input_makes_the_loader_panic() {
     let inputs: Vec<&[u8]> = vec![
-        b"", b"{", b"[", b"[1,2,3]", b"{\"tables\":", b"{\"tables\":[{\"rows\":[[1]]}]}", b"{\"tables\":[{\"columns\":[{\"name\":\"Machine\"}],\"rows\":[[1,2,3]]}]}",
-        b"\"just a string\"", b"null", b"{}", b"[{}]", b"[{\"a\":1}]", b"a\n\"unterminated", b"\xff\xfe\x00a", b"\xef\xbb\xbf",
-        b"Type\nVMConnection\n", b"Type,Machine\nVMConnection,m-1,extra\n", b"{\"Type\":\"VMConnection\"}{\"Type\":\"VMProcess\"}",
+        b"",
+        b"{",
+        b"[",
+        b"[1,2,3]",
+        b"{\"tables\":",
+        b"{\"tables\":[{\"rows\":[[1]]}]}",
+        b"{\"tables\":[{\"columns\":[{\"name\":\"Machine\"}],\"rows\":[[1,2,3]]}]}",
+        b"\"just a string\"",
+        b"null",
+        b"{}",
+        b"[{}]",
+        b"[{\"a\":1}]",
+        b"a\n\"unterminated",
+        b"\xff\xfe\x00a",
+        b"\xef\xbb\xbf",
+        b"Type\nVMConnection\n",
+        b"Type,Machine\nVMConnection,m-1,extra\n",
+        b"{\"Type\":\"VMConnection\"}{\"Type\":\"VMProcess\"}",
     ];
     for input in inputs {
         let _ = ingest::load_bytes("fuzz.json", input);
@@ -277,7 +305,8 @@ fn the_same_record_as_csv_and_as_json_is_one_record() {
     let json = r#"[{"TimeGenerated":"2026-10-05T08:03:00.0000000Z","Machine":"m-1","Process":"p-1","Direction":"outbound","RemoteIp":"10.0.0.2","DestinationPort":443,"BytesSent":100,"Type":"VMConnection"}]"#;
     let mut store = Store::default();
     store.merge(ingest::load_bytes("a.csv", csv.as_bytes()).map(|l| l.batch).unwrap_or_else(|e| panic!("{e}")));
-    let json_file = store.merge(ingest::load_bytes("b.json", json.as_bytes()).map(|l| l.batch).unwrap_or_else(|e| panic!("{e}")));
+    let json_file =
+        store.merge(ingest::load_bytes("b.json", json.as_bytes()).map(|l| l.batch).unwrap_or_else(|e| panic!("{e}")));
     assert_eq!(store.table(TableKind::VMConnection).len(), 2);
     // Closing the CSV keeps the record the JSON also holds, and only that one.
     let csv_file = store.files()[0].id;

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use vmi_core::graph::{build_map, Inventory, MapRequest};
+use vmi_core::graph::{Inventory, MapRequest, build_map};
 use vmi_core::ingest;
 use vmi_core::model::Timestamp;
 use vmi_core::store::Store;
@@ -46,7 +46,8 @@ pub struct SummaryArgs {
 }
 
 fn parse_time(text: &str) -> Result<Timestamp, String> {
-    Timestamp::parse(text).ok_or_else(|| format!("not a date and time: {text:?} (use RFC 3339, e.g. 2026-10-05T08:00:00Z)"))
+    Timestamp::parse(text)
+        .ok_or_else(|| format!("not a date and time: {text:?} (use RFC 3339, e.g. 2026-10-05T08:00:00Z)"))
 }
 
 /// Loads every file into one store, printing warnings and errors to stderr as `file:line:col`.

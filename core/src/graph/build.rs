@@ -276,7 +276,8 @@ pub fn focus_machines(store: &Store, inventory: &Inventory, focus: &BTreeSet<Str
         .copied()
         .filter(|&machine| {
             let id = store.str(machine).to_ascii_lowercase();
-            let name = inventory.computer_names.get(&machine).map(|&s| store.str(s).to_ascii_lowercase()).unwrap_or_default();
+            let name =
+                inventory.computer_names.get(&machine).map(|&s| store.str(s).to_ascii_lowercase()).unwrap_or_default();
             let short = name.split('.').next().unwrap_or_default().to_string();
             wanted.contains(&id) || wanted.contains(&name) || wanted.contains(&short)
         })
@@ -302,7 +303,8 @@ fn assemble(
         None => keys.extend(inventory.machines.iter().map(|&machine| NodeKey::Machine { machine })),
         Some(focus) => keys.extend(focus.iter().map(|&machine| NodeKey::Machine { machine })),
     }
-    let parents: Vec<NodeKey> = keys.iter().filter_map(|k| k.machine()).map(|machine| NodeKey::Machine { machine }).collect();
+    let parents: Vec<NodeKey> =
+        keys.iter().filter_map(|k| k.machine()).map(|machine| NodeKey::Machine { machine }).collect();
     keys.extend(parents);
 
     let mut graph: StableGraph<Node, Edge> = StableGraph::with_capacity(keys.len(), sums.len());
@@ -319,7 +321,10 @@ fn assemble(
             layout_key: layout_key(store, &key),
             parent: parent.and_then(|machine| index.get(&NodeKey::Machine { machine }).copied()),
             ips: fact.ips.into_iter().collect(),
-            dns_names: fact.dns.map(|(_, canonical, questions)| dns_names(store, canonical, questions)).unwrap_or_default(),
+            dns_names: fact
+                .dns
+                .map(|(_, canonical, questions)| dns_names(store, canonical, questions))
+                .unwrap_or_default(),
             country: fact.country,
             malicious_ips: fact.malicious_ips.into_iter().collect(),
         };
@@ -327,7 +332,7 @@ fn assemble(
         index.insert(key, i);
     }
     let mut edges: Vec<((NodeKey, NodeKey), EdgeSum)> = sums.into_iter().collect();
-    edges.sort_by(|a, b| a.0.cmp(&b.0));
+    edges.sort_by_key(|e| e.0);
     for ((source, target), mut sum) in edges {
         sum.failed_minutes.sort_unstable();
         sum.failed_minutes.dedup();
@@ -357,7 +362,8 @@ fn label(store: &Store, inventory: &Inventory, key: &NodeKey, fact: &EndpointFac
         NodeKey::Process { machine, process: p } => process_label(store, inventory, machine, p),
         NodeKey::MachinePort { port, .. } => format!("port {port}"),
         NodeKey::External { ip, port } => {
-            let name = fact.dns.map(|(_, canonical, questions)| dns_names(store, canonical, questions)).unwrap_or_default();
+            let name =
+                fact.dns.map(|(_, canonical, questions)| dns_names(store, canonical, questions)).unwrap_or_default();
             match name.first() {
                 Some(dns) => format!("{dns}:{port}"),
                 None => format!("{}:{port}", store.str(ip)),
@@ -413,7 +419,9 @@ fn layout_key(store: &Store, key: &NodeKey) -> u64 {
         NodeKey::Process { machine, process } => (store.str(machine), store.str(process)).hash(&mut state),
         NodeKey::MachinePort { machine, port } => (store.str(machine), port).hash(&mut state),
         NodeKey::External { ip, port } => (store.str(ip), port).hash(&mut state),
-        NodeKey::ClientGroup { machine, process, port } => (store.str(machine), store.str(process), port).hash(&mut state),
+        NodeKey::ClientGroup { machine, process, port } => {
+            (store.str(machine), store.str(process), port).hash(&mut state)
+        }
     }
     state.finish()
 }

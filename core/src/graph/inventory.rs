@@ -129,11 +129,13 @@ impl Inventory {
         let zero_ip = store.interner.lookup("0.0.0.0");
         let mut latest: FxHashMap<(Sym, i64, Sym, Sym), Listener> = FxHashMap::default();
         for row in 0..table.len() {
-            let (machine, process, ip) = (col(bound_port::MACHINE).sym(row), col(bound_port::PROCESS).sym(row), col(bound_port::IP).sym(row));
+            let (machine, process, ip) =
+                (col(bound_port::MACHINE).sym(row), col(bound_port::PROCESS).sym(row), col(bound_port::IP).sym(row));
             let Some(port) = col(bound_port::PORT).int(row) else { continue };
             let time = col(bound_port::TIME_GENERATED).time(row).unwrap_or(Timestamp::MIN);
             let wildcard = col(bound_port::IS_WILDCARD_BIND).bool(row) == Some(true) || Some(ip) == zero_ip;
-            let listener = Listener { process, process_name: col(bound_port::PROCESS_NAME).sym(row), ip, wildcard, latest: time };
+            let listener =
+                Listener { process, process_name: col(bound_port::PROCESS_NAME).sym(row), ip, wildcard, latest: time };
             let entry = latest.entry((machine, port, process, ip)).or_insert(listener);
             if time >= entry.latest {
                 // A later record may say the bind became (or stopped being) a wildcard one.

@@ -17,14 +17,29 @@ use std::collections::BTreeSet;
 /// Identity of a map node, stable for as long as the store lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum NodeKey {
-    Machine { machine: Sym },
-    Process { machine: Sym, process: Sym },
+    Machine {
+        machine: Sym,
+    },
+    Process {
+        machine: Sym,
+        process: Sym,
+    },
     /// A port of a monitored machine that connections reach but no known process listens on.
-    MachinePort { machine: Sym, port: i64 },
+    MachinePort {
+        machine: Sym,
+        port: i64,
+    },
     /// An unmonitored remote address and port that monitored processes connect to.
-    External { ip: Sym, port: i64 },
+    External {
+        ip: Sym,
+        port: i64,
+    },
     /// The unmonitored clients of one server process on one port.
-    ClientGroup { machine: Sym, process: Sym, port: i64 },
+    ClientGroup {
+        machine: Sym,
+        process: Sym,
+        port: i64,
+    },
 }
 
 impl NodeKey {

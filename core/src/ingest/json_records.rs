@@ -10,7 +10,11 @@ use super::rows::{RowPosition, RowSink};
 use std::io::Read;
 
 /// `[ {...}, {...} ]`
-pub fn load_array<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
+pub fn load_array<R: Read>(
+    scan: &mut JsonScan<R>,
+    sink: &mut RowSink,
+    control: &mut Control<'_>,
+) -> Result<(), LoadError> {
     scan.expect(b'[', "'['")?;
     if scan.peek()? == Some(b']') {
         return scan.expect(b']', "']'");
@@ -27,16 +31,25 @@ pub fn load_array<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: 
     }
     if let Some(b) = scan.peek()? {
         let (line, _) = scan.position();
-        sink.note(line, format!("text after the end of the JSON array (starting with {:?}) was ignored", char::from(b)));
+        sink.note(
+            line,
+            format!("text after the end of the JSON array (starting with {:?}) was ignored", char::from(b)),
+        );
     }
     Ok(())
 }
 
 /// `{...}\n{...}\n`
-pub fn load_lines<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
+pub fn load_lines<R: Read>(
+    scan: &mut JsonScan<R>,
+    sink: &mut RowSink,
+    control: &mut Control<'_>,
+) -> Result<(), LoadError> {
     while let Some(b) = scan.peek()? {
         if b != b'{' {
-            return Err(scan.error(LoadErrorKind::Malformed, format!("expected a record ('{{') but found {:?}", char::from(b))));
+            return Err(
+                scan.error(LoadErrorKind::Malformed, format!("expected a record ('{{') but found {:?}", char::from(b)))
+            );
         }
         load_record(scan, sink)?;
         tick(scan, sink, control)?;

@@ -138,10 +138,9 @@ impl<R: Read> JsonScan<R> {
                 self.advance(1);
                 Ok(())
             }
-            Some(b) => Err(self.error(
-                LoadErrorKind::Malformed,
-                format!("expected {what} but found {:?}", char::from(b)),
-            )),
+            Some(b) => {
+                Err(self.error(LoadErrorKind::Malformed, format!("expected {what} but found {:?}", char::from(b))))
+            }
             None => Err(self.truncated()),
         }
     }
@@ -157,10 +156,9 @@ impl<R: Read> JsonScan<R> {
                 self.advance(1);
                 Ok(false)
             }
-            Some(b) => Err(self.error(
-                LoadErrorKind::Malformed,
-                format!("expected ',' or ']' but found {:?}", char::from(b)),
-            )),
+            Some(b) => {
+                Err(self.error(LoadErrorKind::Malformed, format!("expected ',' or ']' but found {:?}", char::from(b))))
+            }
             None => Err(self.truncated()),
         }
     }

@@ -9,11 +9,8 @@ use std::borrow::Cow;
 use std::io::Read;
 
 pub fn load<R: Read>(reader: R, sink: &mut RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(reader);
+    let mut csv =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).buffer_capacity(1 << 20).from_reader(reader);
     let mut record = csv::ByteRecord::new();
     let read = |csv: &mut csv::Reader<R>, record: &mut csv::ByteRecord, source: &str| {
         csv.read_byte_record(record).map_err(|e| {

@@ -26,7 +26,11 @@ pub fn load<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut C
         }
     })?;
     if !tables_seen {
-        return Err(LoadError::new(sink.source(), LoadErrorKind::NotAnExport, "a JSON object without \"tables\": not a Log Analytics query response"));
+        return Err(LoadError::new(
+            sink.source(),
+            LoadErrorKind::NotAnExport,
+            "a JSON object without \"tables\": not a Log Analytics query response",
+        ));
     }
     Ok(())
 }
@@ -46,13 +50,21 @@ fn for_each_key<R: Read>(
         match scan.peek()? {
             Some(b',') => scan.expect(b',', "','")?,
             Some(b'}') => return scan.expect(b'}', "'}'"),
-            Some(b) => return Err(scan.error(LoadErrorKind::Malformed, format!("expected ',' or '}}' but found {:?}", char::from(b)))),
+            Some(b) => {
+                return Err(
+                    scan.error(LoadErrorKind::Malformed, format!("expected ',' or '}}' but found {:?}", char::from(b)))
+                );
+            }
             None => return Err(scan.truncated()),
         }
     }
 }
 
-fn load_tables<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
+fn load_tables<R: Read>(
+    scan: &mut JsonScan<R>,
+    sink: &mut RowSink,
+    control: &mut Control<'_>,
+) -> Result<(), LoadError> {
     scan.expect(b'[', "'[' (the list of tables)")?;
     if scan.peek()? == Some(b']') {
         return scan.expect(b']', "']'");
@@ -66,7 +78,8 @@ fn load_tables<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mu
                 has_columns = true;
                 sink.set_header(columns.iter().map(|c| c.name.as_str()))
             }
-            "rows" if !has_columns => Err(scan.error(LoadErrorKind::Malformed, "\"rows\" come before \"columns\": cannot tell what the values are")),
+            "rows" if !has_columns => Err(scan
+                .error(LoadErrorKind::Malformed, "\"rows\" come before \"columns\": cannot tell what the values are")),
             "rows" => load_rows(scan, sink, control),
             _ => scan.owned::<serde::de::IgnoredAny>().map(|_| ()),
         })?;

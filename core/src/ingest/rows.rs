@@ -154,7 +154,8 @@ impl RowSink {
             }
         };
         if values.len() > self.names.len() {
-            let message = format!("row has {} values but the header has {} columns: skipped", values.len(), self.names.len());
+            let message =
+                format!("row has {} values but the header has {} columns: skipped", values.len(), self.names.len());
             self.warn(position, self.names.len(), message);
             return;
         }
@@ -303,10 +304,7 @@ fn normalise_name(raw: &str) -> (String, i64) {
 fn schema_index(kind: TableKind, name: &str) -> Option<usize> {
     let columns = kind.columns();
     let find = |n: &str| {
-        columns
-            .iter()
-            .position(|c| c.name == n)
-            .or_else(|| columns.iter().position(|c| c.name.eq_ignore_ascii_case(n)))
+        columns.iter().position(|c| c.name == n).or_else(|| columns.iter().position(|c| c.name.eq_ignore_ascii_case(n)))
     };
     if let Some(i) = find(name) {
         return Some(i);
@@ -336,7 +334,7 @@ fn table_from_columns(names: &[String]) -> Option<TableKind> {
             .count()
     };
     let mut scores: Vec<(usize, TableKind)> = TableKind::ALL.iter().map(|&k| (own_columns(k), k)).collect();
-    scores.sort_by(|a, b| b.0.cmp(&a.0));
+    scores.sort_by_key(|s| std::cmp::Reverse(s.0));
     match scores.as_slice() {
         [(best, kind), (second, _), ..] if *best > 0 && best > second => Some(*kind),
         _ => None,
@@ -358,11 +356,17 @@ mod tests {
     #[test]
     fn tables_are_told_apart_by_their_own_columns() {
         let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(table_from_columns(&names(&["TimeGenerated", "RemoteIp", "Direction"])), Some(TableKind::VMConnection));
+        assert_eq!(
+            table_from_columns(&names(&["TimeGenerated", "RemoteIp", "Direction"])),
+            Some(TableKind::VMConnection)
+        );
         assert_eq!(table_from_columns(&names(&["Ip", "Port", "IsWildcardBind"])), Some(TableKind::VMBoundPort));
         assert_eq!(table_from_columns(&names(&["CommandLine", "Machine"])), Some(TableKind::VMProcess));
         assert_eq!(table_from_columns(&names(&["Ipv4Addresses", "BootTime"])), Some(TableKind::VMComputer));
         assert_eq!(table_from_columns(&names(&["TimeGenerated", "Computer"])), None);
-        assert_eq!(schema_index(TableKind::VMComputer, "Ipv4Addresses_s"), Some(crate::model::schema::computer::IPV4_ADDRESSES));
+        assert_eq!(
+            schema_index(TableKind::VMComputer, "Ipv4Addresses_s"),
+            Some(crate::model::schema::computer::IPV4_ADDRESSES)
+        );
     }
 }

@@ -16,12 +16,8 @@ pub enum TableKind {
 }
 
 impl TableKind {
-    pub const ALL: [TableKind; 4] = [
-        TableKind::VMComputer,
-        TableKind::VMProcess,
-        TableKind::VMConnection,
-        TableKind::VMBoundPort,
-    ];
+    pub const ALL: [TableKind; 4] =
+        [TableKind::VMComputer, TableKind::VMProcess, TableKind::VMConnection, TableKind::VMBoundPort];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -61,9 +57,7 @@ impl TableKind {
     /// The table named anywhere in a file path (`VMConnection.csv`, `am-vmconnection/.../PT05M.json`).
     pub fn from_path(path: &str) -> Option<TableKind> {
         let lower = path.to_ascii_lowercase();
-        let mut found = TableKind::ALL
-            .into_iter()
-            .filter(|kind| lower.contains(&kind.name().to_ascii_lowercase()));
+        let mut found = TableKind::ALL.into_iter().filter(|kind| lower.contains(&kind.name().to_ascii_lowercase()));
         let first = found.next()?;
         // A path naming two tables says nothing reliable.
         found.next().is_none().then_some(first)

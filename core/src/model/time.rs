@@ -239,11 +239,8 @@ fn parse_timestamp(text: &str) -> Option<Timestamp> {
             return None;
         }
     }
-    let (month, day) = if first_digits == 4 {
-        (month, day)
-    } else {
-        order_month_day(month, day, separator, meridiem.is_some())?
-    };
+    let (month, day) =
+        if first_digits == 4 { (month, day) } else { order_month_day(month, day, separator, meridiem.is_some())? };
     if let Some(pm) = meridiem {
         if !(1..=12).contains(&hour) {
             return None;

@@ -26,11 +26,7 @@ pub struct Interner {
 
 impl Default for Interner {
     fn default() -> Self {
-        let mut interner = Interner {
-            text: String::new(),
-            ends: Vec::new(),
-            table: hashbrown::HashTable::new(),
-        };
+        let mut interner = Interner { text: String::new(), ends: Vec::new(), table: hashbrown::HashTable::new() };
         interner.intern("");
         interner
     }

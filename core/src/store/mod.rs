@@ -28,12 +28,7 @@ pub struct Batch {
 
 impl Batch {
     pub fn new(source: impl Into<String>) -> Self {
-        Batch {
-            source: source.into(),
-            bytes: 0,
-            interner: Interner::default(),
-            tables: TableKind::ALL.map(Table::new),
-        }
+        Batch { source: source.into(), bytes: 0, interner: Interner::default(), tables: TableKind::ALL.map(Table::new) }
     }
 
     pub fn table(&self, kind: TableKind) -> &Table {
@@ -141,22 +136,15 @@ impl Store {
                 self.adopt(kind, table, id);
             }
         } else {
-            let remap: Vec<Sym> = (0..interner.len() as u32)
-                .map(|i| self.interner.intern(interner.resolve(Sym(i))))
-                .collect();
+            let remap: Vec<Sym> =
+                (0..interner.len() as u32).map(|i| self.interner.intern(interner.resolve(Sym(i)))).collect();
             for (kind, table) in TableKind::ALL.into_iter().zip(tables) {
                 self.append(kind, &table, &remap, id);
             }
         }
         let after: usize = self.tables.iter().map(Table::len).sum();
         let total: usize = records.iter().sum();
-        self.files.push(LoadedFile {
-            id,
-            source,
-            bytes,
-            records,
-            duplicates: total - (after - before),
-        });
+        self.files.push(LoadedFile { id, source, bytes, records, duplicates: total - (after - before) });
         id
     }
 
@@ -200,11 +188,7 @@ impl Store {
 
     fn append(&mut self, kind: TableKind, batch: &Table, remap: &[Sym], id: FileId) {
         let k = kind.index();
-        let extra_map: Vec<usize> = batch
-            .extras
-            .iter()
-            .map(|(name, _)| self.tables[k].extra_index(name))
-            .collect();
+        let extra_map: Vec<usize> = batch.extras.iter().map(|(name, _)| self.tables[k].extra_index(name)).collect();
         let mut cells = Vec::with_capacity(batch.columns.len());
         let mut extras = Vec::with_capacity(extra_map.len());
         let remap_cell = |cell: Cell| match cell {
@@ -215,13 +199,7 @@ impl Store {
             cells.clear();
             cells.extend(batch.columns.iter().map(|c| remap_cell(c.get(row))));
             extras.clear();
-            extras.extend(
-                batch
-                    .extras
-                    .iter()
-                    .zip(&extra_map)
-                    .map(|((_, c), &to)| (to, remap_cell(c.get(row)))),
-            );
+            extras.extend(batch.extras.iter().zip(&extra_map).map(|((_, c), &to)| (to, remap_cell(c.get(row)))));
             let new_row = self.tables[k].len();
             self.tables[k].push_row(&cells, &extras);
             match self.find_or_index(k, new_row) {
@@ -277,11 +255,8 @@ impl Store {
                 new_row.push(next);
                 next += u32::from(k);
             }
-            let also = also
-                .into_iter()
-                .filter(|&(r, _)| keep[r as usize])
-                .map(|(r, f)| (new_row[r as usize], f))
-                .collect();
+            let also =
+                also.into_iter().filter(|&(r, _)| keep[r as usize]).map(|(r, f)| (new_row[r as usize], f)).collect();
             let origin: Vec<FileId> = origin.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(o, _)| o).collect();
             self.tables[k].retain(&keep);
             self.rebuild_owners(k, origin, also);

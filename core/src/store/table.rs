@@ -16,12 +16,7 @@ pub struct Table {
 
 impl Table {
     pub fn new(kind: TableKind) -> Self {
-        Table {
-            kind,
-            columns: kind.columns().iter().map(|c| Column::new(c.ty)).collect(),
-            extras: Vec::new(),
-            len: 0,
-        }
+        Table { kind, columns: kind.columns().iter().map(|c| Column::new(c.ty)).collect(), extras: Vec::new(), len: 0 }
     }
 
     pub fn len(&self) -> usize {
@@ -109,9 +104,6 @@ impl Table {
 
     /// The value of an extra column on a row, by name.
     pub fn extra(&self, name: &str, row: usize) -> Cell {
-        self.extras
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or(Cell::Null, |(_, c)| c.get(row))
+        self.extras.iter().find(|(n, _)| n == name).map_or(Cell::Null, |(_, c)| c.get(row))
     }
 }
