@@ -3,3 +3,4 @@
 mod graph;
 mod ingest;
 mod support;
+mod trends;

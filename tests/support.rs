@@ -46,3 +46,14 @@ pub fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir {}: {e}", dir.display()));
     dir
 }
+
+/// A store from in-memory files: (file name, text). Every file must load without warnings.
+pub fn store_from_texts(files: &[(&str, &str)]) -> Store {
+    let mut store = Store::default();
+    for (name, text) in files {
+        let loaded = ingest::load_bytes(name, text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(loaded.warnings.is_empty(), "{name}: {:?}", loaded.warnings);
+        store.merge(loaded.batch);
+    }
+    store
+}

@@ -20,12 +20,14 @@ use std::collections::BTreeSet;
 
 /// Where one row's traffic goes on the map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Route {
-    source: NodeKey,
-    target: NodeKey,
-    /// The row's BytesSent is the server's (an inbound row): swap to the client's view.
-    server_side: bool,
-    localhost: bool,
+pub struct Route {
+    /// The client side.
+    pub source: NodeKey,
+    /// The server side.
+    pub target: NodeKey,
+    /// The row was written by the server (an inbound row): its BytesSent went to the client.
+    pub server_side: bool,
+    pub localhost: bool,
 }
 
 /// An edge while rows are added up.
@@ -64,12 +66,27 @@ impl Directions {
     }
 }
 
-/// Builds the map of `request` from the store.
-pub fn build_map(store: &Store, inventory: &Inventory, request: &MapRequest) -> DependencyMap {
+/// One `VMConnection` row as the map counts it.
+#[derive(Clone, Copy, Debug)]
+pub struct RoutedRow {
+    pub row: usize,
+    pub time: Option<Timestamp>,
+    pub route: Route,
+    /// The far end's address.
+    pub remote: Sym,
+    pub outbound: bool,
+}
+
+/// Calls `visit` for every row of the window that the map rules count, with where it goes.
+/// The one place the rules are applied: the map, trends and reports all go through it.
+pub fn for_each_routed_row(
+    store: &Store,
+    inventory: &Inventory,
+    request: &MapRequest,
+    mut visit: impl FnMut(RoutedRow),
+) {
     let table = store.table(TableKind::VMConnection);
     let directions = Directions::new(store);
-    let mut sums: FxHashMap<(NodeKey, NodeKey), EdgeSum> = FxHashMap::default();
-    let mut facts: FxHashMap<NodeKey, EndpointFacts> = FxHashMap::default();
     // Rows of one logical connection resolve alike; addresses whose owner changed over time
     // are resolved per row instead.
     let mut routes: FxHashMap<(Sym, Sym, Sym, i64, bool), Option<Route>> = FxHashMap::default();
@@ -105,10 +122,23 @@ pub fn build_map(store: &Store, inventory: &Inventory, request: &MapRequest) -> 
         } else {
             resolve()
         };
-        let Some(route) = route else { continue };
+        if let Some(route) = route {
+            visit(RoutedRow { row, time, route, remote, outbound });
+        }
+    }
+}
+
+/// Builds the map of `request` from the store.
+pub fn build_map(store: &Store, inventory: &Inventory, request: &MapRequest) -> DependencyMap {
+    let cols = Columns::of(store.table(TableKind::VMConnection));
+    let mut sums: FxHashMap<(NodeKey, NodeKey), EdgeSum> = FxHashMap::default();
+    let mut facts: FxHashMap<NodeKey, EndpointFacts> = FxHashMap::default();
+    for_each_routed_row(store, inventory, request, |routed| {
+        let RoutedRow { row, time, route, remote, outbound } = routed;
         add_row(sums.entry((route.source, route.target)).or_default(), &cols, row, time, &route, store);
         // Facts about the far end: client addresses, DNS names, country, threat intelligence.
         let far = if outbound { route.target } else { route.source };
+        let at = time.unwrap_or(Timestamp::MIN);
         if matches!(far, NodeKey::External { .. } | NodeKey::ClientGroup { .. }) {
             let fact = facts.entry(far).or_default();
             fact.ips.insert(remote);
@@ -125,7 +155,7 @@ pub fn build_map(store: &Store, inventory: &Inventory, request: &MapRequest) -> 
         if !malicious.is_empty() {
             facts.entry(far).or_default().malicious_ips.insert(store.str(malicious).to_string());
         }
-    }
+    });
     if !request.focus.is_empty() {
         let focus = focus_machines(store, inventory, &request.focus);
         let touches = |key: &NodeKey| key.machine().is_some_and(|m| focus.contains(&m));

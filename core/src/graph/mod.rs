@@ -5,7 +5,7 @@
 pub mod build;
 pub mod inventory;
 
-pub use build::build_map;
+pub use build::{RoutedRow, build_map, for_each_routed_row};
 pub use inventory::Inventory;
 
 use crate::model::Timestamp;
