@@ -1,6 +1,8 @@
 //! The one integration test binary of vmi-map (fixtures, headless core, CLI and GUI tests).
 
+mod cli;
 mod graph;
 mod ingest;
+mod reports;
 mod support;
 mod trends;

@@ -23,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Load files headless and print a JSON summary of records and map.
     Summary(SummaryArgs),
+    /// Print one of the documentation's sample queries as CSV (`--list` names them).
+    Report(ReportArgs),
 }
 
 /// The time window every headless command takes.
@@ -42,6 +44,32 @@ pub struct SummaryArgs {
     pub window: WindowArgs,
     /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
     #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Print the report ids and what each answers, then exit.
+    #[arg(long)]
+    pub list: bool,
+    /// The report id (see --list).
+    #[arg(required_unless_present = "list")]
+    pub id: Option<String>,
+    /// A machine (id like m-… or computer name); repeat for a group.
+    #[arg(long = "machine")]
+    pub machines: Vec<String>,
+    /// The text to look for (processes-cmdline, find-machine, find-ip).
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Match --text with its case (KQL contains_cs instead of contains).
+    #[arg(long)]
+    pub case_sensitive: bool,
+    /// The executable name (product-versions).
+    #[arg(long)]
+    pub exe: Option<String>,
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
     pub files: Vec<PathBuf>,
 }
 
@@ -78,6 +106,7 @@ pub fn load_all(files: &[PathBuf]) -> (Store, bool) {
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Summary(args) => summary(&args),
+        Command::Report(args) => report(&args),
     };
     match result {
         Ok(code) => code,
@@ -95,5 +124,35 @@ fn summary(args: &SummaryArgs) -> Result<ExitCode> {
     let map = build_map(&store, &inventory, &request);
     let summary = vmi_core::summary::summarize(&store, &inventory, &map, &request);
     println!("{}", serde_json::to_string(&summary).context("writing the summary")?);
+    Ok(if all_loaded { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn report(args: &ReportArgs) -> Result<ExitCode> {
+    use std::io::Write;
+    if args.list {
+        for report in vmi_core::reports::REPORTS {
+            println!("{}\t{}", report.id, report.title);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let id = args.id.as_deref().unwrap_or_default();
+    if vmi_core::reports::info(id).is_none() {
+        anyhow::bail!("no report {id:?}; `vmi-map report --list` names them");
+    }
+    let (store, all_loaded) = load_all(&args.files);
+    let params = vmi_core::reports::ReportParams {
+        machines: args.machines.clone(),
+        text: args.text.clone().unwrap_or_default(),
+        case_sensitive: args.case_sensitive,
+        exe: args.exe.clone().unwrap_or_default(),
+        from: args.window.from,
+        to: args.window.to,
+        now: None,
+    };
+    let table = vmi_core::reports::run(&store, &Inventory::new(&store), id, &params)?;
+    if let Some(note) = &table.note {
+        eprintln!("note: {note}");
+    }
+    std::io::stdout().write_all(table.to_csv().as_bytes()).context("writing the report")?;
     Ok(if all_loaded { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -38,6 +38,9 @@ impl Fa2State {
         }
     }
 
+    pub(crate) fn speed_value(&self) -> f64 {
+        self.speed
+    }
     /// Global speed (for tests and diagnostics).
     #[cfg(test)]
     pub(crate) fn speed(&self) -> f64 {
@@ -45,8 +48,17 @@ impl Fa2State {
     }
 }
 
-/// Runs one iteration on `positions`; returns the mass-weighted mean
-/// displacement of the movable nodes (internal units), 0 when none can move.
+/// How far nodes moved in one iteration, measured before each node's
+/// mobility factor (internal units; 0 when nothing can move).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Movement {
+    /// Mass-weighted mean displacement of the movable nodes.
+    pub mean: f64,
+    /// Largest displacement.
+    pub max: f64,
+}
+
+/// Runs one iteration on `positions` and reports the movement.
 /// `cooling` (in `(0, 1]`) scales every displacement; `adjust_sizes` turns on
 /// FA2 anti-collision (`adjustSizes`).
 pub(crate) fn iterate(
@@ -57,7 +69,7 @@ pub(crate) fn iterate(
     settings: &ForceSettings,
     adjust_sizes: bool,
     cooling: f64,
-) -> f64 {
+) -> Movement {
     let n = graph.len();
     std::mem::swap(&mut state.force, &mut state.previous_force);
     state.force.clear();
@@ -127,7 +139,7 @@ fn adjust_speed(graph: &LevelGraph, state: &mut Fa2State, settings: &ForceSettin
     let count = movable as f64;
     let estimated_optimal = 0.05 * count.sqrt();
     let min_jitter = estimated_optimal.sqrt();
-    let max_jitter = 10.0;
+    let max_jitter: f64 = 10.0;
     let mut jitter = settings.jitter_tolerance
         * min_jitter.max(max_jitter.min(estimated_optimal * total_traction / (count * count)));
     let min_efficiency = 0.05;
@@ -147,6 +159,8 @@ fn adjust_speed(graph: &LevelGraph, state: &mut Fa2State, settings: &ForceSettin
     }
     let max_rise = 0.5;
     state.speed += (target_speed - state.speed).min(max_rise * state.speed);
+    let cap: f64 = std::env::var("MAXSPEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1e12);
+    state.speed = state.speed.min(cap);
 }
 
 fn apply_forces(
@@ -156,8 +170,9 @@ fn apply_forces(
     settings: &ForceSettings,
     adjust_sizes: bool,
     cooling: f64,
-) -> f64 {
+) -> Movement {
     let mut moved = 0.0;
+    let mut largest: f64 = 0.0;
     let mut moved_mass = 0.0;
     for i in 0..graph.len() {
         let mobility = graph.mobility[i];
@@ -172,20 +187,21 @@ fn apply_forces(
         if magnitude <= 0.0 {
             continue;
         }
-        let mut factor = if adjust_sizes {
+        let factor = if adjust_sizes {
             let factor = 0.1 * state.speed / (1.0 + (state.speed * swinging).sqrt());
             (factor * magnitude).min(10.0) / magnitude
         } else {
             state.speed / (1.0 + (state.speed * swinging).sqrt())
         };
-        factor *= cooling * mobility;
-        let displacement = (factor * magnitude).min(settings.max_displacement);
-        let scale = displacement / magnitude;
+        let free_displacement = (factor * magnitude).min(settings.max_displacement) * cooling;
+        let scale = mobility * free_displacement / magnitude;
         positions[i][0] += fx * scale;
         positions[i][1] += fy * scale;
-        moved += graph.mass[i] * displacement;
+        moved += graph.mass[i] * free_displacement;
+        largest = largest.max(free_displacement);
     }
-    if moved_mass > 0.0 { moved / moved_mass } else { 0.0 }
+    let mean = if moved_mass > 0.0 { moved / moved_mass } else { 0.0 };
+    Movement { mean, max: largest }
 }
 
 #[cfg(test)]

@@ -1,0 +1,353 @@
+//! Two-level layout: children (processes) sit on rings around their parent
+//! (machine); only top-level nodes take part in the force simulation.
+//!
+//! A node's top-level node is found by following `parent` links to a node
+//! without a parent; a link to itself, out of range, in a cycle or deeper
+//! than [`MAX_PARENT_DEPTH`] makes the node top-level. Children are put on
+//! concentric rings around the parent's disc, slots spaced so child discs and
+//! the gap fit between neighbours; the parent's radius for repulsion and
+//! overlap removal grows to enclose its outermost ring ([`Hierarchy::arrange`]).
+//!
+//! The order of children around the ring follows where their edges go: each
+//! child prefers the weighted mean direction to the top-level nodes it talks
+//! to, children are sorted by that angle and the ring is rotated to match the
+//! preferences best. On a warm start a child that had a position keeps its old
+//! angle as preference, so the ring stays as it was.
+
+use std::f64::consts::{PI, TAU};
+
+use super::graph::WeightedEdge;
+use super::{LayoutInput, edge_weight};
+
+/// Parent links followed at most before a node is treated as top-level.
+const MAX_PARENT_DEPTH: usize = 64;
+
+/// Which nodes are top-level, the children of each, and their ring offsets.
+#[derive(Clone, Debug)]
+pub(crate) struct Hierarchy {
+    /// Input node -> index of its top-level node.
+    pub top_of: Vec<u32>,
+    /// Top-level index -> input node.
+    pub top_nodes: Vec<u32>,
+    child_start: Vec<u32>,
+    child_list: Vec<u32>,
+    /// Edges from a child to another top-level node: `(child, top, weight)`,
+    /// sorted by child, indexed by `external_start`.
+    external: Vec<(u32, u32, f64)>,
+    external_start: Vec<u32>,
+    /// Offset of each input node from its top-level node (internal units);
+    /// zero for top-level nodes.
+    pub offsets: Vec<[f64; 2]>,
+    /// Radius of each top-level node's disc including its children's rings.
+    pub enclosing_radius: Vec<f64>,
+    /// Preferred angle kept from a warm start, per input node.
+    pub warm_angle: Vec<Option<f64>>,
+    /// Free space between neighbouring discs (internal units).
+    pub gap: f64,
+}
+
+impl Hierarchy {
+    /// Resolves top-level nodes and collects the edges that leave each child's
+    /// parent. `radius` is per input node in internal units.
+    pub(crate) fn new(input: &LayoutInput, radius: &[f64], gap: f64) -> Self {
+        let n = input.nodes.len();
+        let root = resolve_roots(input);
+        let mut top_index = vec![u32::MAX; n];
+        let mut top_nodes = Vec::new();
+        for (node, &r) in root.iter().enumerate() {
+            if r as usize == node {
+                top_index[node] = top_nodes.len() as u32;
+                top_nodes.push(node as u32);
+            }
+        }
+        let top_of: Vec<u32> = root.iter().map(|&r| top_index[r as usize]).collect();
+        let mut child_count = vec![0u32; top_nodes.len() + 1];
+        for (node, &r) in root.iter().enumerate() {
+            if r as usize != node {
+                child_count[top_of[node] as usize + 1] += 1;
+            }
+        }
+        let mut child_start = child_count;
+        for t in 1..child_start.len() {
+            child_start[t] += child_start[t - 1];
+        }
+        let mut fill = child_start.clone();
+        let mut child_list = vec![0u32; n - top_nodes.len()];
+        for (node, &r) in root.iter().enumerate() {
+            if r as usize != node {
+                let t = top_of[node] as usize;
+                child_list[fill[t] as usize] = node as u32;
+                fill[t] += 1;
+            }
+        }
+        let mut external = Vec::new();
+        for edge in &input.edges {
+            let (s, t) = (edge.source as usize, edge.target as usize);
+            if s >= n || t >= n || top_of[s] == top_of[t] {
+                continue;
+            }
+            let weight = edge_weight(edge.bytes);
+            if root[s] as usize != s {
+                external.push((s as u32, top_of[t], weight));
+            }
+            if root[t] as usize != t {
+                external.push((t as u32, top_of[s], weight));
+            }
+        }
+        external.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        let mut external_start = vec![0u32; n + 1];
+        for &(child, _, _) in &external {
+            external_start[child as usize + 1] += 1;
+        }
+        for i in 1..external_start.len() {
+            external_start[i] += external_start[i - 1];
+        }
+        let enclosing_radius = top_nodes.iter().map(|&node| radius[node as usize]).collect();
+        Self {
+            top_of,
+            top_nodes,
+            child_start,
+            child_list,
+            external,
+            external_start,
+            offsets: vec![[0.0; 2]; n],
+            enclosing_radius,
+            warm_angle: vec![None; n],
+            gap,
+        }
+    }
+
+    /// Children (input indices, ascending) of top-level node `top`.
+    pub(crate) fn children(&self, top: usize) -> &[u32] {
+        &self.child_list[self.child_start[top] as usize..self.child_start[top + 1] as usize]
+    }
+
+    pub(crate) fn is_top(&self, node: usize) -> bool {
+        self.top_nodes[self.top_of[node] as usize] as usize == node
+    }
+
+    /// Edges of the top-level graph: every input edge moved to the top-level
+    /// nodes of its ends; edges inside one top-level node are dropped.
+    pub(crate) fn top_edges(&self, input: &LayoutInput) -> Vec<WeightedEdge> {
+        let n = input.nodes.len();
+        input
+            .edges
+            .iter()
+            .filter(|e| (e.source as usize) < n && (e.target as usize) < n)
+            .map(|e| WeightedEdge {
+                a: self.top_of[e.source as usize],
+                b: self.top_of[e.target as usize],
+                weight: edge_weight(e.bytes),
+            })
+            .collect()
+    }
+
+    /// Places every unpinned child on its parent's rings and recomputes the
+    /// enclosing radii. `top_positions` are the top-level positions; `radius`
+    /// and `pinned` are per input node.
+    pub(crate) fn arrange(&mut self, top_positions: &[[f64; 2]], radius: &[f64], pinned: &[bool]) {
+        let mut members: Vec<(bool, f64, u32)> = Vec::new();
+        for top in 0..self.top_nodes.len() {
+            let parent = self.top_nodes[top] as usize;
+            members.clear();
+            let mut child_radius: f64 = 0.0;
+            for &child in self.children(top) {
+                let c = child as usize;
+                if pinned[c] {
+                    continue;
+                }
+                child_radius = child_radius.max(radius[c]);
+                let preferred = self.warm_angle[c].or_else(|| self.preferred_angle(c, top, top_positions));
+                members.push((preferred.is_none(), preferred.unwrap_or(0.0), child));
+            }
+            if members.is_empty() {
+                self.enclosing_radius[top] = radius[parent];
+                continue;
+            }
+            members.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2)));
+            let rings = ring_radii(radius[parent], child_radius, self.gap, members.len());
+            self.enclosing_radius[top] = rings.last().map_or(radius[parent], |ring| ring.0 + child_radius);
+            for (ring_radius, slots) in assign_rings(&rings, &members) {
+                let count = slots.len() as f64;
+                let (mut sin_sum, mut cos_sum) = (0.0, 0.0);
+                for (slot, &(no_preference, angle, _)) in slots.iter().enumerate() {
+                    if !no_preference {
+                        let delta = angle - TAU * slot as f64 / count;
+                        sin_sum += delta.sin();
+                        cos_sum += delta.cos();
+                    }
+                }
+                let base = if sin_sum == 0.0 && cos_sum == 0.0 { 0.0 } else { sin_sum.atan2(cos_sum) };
+                for (slot, &(_, _, child)) in slots.iter().enumerate() {
+                    let angle = base + TAU * slot as f64 / count;
+                    self.offsets[*child as usize] = [ring_radius * angle.cos(), ring_radius * angle.sin()];
+                }
+            }
+        }
+    }
+
+    /// Weighted mean direction from the parent to the top-level nodes `child`
+    /// has edges with; `None` without such edges.
+    fn preferred_angle(&self, child: usize, top: usize, top_positions: &[[f64; 2]]) -> Option<f64> {
+        let start = self.external_start[child] as usize;
+        let end = self.external_start[child + 1] as usize;
+        let origin = top_positions[top];
+        let (mut x, mut y) = (0.0, 0.0);
+        for &(_, other, weight) in &self.external[start..end] {
+            let dx = top_positions[other as usize][0] - origin[0];
+            let dy = top_positions[other as usize][1] - origin[1];
+            let length = dx.hypot(dy);
+            if length > 0.0 {
+                x += weight * dx / length;
+                y += weight * dy / length;
+            }
+        }
+        (x.hypot(y) > 1e-9).then(|| y.atan2(x))
+    }
+}
+
+/// Follows parent links; a node without a usable chain is its own root.
+fn resolve_roots(input: &LayoutInput) -> Vec<u32> {
+    let n = input.nodes.len();
+    let mut root = vec![u32::MAX; n];
+    for node in 0..n {
+        let mut current = node;
+        let mut found = node;
+        for _ in 0..=MAX_PARENT_DEPTH {
+            match input.nodes[current].parent {
+                Some(parent) if (parent as usize) < n && parent as usize != current => {
+                    current = parent as usize;
+                    if current == node {
+                        break;
+                    }
+                }
+                _ => {
+                    found = current;
+                    break;
+                }
+            }
+        }
+        root[node] = found as u32;
+    }
+    // A chain that ends in a cycle or is too deep leaves `found == node`; the
+    // root of every other node must be a real root, else it is top-level.
+    for node in 0..n {
+        let r = root[node] as usize;
+        if root[r] as usize != r {
+            root[node] = node as u32;
+        }
+    }
+    root
+}
+
+/// `(radius, capacity)` of the rings needed for `count` children of radius
+/// `child_radius` around a parent of radius `parent_radius`.
+fn ring_radii(parent_radius: f64, child_radius: f64, gap: f64, count: usize) -> Vec<(f64, usize)> {
+    let spacing = 2.0 * child_radius + gap;
+    let mut rings = Vec::new();
+    let mut total = 0;
+    let mut ring_radius = parent_radius + gap + child_radius;
+    while total < count {
+        let half_angle = (spacing / (2.0 * ring_radius)).min(1.0).asin();
+        let capacity = ((PI / half_angle).floor() as usize).max(1);
+        rings.push((ring_radius, capacity));
+        total += capacity;
+        ring_radius += spacing;
+    }
+    rings
+}
+
+/// Splits the angle-sorted `members` over the rings: counts proportional to
+/// capacity, and each ring takes an evenly spread subsequence so every ring
+/// covers all directions.
+fn assign_rings<'a>(
+    rings: &[(f64, usize)],
+    members: &'a [(bool, f64, u32)],
+) -> Vec<(f64, Vec<&'a (bool, f64, u32)>)> {
+    let total = members.len();
+    let capacity: usize = rings.iter().map(|r| r.1).sum();
+    let mut counts: Vec<usize> = rings.iter().map(|r| total * r.1 / capacity.max(1)).collect();
+    let mut remaining = total - counts.iter().sum::<usize>();
+    for (count, ring) in counts.iter_mut().zip(rings) {
+        let extra = remaining.min(ring.1 - *count);
+        *count += extra;
+        remaining -= extra;
+    }
+    let mut result: Vec<(f64, Vec<&(bool, f64, u32)>)> =
+        rings.iter().zip(&counts).map(|(ring, &c)| (ring.0, Vec::with_capacity(c))).collect();
+    for (j, member) in members.iter().enumerate() {
+        let progress = (j + 1) as f64 / total as f64;
+        let mut best = None;
+        let mut best_deficit = f64::NEG_INFINITY;
+        for (r, &count) in counts.iter().enumerate() {
+            let assigned = result[r].1.len();
+            if assigned >= count {
+                continue;
+            }
+            let deficit = count as f64 * progress - assigned as f64;
+            if deficit > best_deficit {
+                best_deficit = deficit;
+                best = Some(r);
+            }
+        }
+        if let Some(r) = best {
+            result[r].1.push(member);
+        }
+    }
+    result.retain(|ring| !ring.1.is_empty());
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{LayoutEdge, LayoutNode};
+    use super::*;
+
+    fn node(key: u64, parent: Option<u32>) -> LayoutNode {
+        LayoutNode { key, radius: 1.0, parent }
+    }
+
+    #[test]
+    fn chains_cycles_and_bad_links_resolve_to_sensible_roots() {
+        let input = LayoutInput {
+            nodes: vec![
+                node(0, None),
+                node(1, Some(0)),
+                node(2, Some(1)),
+                node(3, Some(4)),
+                node(4, Some(3)),
+                node(5, Some(99)),
+                node(6, Some(6)),
+            ],
+            edges: vec![],
+        };
+        assert_eq!(resolve_roots(&input), vec![0, 0, 0, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn children_ring_encloses_them_without_overlap_and_faces_their_peers() {
+        let mut nodes = vec![LayoutNode { key: 0, radius: 3.0, parent: None }, node(1, None)];
+        for k in 0..40 {
+            nodes.push(LayoutNode { key: 10 + k, radius: 1.0, parent: Some(0) });
+        }
+        let edges = vec![LayoutEdge { source: 2, target: 1, bytes: 1e6 }];
+        let input = LayoutInput { nodes, edges };
+        let radius: Vec<f64> = input.nodes.iter().map(|n| f64::from(n.radius)).collect();
+        let mut hierarchy = Hierarchy::new(&input, &radius, 0.2);
+        assert_eq!(hierarchy.top_nodes, vec![0, 1]);
+        let pinned = vec![false; input.nodes.len()];
+        hierarchy.arrange(&[[0.0, 0.0], [100.0, 0.0]], &radius, &pinned);
+        let offsets = &hierarchy.offsets;
+        for a in 2..42 {
+            let da = offsets[a][0].hypot(offsets[a][1]);
+            assert!(da >= 3.0 + 1.0 + 0.2 - 1e-9, "child {a} overlaps its parent");
+            assert!(da + 1.0 <= hierarchy.enclosing_radius[0] + 1e-9, "child {a} outside the enclosing disc");
+            for b in a + 1..42 {
+                let d = (offsets[a][0] - offsets[b][0]).hypot(offsets[a][1] - offsets[b][1]);
+                assert!(d >= 2.0 + 0.2 - 1e-9, "children {a} and {b} overlap: {d}");
+            }
+        }
+        // Child 2 talks to node 1 on the right: it sits on the right side.
+        assert!(offsets[2][0] > 0.0 && offsets[2][1].abs() < offsets[2][0], "{:?}", offsets[2]);
+    }
+}
