@@ -3,6 +3,7 @@
 mod cli;
 mod graph;
 mod ingest;
+mod render;
 mod reports;
 mod support;
 mod trends;

@@ -5,6 +5,7 @@ pub mod graph;
 pub mod ingest;
 // pub mod layout; (added back when the layout module lands)
 pub mod model;
+pub mod render;
 pub mod reports;
 pub mod store;
 pub mod summary;

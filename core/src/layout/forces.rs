@@ -48,8 +48,8 @@ impl Fa2State {
     }
 }
 
-/// How far nodes moved in one iteration, measured before each node's
-/// mobility factor (internal units; 0 when nothing can move).
+/// How far nodes moved in one iteration (internal units; 0 when nothing can
+/// move).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct Movement {
     /// Mass-weighted mean displacement of the movable nodes.
@@ -118,13 +118,14 @@ pub(crate) fn iterate(
 }
 
 /// FA2's global speed: high traction and low swing speed it up (by at most
-/// half per iteration), erratic swinging slows it down.
+/// half per iteration), erratic swinging slows it down. Only fully mobile
+/// nodes count: a held node's steady force is no sign of convergence.
 fn adjust_speed(graph: &LevelGraph, state: &mut Fa2State, settings: &ForceSettings) {
     let mut total_swinging = 0.0;
     let mut total_traction = 0.0;
     let mut movable = 0usize;
     for i in 0..graph.len() {
-        if graph.mobility[i] <= 0.0 {
+        if graph.mobility[i] < 1.0 {
             continue;
         }
         movable += 1;
@@ -159,8 +160,6 @@ fn adjust_speed(graph: &LevelGraph, state: &mut Fa2State, settings: &ForceSettin
     }
     let max_rise = 0.5;
     state.speed += (target_speed - state.speed).min(max_rise * state.speed);
-    let cap: f64 = std::env::var("MAXSPEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1e12);
-    state.speed = state.speed.min(cap);
 }
 
 fn apply_forces(
@@ -193,12 +192,12 @@ fn apply_forces(
         } else {
             state.speed / (1.0 + (state.speed * swinging).sqrt())
         };
-        let free_displacement = (factor * magnitude).min(settings.max_displacement) * cooling;
-        let scale = mobility * free_displacement / magnitude;
+        let displacement = (factor * magnitude).min(settings.max_displacement) * cooling * mobility;
+        let scale = displacement / magnitude;
         positions[i][0] += fx * scale;
         positions[i][1] += fy * scale;
-        moved += graph.mass[i] * free_displacement;
-        largest = largest.max(free_displacement);
+        moved += graph.mass[i] * displacement;
+        largest = largest.max(displacement);
     }
     let mean = if moved_mass > 0.0 { moved / moved_mass } else { 0.0 };
     Movement { mean, max: largest }

@@ -42,6 +42,9 @@ pub(crate) struct Hierarchy {
     pub enclosing_radius: Vec<f64>,
     /// Preferred angle kept from a warm start, per input node.
     pub warm_angle: Vec<Option<f64>>,
+    /// Offset from the parent kept from a warm start, per input node: used as
+    /// is while the parent's children are the same and fit its rings.
+    pub warm_offset: Vec<Option<[f64; 2]>>,
     /// Free space between neighbouring discs (internal units).
     pub gap: f64,
 }
@@ -113,6 +116,7 @@ impl Hierarchy {
             offsets: vec![[0.0; 2]; n],
             enclosing_radius,
             warm_angle: vec![None; n],
+            warm_offset: vec![None; n],
             gap,
         }
     }
@@ -167,6 +171,9 @@ impl Hierarchy {
             members.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2)));
             let rings = ring_radii(radius[parent], child_radius, self.gap, members.len());
             self.enclosing_radius[top] = rings.last().map_or(radius[parent], |ring| ring.0 + child_radius);
+            if self.keep_warm_offsets(top, &rings, child_radius) {
+                continue;
+            }
             for (ring_radius, slots) in assign_rings(&rings, &members) {
                 let count = slots.len() as f64;
                 let (mut sin_sum, mut cos_sum) = (0.0, 0.0);
@@ -184,6 +191,33 @@ impl Hierarchy {
                 }
             }
         }
+    }
+
+    /// Keeps the warm-start offsets of `top`'s children when all of them
+    /// have one, none is pinned, and they lie within the rings.
+    fn keep_warm_offsets(&mut self, top: usize, rings: &[(f64, usize)], child_radius: f64) -> bool {
+        let (Some(first), Some(last)) = (rings.first(), rings.last()) else {
+            return false;
+        };
+        let tolerance = 1e-3 * (1.0 + last.0);
+        let fits = self.children(top).iter().all(|&child| {
+            self.warm_offset[child as usize].is_some_and(|[x, y]| {
+                let d = x.hypot(y);
+                d >= first.0 - tolerance && d <= last.0 + tolerance
+            })
+        });
+        if !fits {
+            return false;
+        }
+        let range = self.child_start[top] as usize..self.child_start[top + 1] as usize;
+        for index in range {
+            let child = self.child_list[index] as usize;
+            if let Some(offset) = self.warm_offset[child] {
+                self.offsets[child] = offset;
+            }
+        }
+        self.enclosing_radius[top] = last.0 + child_radius + tolerance;
+        true
     }
 
     /// Weighted mean direction from the parent to the top-level nodes `child`

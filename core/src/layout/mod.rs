@@ -34,20 +34,26 @@
 //! A phase has converged when, for [`LayoutParams::quiet_iterations`]
 //! iterations in a row, the mass-weighted mean displacement is below
 //! [`LayoutParams::tolerance`] and the largest below 50 times that (internal
-//! units: the median node radius is 1; displacements are measured before the
-//! warm-start mobility factor). After [`LayoutParams::cooling_start`]
-//! iterations of a phase, steps shrink by 3% per iteration, so every phase
-//! meets the criterion; [`LayoutParams::max_iterations`] caps the whole run,
-//! and a run that hit a cap reports `converged: false`.
+//! units: the median node radius is 1). FA2 alone never settles (near
+//! equilibrium its global speed grows and Barnes–Hut noise keeps nodes
+//! jittering), so after [`LayoutParams::cooling_start`] iterations of the
+//! main phase steps shrink by 3% per iteration (refinement levels and the
+//! sizes phase: after a sixth of that, by 5%), which makes every phase meet
+//! the criterion; [`LayoutParams::max_iterations`] caps the whole run, and a
+//! run in which some phase hit its cap reports `converged: false`.
 //!
 //! # Warm start and pins
 //! Nodes whose key is in the warm map start there; new nodes start near the
-//! mean of their placed neighbours (rounds outwards), children on their
-//! parent's ring keeping their old angle. A warm run skips the first phase,
-//! starts at a low global speed and moves kept nodes with
-//! [`LayoutParams::warm_mobility`] of their step (also in overlap removal),
-//! so they barely move while new nodes settle. Pinned nodes never move and
-//! are reported exactly where pinned.
+//! mean of their placed neighbours (rounds outwards), children keep their
+//! old offset while their parent's children are unchanged (else their old
+//! angle orders the ring). A warm run skips the first phase and starts at a
+//! low global speed. Kept nodes hold still in the force phase, except the
+//! neighbours of new nodes, which take [`LayoutParams::warm_mobility`] of
+//! their step; in overlap removal every kept node takes at most that share
+//! of a push. So old nodes barely move while new nodes settle. The global
+//! speed follows only fully mobile nodes (a node that may not move keeps a
+//! steady force, which FA2 would read as a reason to speed up). Pinned nodes
+//! never move and are reported exactly where pinned.
 //!
 //! # Determinism
 //! Same input, parameters, warm and pinned maps give the same positions bit
@@ -138,7 +144,9 @@ pub struct LayoutParams {
     pub multilevel_threshold: usize,
     /// Coarsening stops at this many nodes.
     pub coarsest_size: usize,
-    /// Fraction of its step a node kept from a warm start takes.
+    /// Warm start: fraction of its step a kept node next to a new node takes
+    /// (other kept nodes hold still), and the largest share of an overlap
+    /// push a kept node takes.
     pub warm_mobility: f64,
 }
 
@@ -192,7 +200,7 @@ const REFINE_SPEED: f64 = 0.2;
 const WARM_SPEED: f64 = 0.05;
 /// Iterations at most of one refinement level and of the sizes phase.
 const REFINE_ITERATIONS: u32 = 200;
-const SIZES_ITERATIONS: u32 = 150;
+const SIZES_ITERATIONS: u32 = 200;
 /// The largest displacement may be this many times the tolerance.
 const MAX_DISPLACEMENT_RATIO: f64 = 50.0;
 /// Children are re-arranged every this many main-phase iterations.
@@ -279,26 +287,34 @@ impl Layout {
             } else if let Some(&p) = warm.get(&input.nodes[node].key) {
                 positions[t] = to_internal(p);
                 placed[t] = true;
-                top.mobility[t] = params.warm_mobility;
+                top.mobility[t] = 0.0;
                 warm_count += 1;
             }
         }
         let is_warm = warm_count > 0;
         if is_warm {
-            for (node, slot) in hierarchy.warm_angle.iter_mut().enumerate() {
+            for node in 0..n {
                 let t = hierarchy.top_of[node] as usize;
-                if hierarchy.top_nodes[t] as usize == node {
+                let parent = hierarchy.top_nodes[t] as usize;
+                if parent == node {
                     continue;
                 }
-                let parent_key = input.nodes[hierarchy.top_nodes[t] as usize].key;
-                if let (Some(c), Some(p)) = (warm.get(&input.nodes[node].key), warm.get(&parent_key)) {
-                    let (dx, dy) = (f64::from(c[0] - p[0]), f64::from(c[1] - p[1]));
+                if let (Some(c), Some(p)) = (warm.get(&input.nodes[node].key), warm.get(&input.nodes[parent].key)) {
+                    let (dx, dy) = (f64::from(c[0]) - f64::from(p[0]), f64::from(c[1]) - f64::from(p[1]));
                     if dx != 0.0 || dy != 0.0 {
-                        *slot = Some(dy.atan2(dx));
+                        hierarchy.warm_angle[node] = Some(dy.atan2(dx));
+                        hierarchy.warm_offset[node] = Some([dx / unit, dy / unit]);
                     }
                 }
             }
+            let kept = placed.clone();
             place_near_neighbours(&top, &mut positions, &mut placed, &radius, &mut rng);
+            for t in 0..top_count {
+                let next_to_new = top.neighbours(t).iter().any(|&(other, _)| !kept[other as usize]);
+                if kept[t] && !top.pinned[t] && next_to_new {
+                    top.mobility[t] = params.warm_mobility;
+                }
+            }
         } else {
             let spread = 2.0 * (top_count as f64).sqrt() + 1.0;
             for t in 0..top_count {
@@ -524,16 +540,21 @@ impl Layout {
         }
     }
 
+    /// Factor on every step: 1, then shrinking geometrically once the phase
+    /// has run its cooling start (main phase: slowly; refinement and sizes
+    /// phases start from a good layout: sooner and faster).
     fn cooling(&self) -> f64 {
-        let start = if self.phase == Phase::Forces && self.current + 1 == self.levels.len() {
-            self.params.cooling_start
+        let (start, rate) = if self.phase == Phase::Forces && self.current + 1 == self.levels.len() {
+            (self.params.cooling_start, 0.97f64)
         } else {
-            self.params.cooling_start / 6
+            let st: u32 = std::env::var("RSTART").ok().and_then(|s| s.parse().ok()).unwrap_or(self.params.cooling_start / 6);
+            let ra: f64 = std::env::var("RRATE").ok().and_then(|s| s.parse().ok()).unwrap_or(0.95);
+            (st, ra)
         };
         if self.phase_iterations <= start {
             1.0
         } else {
-            0.97f64.powi((self.phase_iterations - start).min(10_000) as i32)
+            rate.powi((self.phase_iterations - start).min(10_000) as i32)
         }
     }
 
@@ -583,12 +604,12 @@ impl Layout {
     fn finish_sizes(&mut self) {
         self.arrange_children();
         let level = &mut self.levels[0];
-        self.overlapping_pairs = overlap::remove_overlaps(
-            &mut level.positions,
-            &level.graph.radius,
-            &level.graph.mobility,
-            self.hierarchy.gap,
-        );
+        let warm_mobility = self.params.warm_mobility.max(1e-3);
+        let mobility: Vec<f64> = (0..level.graph.len())
+            .map(|t| if level.graph.pinned[t] { 0.0 } else { level.graph.mobility[t].max(warm_mobility) })
+            .collect();
+        self.overlapping_pairs =
+            overlap::remove_overlaps(&mut level.positions, &level.graph.radius, &mobility, self.hierarchy.gap);
         self.phase = Phase::Done;
     }
 

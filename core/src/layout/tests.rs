@@ -108,14 +108,14 @@ fn warm_start_after_adding_one_node_barely_moves_the_others() {
     assert!(stats.converged);
     let mut largest = 0.0f32;
     for (i, node) in input.nodes.iter().enumerate().take(new_index as usize) {
-        let d = distance(warm[&node.key], after.positions()[i]);
-        if d > 1.0 { eprintln!("moved {i} {d} {:?}", node.parent); }
-        largest = largest.max(d);
+        largest = largest.max(distance(warm[&node.key], after.positions()[i]));
     }
-    assert!(largest < 2.0, "an unchanged node moved {largest} (radii are 5 to 12)");
+    eprintln!("largest move of an unchanged node: {largest}");
+    assert!(largest < 1.0, "an unchanged node moved {largest} (radii are 5 to 12)");
     let new_position = after.positions()[new_index as usize];
     let near = distance(new_position, after.positions()[process]);
-    assert!(near < 150.0, "the new node landed {near} away from its neighbour");
+    let typical = quality(&input, after.positions(), 1).mean_edge_length as f32;
+    assert!(near < typical, "the new node landed {near} from its neighbour (mean edge {typical})");
     assert_eq!(quality(&input, after.positions(), 1).overlapping_pairs, 0);
 }
 

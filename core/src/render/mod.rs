@@ -1,0 +1,9 @@
+//! Pictures of the data: trend charts (and map drawings) as RGBA, PNG and SVG.
+
+pub mod chart;
+pub mod image;
+pub mod theme;
+
+pub use chart::{ChartGeometry, ChartImage, ChartSpec};
+pub use image::RgbaImage;
+pub use theme::Theme;
