@@ -33,7 +33,7 @@ const PORTS: &str = "\
 
 const CONNECTION_HEADER: &str = "\"TimeGenerated [UTC]\",Machine,Process,ProcessName,Direction,SourceIp,DestinationIp,DestinationPort,RemoteIp,BytesSent,BytesReceived,LinksEstablished,LinksTerminated,LinksFailed,LinksLive,Responses,ResponseTimeSum,ResponseTimeMin,ResponseTimeMax,RemoteDnsCanonicalNames,RemoteDnsQuestions,MaliciousIp,IndicatorThreatType,TLPLevel,Severity\n";
 
-fn store_with(connections: &str, extra_computers: &str) -> Store {
+pub fn store_with(connections: &str, extra_computers: &str) -> Store {
     let mut store = Store::default();
     let files = [
         ("VMComputer.csv", format!("{COMPUTERS}{extra_computers}")),

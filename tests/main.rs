@@ -7,3 +7,4 @@ mod render;
 mod reports;
 mod support;
 mod trends;
+mod view;

@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod inventory;
+pub mod view;
 
 pub use build::{RoutedRow, build_map, for_each_routed_row};
 pub use inventory::Inventory;

@@ -90,9 +90,8 @@ impl QuadTree {
             if end - start <= LEAF_CAPACITY || depth >= MAX_DEPTH {
                 continue;
             }
-            let quadrant = |p: [f64; 2]| {
-                usize::from(p[0] >= cell.center[0]) | (usize::from(p[1] >= cell.center[1]) << 1)
-            };
+            let quadrant =
+                |p: [f64; 2]| usize::from(p[0] >= cell.center[0]) | (usize::from(p[1] >= cell.center[1]) << 1);
             let mut counts = [0usize; 4];
             for &body in &self.order[start..end] {
                 counts[quadrant(positions[body as usize])] += 1;
@@ -205,8 +204,8 @@ impl QuadTree {
                 let dy = y - cell.center_of_mass[1];
                 let distance_squared = dx * dx + dy * dy;
                 let width = 2.0 * cell.half_width;
-                let contains_body = (x - cell.center[0]).abs() <= cell.half_width
-                    && (y - cell.center[1]).abs() <= cell.half_width;
+                let contains_body =
+                    (x - cell.center[0]).abs() <= cell.half_width && (y - cell.center[1]).abs() <= cell.half_width;
                 if !contains_body && width * width < theta_squared * distance_squared {
                     let factor = scaled_mass * cell.mass / distance_squared;
                     fx += dx * factor;
@@ -255,9 +254,8 @@ mod tests {
     fn tree_force_is_close_to_exact_sum_and_exact_with_theta_zero() {
         let mut rng = SplitMix64::new(3);
         let n = 600;
-        let edges: Vec<WeightedEdge> = (1..n as u32)
-            .map(|i| WeightedEdge { a: i, b: (i * 7) % i.max(1), weight: 1.0 })
-            .collect();
+        let edges: Vec<WeightedEdge> =
+            (1..n as u32).map(|i| WeightedEdge { a: i, b: (i * 7) % i.max(1), weight: 1.0 }).collect();
         let graph = LevelGraph::from_edges(n, edges);
         let positions: Vec<[f64; 2]> = (0..n).map(|_| rng.in_disc(50.0)).collect();
         let exact = exact_repulsion(&graph, &positions, 2.0);

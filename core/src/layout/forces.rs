@@ -38,9 +38,6 @@ impl Fa2State {
         }
     }
 
-    pub(crate) fn speed_value(&self) -> f64 {
-        self.speed
-    }
     /// Global speed (for tests and diagnostics).
     #[cfg(test)]
     pub(crate) fn speed(&self) -> f64 {
@@ -173,7 +170,7 @@ fn apply_forces(
     let mut moved = 0.0;
     let mut largest: f64 = 0.0;
     let mut moved_mass = 0.0;
-    for i in 0..graph.len() {
+    for (i, position) in positions.iter_mut().enumerate() {
         let mobility = graph.mobility[i];
         if mobility <= 0.0 {
             continue;
@@ -194,8 +191,8 @@ fn apply_forces(
         };
         let displacement = (factor * magnitude).min(settings.max_displacement) * cooling * mobility;
         let scale = displacement / magnitude;
-        positions[i][0] += fx * scale;
-        positions[i][1] += fy * scale;
+        position[0] += fx * scale;
+        position[1] += fy * scale;
         moved += graph.mass[i] * displacement;
         largest = largest.max(displacement);
     }

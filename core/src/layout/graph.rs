@@ -40,7 +40,7 @@ impl LevelGraph {
             }
         }
         raw.retain(|edge| edge.a != edge.b && (edge.b as usize) < node_count);
-        raw.sort_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+        raw.sort_by_key(|edge| (edge.a, edge.b));
         let mut edges: Vec<WeightedEdge> = Vec::with_capacity(raw.len());
         for edge in raw {
             match edges.last_mut() {

@@ -19,6 +19,12 @@ use std::f64::consts::{PI, TAU};
 use super::graph::WeightedEdge;
 use super::{LayoutInput, edge_weight};
 
+/// A child to place: (has no preferred angle, preferred angle, input index);
+/// sorting these orders a ring.
+type RingMember = (bool, f64, u32);
+/// One ring: its radius and the members on it, in slot order.
+type RingSlots<'a> = (f64, Vec<&'a RingMember>);
+
 /// Parent links followed at most before a node is treated as top-level.
 const MAX_PARENT_DEPTH: usize = 64;
 
@@ -97,7 +103,7 @@ impl Hierarchy {
                 external.push((t as u32, top_of[s], weight));
             }
         }
-        external.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        external.sort_by_key(|entry| (entry.0, entry.1));
         let mut external_start = vec![0u32; n + 1];
         for &(child, _, _) in &external {
             external_start[child as usize + 1] += 1;
@@ -150,7 +156,7 @@ impl Hierarchy {
     /// enclosing radii. `top_positions` are the top-level positions; `radius`
     /// and `pinned` are per input node.
     pub(crate) fn arrange(&mut self, top_positions: &[[f64; 2]], radius: &[f64], pinned: &[bool]) {
-        let mut members: Vec<(bool, f64, u32)> = Vec::new();
+        let mut members: Vec<RingMember> = Vec::new();
         for top in 0..self.top_nodes.len() {
             let parent = self.top_nodes[top] as usize;
             members.clear();
@@ -244,7 +250,7 @@ impl Hierarchy {
 fn resolve_roots(input: &LayoutInput) -> Vec<u32> {
     let n = input.nodes.len();
     let mut root = vec![u32::MAX; n];
-    for node in 0..n {
+    for (node, slot) in root.iter_mut().enumerate() {
         let mut current = node;
         let mut found = node;
         for _ in 0..=MAX_PARENT_DEPTH {
@@ -261,7 +267,7 @@ fn resolve_roots(input: &LayoutInput) -> Vec<u32> {
                 }
             }
         }
-        root[node] = found as u32;
+        *slot = found as u32;
     }
     // A chain that ends in a cycle or is too deep leaves `found == node`; the
     // root of every other node must be a real root, else it is top-level.
@@ -294,10 +300,7 @@ fn ring_radii(parent_radius: f64, child_radius: f64, gap: f64, count: usize) -> 
 /// Splits the angle-sorted `members` over the rings: counts proportional to
 /// capacity, and each ring takes an evenly spread subsequence so every ring
 /// covers all directions.
-fn assign_rings<'a>(
-    rings: &[(f64, usize)],
-    members: &'a [(bool, f64, u32)],
-) -> Vec<(f64, Vec<&'a (bool, f64, u32)>)> {
+fn assign_rings<'a>(rings: &[(f64, usize)], members: &'a [RingMember]) -> Vec<RingSlots<'a>> {
     let total = members.len();
     let capacity: usize = rings.iter().map(|r| r.1).sum();
     let mut counts: Vec<usize> = rings.iter().map(|r| total * r.1 / capacity.max(1)).collect();
@@ -307,7 +310,7 @@ fn assign_rings<'a>(
         *count += extra;
         remaining -= extra;
     }
-    let mut result: Vec<(f64, Vec<&(bool, f64, u32)>)> =
+    let mut result: Vec<RingSlots<'_>> =
         rings.iter().zip(&counts).map(|(ring, &c)| (ring.0, Vec::with_capacity(c))).collect();
     for (j, member) in members.iter().enumerate() {
         let progress = (j + 1) as f64 / total as f64;

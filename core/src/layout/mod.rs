@@ -38,7 +38,7 @@
 //! equilibrium its global speed grows and Barnes–Hut noise keeps nodes
 //! jittering), so after [`LayoutParams::cooling_start`] iterations of the
 //! main phase steps shrink by 3% per iteration (refinement levels and the
-//! sizes phase: after a sixth of that, by 5%), which makes every phase meet
+//! sizes phase: after a fifteenth of that, by 10%), which makes every phase meet
 //! the criterion; [`LayoutParams::max_iterations`] caps the whole run, and a
 //! run in which some phase hit its cap reports `converged: false`.
 //!
@@ -136,7 +136,7 @@ pub struct LayoutParams {
     /// Convergence: iterations in a row the displacement must stay low.
     pub quiet_iterations: u32,
     /// Iterations of the main phase before steps start shrinking (refinement
-    /// levels and the sizes phase use a sixth of it).
+    /// levels and the sizes phase use a fifteenth of it).
     pub cooling_start: u32,
     /// Free space between any two node discs, in median radii.
     pub node_gap: f32,
@@ -269,7 +269,8 @@ impl Layout {
         let mut top = LevelGraph::from_edges(top_count, hierarchy.top_edges(&input));
         let mut rng = SplitMix64::new(params.seed);
 
-        let pinned_world: Vec<Option<[f32; 2]>> = input.nodes.iter().map(|node| pinned.get(&node.key).copied()).collect();
+        let pinned_world: Vec<Option<[f32; 2]>> =
+            input.nodes.iter().map(|node| pinned.get(&node.key).copied()).collect();
         let to_internal = |p: [f32; 2]| [f64::from(p[0]) / unit, f64::from(p[1]) / unit];
         let pinned_internal: Vec<Option<[f64; 2]>> = pinned_world.iter().map(|p| p.map(to_internal)).collect();
         let pinned_flag: Vec<bool> = pinned_world.iter().map(Option::is_some).collect();
@@ -403,18 +404,9 @@ impl Layout {
             self.quiet = 0;
         }
         let met = self.quiet >= self.params.quiet_iterations.max(1);
-        if std::env::var_os("LAYOUT_TRACE2").is_some() && self.phase_iterations % 20 == 0 {
-            let level = &self.levels[self.current];
-            let ext = level.positions.iter().map(|p| p[0].hypot(p[1])).fold(0.0, f64::max);
-            let mean_r = level.positions.iter().map(|p| p[0].hypot(p[1])).sum::<f64>() / level.positions.len() as f64;
-            eprintln!("T2 {:?} lvl {} it {} mean {:.4} max {:.4} ext {:.1} meanr {:.1} speed {:.4}", self.phase, self.current, self.phase_iterations, movement.mean, movement.max, ext, mean_r, self.state.speed_value());
-        }
         let run_left = self.params.max_iterations.saturating_sub(self.iterations - self.run_start);
         if met || self.phase_iterations >= self.phase_cap() || run_left == 0 {
             self.converged &= met;
-            if std::env::var_os("LAYOUT_TRACE").is_some() {
-                eprintln!("TRACE phase {:?} level {} n {} iters {} met {} mean {:.4} max {:.4} speed {:?}", self.phase, self.current, self.levels[self.current].graph.len(), self.phase_iterations, met, movement.mean, movement.max, self.state);
-            }
             if run_left == 0 {
                 self.finish_run();
             } else if adjust_sizes {
@@ -422,7 +414,7 @@ impl Layout {
             } else {
                 self.finish_forces();
             }
-        } else if self.current == 0 && self.phase_iterations % ARRANGE_EVERY == 0 {
+        } else if self.current == 0 && self.phase_iterations.is_multiple_of(ARRANGE_EVERY) {
             self.arrange_children();
         }
         self.update_output();
@@ -541,21 +533,15 @@ impl Layout {
     }
 
     /// Factor on every step: 1, then shrinking geometrically once the phase
-    /// has run its cooling start (main phase: slowly; refinement and sizes
-    /// phases start from a good layout: sooner and faster).
+    /// has run its cooling start (main phase: slowly; refinement levels and
+    /// the sizes phase start from a good layout: sooner and faster).
     fn cooling(&self) -> f64 {
         let (start, rate) = if self.phase == Phase::Forces && self.current + 1 == self.levels.len() {
             (self.params.cooling_start, 0.97f64)
         } else {
-            let st: u32 = std::env::var("RSTART").ok().and_then(|s| s.parse().ok()).unwrap_or(self.params.cooling_start / 6);
-            let ra: f64 = std::env::var("RRATE").ok().and_then(|s| s.parse().ok()).unwrap_or(0.95);
-            (st, ra)
+            (self.params.cooling_start / 15, 0.9f64)
         };
-        if self.phase_iterations <= start {
-            1.0
-        } else {
-            rate.powi((self.phase_iterations - start).min(10_000) as i32)
-        }
+        if self.phase_iterations <= start { 1.0 } else { rate.powi((self.phase_iterations - start).min(10_000) as i32) }
     }
 
     fn reset_phase(&mut self, initial_speed: f64) {
@@ -700,10 +686,8 @@ fn place_near_neighbours(
     let count = placed.iter().filter(|&&p| p).count().max(1) as f64;
     let cx = (0..n).filter(|&t| placed[t]).map(|t| positions[t][0]).sum::<f64>() / count;
     let cy = (0..n).filter(|&t| placed[t]).map(|t| positions[t][1]).sum::<f64>() / count;
-    let spread = (0..n)
-        .filter(|&t| placed[t])
-        .map(|t| (positions[t][0] - cx).hypot(positions[t][1] - cy))
-        .fold(1.0, f64::max);
+    let spread =
+        (0..n).filter(|&t| placed[t]).map(|t| (positions[t][0] - cx).hypot(positions[t][1] - cy)).fold(1.0, f64::max);
     for t in 0..n {
         if !placed[t] {
             let [dx, dy] = rng.in_disc(spread);

@@ -117,8 +117,8 @@ pub(crate) fn coarsen(fine: &LevelGraph, rng: &mut SplitMix64) -> Option<(LevelG
     let mut graph = LevelGraph::from_edges(coarse_count, edges);
     graph.mass.iter_mut().for_each(|m| *m = 0.0);
     graph.radius.iter_mut().for_each(|r| *r = 0.0);
-    for u in 0..n {
-        let c = group[u] as usize;
+    for (u, &c) in group.iter().enumerate() {
+        let c = c as usize;
         graph.mass[c] += fine.mass[u];
         graph.radius[c] += fine.radius[u] * fine.radius[u];
         if fine.pinned[u] {
@@ -167,8 +167,7 @@ mod tests {
     #[test]
     fn star_collapses_to_one_node_and_prolongs_around_the_hub() {
         // Hub 0 with 20 leaves, plus a path 21-22-23-24 hanging off the hub.
-        let mut edges: Vec<WeightedEdge> =
-            (1..=20).map(|leaf| WeightedEdge { a: 0, b: leaf, weight: 1.0 }).collect();
+        let mut edges: Vec<WeightedEdge> = (1..=20).map(|leaf| WeightedEdge { a: 0, b: leaf, weight: 1.0 }).collect();
         edges.push(WeightedEdge { a: 0, b: 21, weight: 1.0 });
         for a in 21..24 {
             edges.push(WeightedEdge { a, b: a + 1, weight: 1.0 });

@@ -152,11 +152,8 @@ pub(crate) fn remove_overlaps(positions: &mut [[f64; 2]], radius: &[f64], mobili
                         return;
                     }
                     pushed += 1;
-                    let direction = if d > 1e-12 * wanted {
-                        [dx / d, dy / d]
-                    } else {
-                        pair_direction(i as u32, j as u32)
-                    };
+                    let direction =
+                        if d > 1e-12 * wanted { [dx / d, dy / d] } else { pair_direction(i as u32, j as u32) };
                     let push = need * (1.0 + 1e-6);
                     let share_i = push * mobility[i] / total;
                     let share_j = push * mobility[j] / total;

@@ -70,7 +70,12 @@ pub fn quality(input: &LayoutInput, positions: &[[f32; 2]], seed: u64) -> Qualit
     let mean_pair_distance = if pair_count > 0 { pair_sum / pair_count as f64 } else { 0.0 };
     let edge_length_ratio = if mean_pair_distance > 0.0 { mean_edge_length / mean_pair_distance } else { 0.0 };
     let radius: Vec<f64> = input.nodes[..n].iter().map(|node| f64::from(node.radius.max(0.0))).collect();
-    Quality { mean_edge_length, mean_pair_distance, edge_length_ratio, overlapping_pairs: count_overlaps(&points, &radius) }
+    Quality {
+        mean_edge_length,
+        mean_pair_distance,
+        edge_length_ratio,
+        overlapping_pairs: count_overlaps(&points, &radius),
+    }
 }
 
 #[cfg(test)]

@@ -84,7 +84,11 @@ pub fn synthetic_estate(seed: u64, node_count: usize, edge_count: usize) -> Layo
 
     let mut nodes = Vec::with_capacity(machines + processes + externals + clients);
     for m in 0..machines {
-        nodes.push(LayoutNode { key: key(SyntheticKind::Machine, m), radius: SyntheticKind::Machine.radius(), parent: None });
+        nodes.push(LayoutNode {
+            key: key(SyntheticKind::Machine, m),
+            radius: SyntheticKind::Machine.radius(),
+            parent: None,
+        });
     }
     let process_base = nodes.len();
     for m in 0..machines {
@@ -99,12 +103,20 @@ pub fn synthetic_estate(seed: u64, node_count: usize, edge_count: usize) -> Layo
     let external_base = nodes.len();
     let external_cluster: Vec<usize> = (0..externals).map(|_| rng.below(cluster_count)).collect();
     for x in 0..externals {
-        nodes.push(LayoutNode { key: key(SyntheticKind::External, x), radius: SyntheticKind::External.radius(), parent: None });
+        nodes.push(LayoutNode {
+            key: key(SyntheticKind::External, x),
+            radius: SyntheticKind::External.radius(),
+            parent: None,
+        });
     }
     let client_base = nodes.len();
     let client_home: Vec<usize> = (0..clients).map(|_| rng.below(processes)).collect();
     for c in 0..clients {
-        nodes.push(LayoutNode { key: key(SyntheticKind::ClientGroup, c), radius: SyntheticKind::ClientGroup.radius(), parent: None });
+        nodes.push(LayoutNode {
+            key: key(SyntheticKind::ClientGroup, c),
+            radius: SyntheticKind::ClientGroup.radius(),
+            parent: None,
+        });
     }
     let mut externals_of_cluster: Vec<Vec<usize>> = vec![Vec::new(); cluster_count];
     for (x, &c) in external_cluster.iter().enumerate() {
@@ -129,19 +141,19 @@ pub fn synthetic_estate(seed: u64, node_count: usize, edge_count: usize) -> Layo
         let bytes = (8.0 + 3.0 * z).exp().round();
         edges.push(LayoutEdge { source: a as u32, target: b as u32, bytes });
     };
-    for x in 0..externals {
+    for (x, &cluster) in external_cluster.iter().enumerate() {
         if edges.len() >= edge_count {
             break;
         }
-        let m = machine_in_cluster(&mut rng, external_cluster[x]);
+        let m = machine_in_cluster(&mut rng, cluster);
         let p = process_in(&mut rng, m);
         add(&mut rng, p, external_base + x, &mut edges);
     }
-    for c in 0..clients {
+    for (c, &home) in client_home.iter().enumerate() {
         if edges.len() >= edge_count {
             break;
         }
-        add(&mut rng, client_base + c, process_base + client_home[c], &mut edges);
+        add(&mut rng, client_base + c, process_base + home, &mut edges);
     }
     let mut attempts = 0usize;
     while edges.len() < edge_count && attempts < 20 * edge_count + 100 {

@@ -200,7 +200,8 @@ fn degenerate_inputs_do_not_panic() {
 
     // Everything warm-started on one spot, bad edges, a parent cycle.
     let nodes = (0..50).map(|k| LayoutNode { key: k, radius: 3.0, parent: (k == 10).then_some(11) }).collect();
-    let mut edges: Vec<LayoutEdge> = (0..49).map(|k| LayoutEdge { source: k, target: k + 1, bytes: f64::NAN }).collect();
+    let mut edges: Vec<LayoutEdge> =
+        (0..49).map(|k| LayoutEdge { source: k, target: k + 1, bytes: f64::NAN }).collect();
     edges.push(LayoutEdge { source: 3, target: 999, bytes: 1.0 });
     edges.push(LayoutEdge { source: 4, target: 4, bytes: -1.0 });
     let mut input = LayoutInput { nodes, edges };

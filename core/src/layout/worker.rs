@@ -325,8 +325,14 @@ mod tests {
         }
         assert!(started.elapsed() < Duration::from_secs(60));
         // Dropping an idle (finished) worker's handle must not block either.
-        let small = LayoutWorker::spawn(3, synthetic_estate(1, 50, 100), LayoutParams::default(), PositionMap::new(), PositionMap::new())
-            .unwrap_or_else(|e| panic!("spawn failed: {e}"));
+        let small = LayoutWorker::spawn(
+            3,
+            synthetic_estate(1, 50, 100),
+            LayoutParams::default(),
+            PositionMap::new(),
+            PositionMap::new(),
+        )
+        .unwrap_or_else(|e| panic!("spawn failed: {e}"));
         let dropped_at = Instant::now();
         drop(small);
         assert!(dropped_at.elapsed() < Duration::from_secs(1), "drop returns at once");
