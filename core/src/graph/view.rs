@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 
 /// The user's choices about what to show.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ViewOptions {
     /// Machines shown with their processes inside (by layout key); the rest are one node.
     pub expanded: BTreeSet<u64>,
@@ -30,23 +30,6 @@ pub struct ViewOptions {
     pub locations: BTreeSet<String>,
     /// Nodes the user hid (by layout key).
     pub hidden: BTreeSet<u64>,
-}
-
-impl Default for ViewOptions {
-    fn default() -> Self {
-        ViewOptions {
-            expanded: BTreeSet::new(),
-            expand_all: false,
-            hide_localhost: false,
-            hide_client_groups: false,
-            failed_only: false,
-            malicious_only: false,
-            min_bytes: 0,
-            os_families: BTreeSet::new(),
-            locations: BTreeSet::new(),
-            hidden: BTreeSet::new(),
-        }
-    }
 }
 
 /// What a server does, guessed from process names and `VMProcess.Role`, for map glyphs.
@@ -208,10 +191,9 @@ pub fn build_view(store: &Store, inventory: &Inventory, map: &DependencyMap, opt
     let node_kept = |index: NodeIndex| -> bool {
         let node = &graph[index];
         let machine_hidden = node.parent.is_some_and(|p| options.hidden.contains(&graph[p].layout_key));
-        !options.hidden.contains(&node.layout_key)
-            && !machine_hidden
-            && !(options.hide_client_groups && node.key.kind() == NodeKind::ClientGroup)
-            && machine_kept(index)
+        let hidden_group = options.hide_client_groups && node.key.kind() == NodeKind::ClientGroup;
+        let hidden = options.hidden.contains(&node.layout_key) || machine_hidden || hidden_group;
+        !hidden && machine_kept(index)
     };
     let edge_filtered = options.failed_only || options.malicious_only || options.min_bytes > 0;
     let edge_kept = |e: &super::Edge| {
