@@ -3,6 +3,7 @@
 mod cli;
 mod graph;
 mod ingest;
+mod map_render;
 mod render;
 mod reports;
 mod support;

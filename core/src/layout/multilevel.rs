@@ -186,8 +186,8 @@ mod tests {
         let coarse_positions = vec![[10.0, -5.0]; coarse_graph.len()];
         let fine_positions = prolong(&fine, &coarse, &coarse_positions, 2.0, &mut rng);
         assert_eq!(fine_positions[0], [10.0, -5.0]);
-        for leaf in 1..=20 {
-            let d = (fine_positions[leaf][0] - 10.0).hypot(fine_positions[leaf][1] + 5.0);
+        for (leaf, position) in fine_positions.iter().enumerate().take(21).skip(1) {
+            let d = (position[0] - 10.0).hypot(position[1] + 5.0);
             assert!((1.0..=30.0).contains(&d), "leaf {leaf} at distance {d}");
         }
     }

@@ -106,9 +106,9 @@ impl LayoutWorker {
         self.commands.send(command).is_ok()
     }
 
-    /// The newest snapshot waiting, if any (older waiting ones are dropped,
-    /// but a `done` snapshot wins over a later intermediate one never: a
-    /// finished run is always the last thing sent before the worker idles).
+    /// The newest snapshot waiting, if any; older waiting ones are dropped
+    /// (a `done` snapshot is always the last one of its run, so it is never
+    /// dropped in favour of an intermediate one).
     pub fn try_latest(&self) -> Option<LayoutSnapshot> {
         let mut latest = None;
         while let Ok(snapshot) = self.snapshots.try_recv() {
@@ -271,10 +271,11 @@ mod tests {
     fn wait_for_done(worker: &LayoutWorker, after_iteration: u32) -> LayoutSnapshot {
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
-            if let Some(snapshot) = worker.try_latest() {
-                if snapshot.done && snapshot.iteration > after_iteration {
-                    return snapshot;
-                }
+            if let Some(snapshot) = worker.try_latest()
+                && snapshot.done
+                && snapshot.iteration > after_iteration
+            {
+                return snapshot;
             }
             assert!(Instant::now() < deadline, "worker did not finish in time");
             thread::sleep(Duration::from_millis(5));

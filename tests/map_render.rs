@@ -1,0 +1,58 @@
+//! The map drawn off screen: PNG size, SVG text escaping, reproducibility.
+
+use crate::graph::store_with;
+use crate::support::temp_dir;
+use vmi_core::graph::view::{ViewOptions, build_view};
+use vmi_core::graph::{Inventory, MapRequest, build_map};
+use vmi_core::render::map::{render_png, render_svg};
+use vmi_core::render::{MapPicture, MapScene, Theme};
+
+/// Nodes on a circle: enough to draw without the layout engine.
+pub fn circle_positions(n: usize) -> Vec<[f32; 2]> {
+    (0..n)
+        .map(|i| {
+            let a = i as f32 / n.max(1) as f32 * std::f32::consts::TAU;
+            [200.0 * a.cos(), 200.0 * a.sin()]
+        })
+        .collect()
+}
+
+const ROWS: &str = concat!(
+    "\"2026-10-05T08:01:00Z\",m-app,p-java,java,outbound,10.0.0.20,10.0.0.30,1433,10.0.0.30,100000,400000,2,1,0,1,4,40,5,20,,,,,,\n",
+    "\"2026-10-05T08:01:00Z\",m-web,p-nginx,nginx,outbound,10.0.0.10,10.0.0.20,8443,10.0.0.20,10,20,1,0,2,0,0,,,,,,,,,\n",
+    "\"2026-10-05T08:01:00Z\",m-web,p-nginx,nginx,inbound,203.0.113.7,10.0.0.10,443,203.0.113.7,5000,300,1,1,0,0,0,,,,,,203.0.113.7,Botnet,Red,5\n",
+    r#""2026-10-05T08:01:00Z",m-app,p-java,java,outbound,10.0.0.20,52.1.1.1,443,52.1.1.1,9000,9000,1,0,0,0,0,,,,"[""<script>&\""x\"".example""]",,,,,"#,
+    "\n",
+);
+
+#[test]
+fn map_pictures_have_the_requested_size_every_name_and_escaped_text() {
+    let store = store_with(ROWS, "");
+    let inventory = Inventory::new(&store);
+    let map = build_map(&store, &inventory, &MapRequest::default());
+    let view = build_view(&store, &inventory, &map, &ViewOptions { expand_all: true, ..Default::default() });
+    let scene = MapScene::new(&view, &circle_positions(view.nodes.len()));
+    let picture = MapPicture {
+        scene: &scene,
+        width_px: 1200,
+        region: None,
+        theme: Theme::Light,
+        title: Some("fixture map".into()),
+        legend: true,
+    };
+    let png = render_png(&picture).unwrap_or_else(|e| panic!("{e}"));
+    let size =
+        png::Decoder::new(std::io::Cursor::new(&png)).read_info().map(|r| (r.info().width, r.info().height)).ok();
+    assert_eq!(size.map(|s| s.0), Some(1200));
+    std::fs::write(temp_dir("map").join("map.png"), &png).unwrap_or_default();
+    let svg = render_svg(&picture).unwrap_or_else(|e| panic!("{e}"));
+    for machine in ["web01", "app01", "db01"] {
+        assert!(svg.contains(machine), "the SVG names {machine}");
+    }
+    assert!(svg.contains("&lt;script&gt;&amp;&quot;x&quot;.example:443"), "names from the data are escaped");
+    assert!(!svg.contains("<script>"));
+    assert_eq!(render_png(&picture).ok(), Some(png), "two renders are byte-identical");
+    assert_eq!(render_svg(&picture).ok(), Some(svg));
+    let dark = MapPicture { theme: Theme::Dark, width_px: 4096, ..picture };
+    std::fs::write(temp_dir("map-dark").join("map.png"), render_png(&dark).unwrap_or_default()).unwrap_or_default();
+}
