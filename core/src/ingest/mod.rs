@@ -6,6 +6,7 @@
 //! JSON objects: `az` CLI output, plain arrays and data-export JSON Lines ([`json_records`]).
 
 pub mod cell;
+pub mod csv_split;
 pub mod error;
 pub mod json_records;
 pub mod json_scan;

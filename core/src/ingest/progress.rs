@@ -36,6 +36,10 @@ impl<'a> Control<'a> {
         self.report(bytes_done, rows)
     }
 
+    pub fn bytes_total(&self) -> u64 {
+        self.bytes_total
+    }
+
     pub fn report(&mut self, bytes_done: u64, rows: u64) -> Result<(), Cancelled> {
         let progress = Progress { bytes_done, bytes_total: self.bytes_total.max(bytes_done), rows };
         if (self.on_progress)(progress) { Ok(()) } else { Err(Cancelled) }

@@ -2,6 +2,7 @@
 //! finds each row's table, types each value and appends the row to the batch.
 
 use super::cell::{NullText, Raw, to_cell};
+use super::csv_split::Record;
 use super::error::{LoadError, LoadErrorKind, Warning, Warnings, excerpt};
 use crate::model::{ColType, TableKind, time::TICKS_PER_SEC};
 use crate::store::{Batch, Cell};
@@ -39,6 +40,8 @@ pub struct RowSink {
     unknown_tables: BTreeMap<String, usize>,
     rows_seen: u64,
     first_problem: Option<Warning>,
+    memo: Vec<Memo>,
+    last_type: Option<(Vec<u8>, TableKind)>,
 }
 
 impl RowSink {
@@ -58,6 +61,8 @@ impl RowSink {
             unknown_tables: BTreeMap::new(),
             rows_seen: 0,
             first_problem: None,
+            memo: Vec::new(),
+            last_type: None,
         }
     }
 
@@ -86,6 +91,8 @@ impl RowSink {
         self.names = names;
         self.offsets = offsets;
         self.targets = Default::default();
+        self.memo.clear();
+        self.last_type = None;
         if self.file_table.is_none() {
             self.file_table = self.path_table.or_else(|| table_from_columns(&self.names));
         }
@@ -136,26 +143,33 @@ impl RowSink {
         self.warnings.push(warning);
     }
 
-    /// Types and appends one row whose values line up with the header. A bad value skips the
-    /// row with a warning.
+    /// Types and appends one row of JSON values lined up with the header. A bad value skips
+    /// the row with a warning.
     pub fn push_row(&mut self, values: &[Raw<'_>], position: RowPosition) {
+        self.push_fields(values.len(), |i| Field::Value(&values[i]), position);
+    }
+
+    /// Types and appends one CSV record lined up with the header.
+    pub fn push_record(&mut self, record: &Record, position: RowPosition) {
+        self.push_fields(record.len(), |i| Field::Bytes(record.field(i)), position);
+    }
+
+    fn push_fields<'v>(&mut self, count: usize, field_at: impl Fn(usize) -> Field<'v>, position: RowPosition) {
         self.rows_seen += 1;
-        let kind = match self.row_table(values) {
+        let type_field = self.type_column.filter(|&i| i < count).map(&field_at);
+        let kind = match self.row_table(type_field) {
             Ok(kind) => kind,
             Err(type_name) => {
                 *self.unknown_tables.entry(type_name.clone()).or_insert(0) += 1;
                 let field = self.type_column.unwrap_or(0);
-                self.warn(
-                    position,
-                    field,
-                    format!("row of table {:?}, which is not a VM Insights map table: skipped", excerpt(&type_name)),
-                );
+                let message =
+                    format!("row of table {:?}, which is not a VM Insights map table: skipped", excerpt(&type_name));
+                self.warn(position, field, message);
                 return;
             }
         };
-        if values.len() > self.names.len() {
-            let message =
-                format!("row has {} values but the header has {} columns: skipped", values.len(), self.names.len());
+        if count > self.names.len() {
+            let message = format!("row has {count} values but the header has {} columns: skipped", self.names.len());
             self.warn(position, self.names.len(), message);
             return;
         }
@@ -169,14 +183,13 @@ impl RowSink {
         self.targets_for(kind);
         // Taken out for the loop (it needs `self` mutably) and put back after it.
         let targets = self.targets[kind.index()].take().unwrap_or_default();
-        for (field, (raw, target)) in values.iter().zip(&targets).enumerate() {
+        for (field, target) in targets.iter().enumerate().take(count) {
             let ty = match target {
                 Target::Skip => continue,
                 Target::Column(i) => columns[*i].ty,
                 Target::Extra(_) => ColType::Str,
             };
-            let offset = self.offsets.get(field).copied().unwrap_or(0);
-            match to_cell(raw, ty, self.null_text, offset, &mut self.batch.interner) {
+            match self.convert(field, ty, field_at(field)) {
                 Ok(cell) => match target {
                     Target::Column(i) => cells[*i] = cell,
                     Target::Extra(i) => extras.push((*i, cell)),
@@ -193,12 +206,77 @@ impl RowSink {
             None => self.batch.table_mut(kind).push_row(&cells, &extras),
             Some((field, reason)) => {
                 let name = self.names.get(field).cloned().unwrap_or_default();
-                let value = raw_text(&values[field]);
+                let value = field_at(field).text();
                 self.warn(position, field, format!("column {name}: {reason}: {:?}; row skipped", excerpt(&value)));
             }
         }
         self.cells = cells;
         self.extras = extras;
+    }
+
+    /// One value to its column's type. Exports repeat values down a column (the tenant, the
+    /// computer, the minute), so the last text seen in each column and its cell are kept:
+    /// a repeat costs a comparison, not a parse or a hash.
+    fn convert(&mut self, field: usize, ty: ColType, value: Field<'_>) -> Result<Cell, String> {
+        let bytes = match value {
+            Field::Bytes(bytes) => Some(bytes),
+            Field::Value(Raw::Text(text)) => Some(text.as_bytes()),
+            Field::Value(_) => None,
+        };
+        if ty == ColType::Int {
+            // Metrics differ row to row: parse plain digits directly, no memo, no UTF-8 pass.
+            if let Some(value) = bytes.and_then(parse_plain_int) {
+                return Ok(Cell::Int(value));
+            }
+        }
+        if self.memo.len() <= field {
+            self.memo.resize_with(field + 1, Memo::default);
+        }
+        if let Some(bytes) = bytes.filter(|_| ty != ColType::Int) {
+            let memo = &self.memo[field];
+            if memo.ty == Some(ty) && memo.text == bytes {
+                return Ok(memo.cell);
+            }
+        }
+        let offset = self.offsets.get(field).copied().unwrap_or(0);
+        let cell = match value {
+            Field::Bytes(bytes) => {
+                let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+                to_cell(
+                    &Raw::Text(std::borrow::Cow::Borrowed(text)),
+                    ty,
+                    self.null_text,
+                    offset,
+                    &mut self.batch.interner,
+                )?
+            }
+            Field::Value(raw) => to_cell(raw, ty, self.null_text, offset, &mut self.batch.interner)?,
+        };
+        if let Some(bytes) = bytes.filter(|_| ty != ColType::Int) {
+            let memo = &mut self.memo[field];
+            memo.ty = Some(ty);
+            memo.text.clear();
+            memo.text.extend_from_slice(bytes);
+            memo.cell = cell;
+        }
+        Ok(cell)
+    }
+
+    /// Sizes the tables once a sample of rows tells how many the file holds: `bytes_done` of
+    /// `bytes_total` read so far.
+    pub fn expect_rows(&mut self, bytes_done: u64, bytes_total: u64) {
+        if bytes_done == 0 || bytes_total <= bytes_done {
+            return;
+        }
+        let expected = (self.rows_seen as f64 * bytes_total as f64 / bytes_done as f64 * 1.05) as usize;
+        for kind in TableKind::ALL {
+            let table = self.batch.table_mut(kind);
+            if !table.is_empty() {
+                // Each table gets its share of the rows seen so far.
+                let share = table.len() as f64 / self.rows_seen.max(1) as f64;
+                table.reserve_total((expected as f64 * share) as usize);
+            }
+        }
     }
 
     /// Counts a row that could not even be split into values, with a warning.
@@ -209,13 +287,26 @@ impl RowSink {
     }
 
     /// The row's table from its `Type` value, else the file's. `Err` names an unknown table.
-    fn row_table(&self, values: &[Raw<'_>]) -> Result<TableKind, String> {
-        let type_value = self.type_column.and_then(|i| values.get(i)).map(raw_text).unwrap_or_default();
-        let type_value = type_value.trim();
+    fn row_table(&mut self, type_field: Option<Field<'_>>) -> Result<TableKind, String> {
+        let bytes: &[u8] = match type_field {
+            Some(Field::Bytes(bytes)) => bytes,
+            Some(Field::Value(Raw::Text(text))) => text.as_bytes(),
+            _ => b"",
+        };
+        // Union exports repeat a handful of Type values: remember the last one.
+        if let Some((last, kind)) = &self.last_type
+            && last.as_slice() == bytes
+        {
+            return Ok(*kind);
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let type_value = text.trim();
         if type_value.is_empty() || type_value == "None" {
             return self.file_table.ok_or_else(|| "(empty Type)".to_string());
         }
-        TableKind::from_name(type_value).ok_or_else(|| type_value.to_string())
+        let kind = TableKind::from_name(type_value).ok_or_else(|| type_value.to_string())?;
+        self.last_type = Some((bytes.to_vec(), kind));
+        Ok(kind)
     }
 
     /// Adds a warning about the file as a whole.
@@ -260,6 +351,50 @@ impl RowSink {
         }
         Err(error)
     }
+}
+
+/// `123` or `-45` with nothing around it (the common case of a metric), else `None` and the
+/// general conversion handles it.
+fn parse_plain_int(bytes: &[u8]) -> Option<i64> {
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + i64::from(b - b'0');
+    }
+    Some(if negative { -value } else { value })
+}
+
+/// A value as it arrives: raw CSV bytes or a JSON value.
+#[derive(Clone, Copy)]
+enum Field<'a> {
+    Bytes(&'a [u8]),
+    Value(&'a Raw<'a>),
+}
+
+impl Field<'_> {
+    fn text(self) -> String {
+        match self {
+            Field::Bytes(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            Field::Value(raw) => raw_text(raw),
+        }
+    }
+}
+
+/// The last text of a column and the cell it gave.
+#[derive(Default)]
+struct Memo {
+    ty: Option<ColType>,
+    text: Vec<u8>,
+    cell: Cell,
 }
 
 fn raw_text(raw: &Raw<'_>) -> String {

@@ -164,8 +164,8 @@ impl Default for LayoutParams {
             quiet_iterations: 10,
             cooling_start: 300,
             node_gap: 0.3,
-            multilevel_threshold: 8000,
-            coarsest_size: 1500,
+            multilevel_threshold: 2000,
+            coarsest_size: 1000,
             warm_mobility: 0.05,
         }
     }

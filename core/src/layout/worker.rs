@@ -82,10 +82,15 @@ impl LayoutWorker {
         let cancel = Arc::new(AtomicBool::new(false));
         let worker_cancel = Arc::clone(&cancel);
         let thread = thread::Builder::new().name(format!("vmi-layout-{generation}")).spawn(move || {
+            let holds = input
+                .nodes
+                .iter()
+                .map(|node| if pinned.contains_key(&node.key) { Hold::Pinned } else { Hold::Free })
+                .collect();
             let layout = Layout::new(input, params, &warm, &pinned);
             let mut worker = Worker {
                 generation,
-                holds: vec![Hold::Free; layout.positions().len()],
+                holds,
                 layout,
                 commands: command_receiver,
                 snapshots: snapshot_sender,

@@ -10,8 +10,9 @@ pub const NULL_INT: i64 = i64::MIN;
 pub const NULL_BOOL: u8 = 2;
 
 /// One parsed cell, ready to be pushed into a column of the same type.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum Cell {
+    #[default]
     Null,
     Str(Sym),
     Int(i64),
@@ -34,11 +35,13 @@ pub struct Column {
     ty: ColType,
     len: usize,
     data: Data,
+    /// Rows expected in all, so a column that materialises late allocates once.
+    capacity_hint: usize,
 }
 
 impl Column {
     pub fn new(ty: ColType) -> Self {
-        Column { ty, len: 0, data: Data::AllNull }
+        Column { ty, len: 0, data: Data::AllNull, capacity_hint: 0 }
     }
 
     pub fn ty(&self) -> ColType {
@@ -59,13 +62,32 @@ impl Column {
     }
 
     fn materialise(&mut self) {
+        fn filled<T: Copy>(value: T, len: usize, capacity: usize) -> Vec<T> {
+            let mut v = Vec::with_capacity(capacity.max(len));
+            v.resize(len, value);
+            v
+        }
         if matches!(self.data, Data::AllNull) {
+            let (len, capacity) = (self.len, self.capacity_hint);
             self.data = match self.ty {
-                ColType::Str | ColType::Dynamic => Data::Str(vec![Sym::EMPTY; self.len]),
-                ColType::Int | ColType::Time => Data::Int(vec![NULL_INT; self.len]),
-                ColType::Real => Data::Real(vec![f64::NAN; self.len]),
-                ColType::Bool => Data::Bool(vec![NULL_BOOL; self.len]),
+                ColType::Str | ColType::Dynamic => Data::Str(filled(Sym::EMPTY, len, capacity)),
+                ColType::Int | ColType::Time => Data::Int(filled(NULL_INT, len, capacity)),
+                ColType::Real => Data::Real(filled(f64::NAN, len, capacity)),
+                ColType::Bool => Data::Bool(filled(NULL_BOOL, len, capacity)),
             };
+        }
+    }
+
+    /// Makes room for `rows` rows in all (now, or when the first value arrives).
+    pub fn reserve_total(&mut self, rows: usize) {
+        self.capacity_hint = rows;
+        let more = rows.saturating_sub(self.len);
+        match &mut self.data {
+            Data::AllNull => {}
+            Data::Str(v) => v.reserve(more),
+            Data::Int(v) => v.reserve(more),
+            Data::Real(v) => v.reserve(more),
+            Data::Bool(v) => v.reserve(more),
         }
     }
 
@@ -217,21 +239,8 @@ impl Column {
         self.len = keep.iter().take(self.len).filter(|&&k| k).count() + self.len.saturating_sub(keep.len());
     }
 
-    /// Feeds a row's value into a hasher; times count to the millisecond so the same record
-    /// exported as portal CSV (milliseconds) and as JSON (100 ns) is the same record.
-    pub fn hash_cell(&self, row: usize, state: &mut impl std::hash::Hasher) {
-        match self.get(row) {
-            Cell::Null => state.write_u8(0),
-            Cell::Str(s) => state.write_u32(s.0),
-            Cell::Int(v) => state.write_i64(v),
-            Cell::Real(v) => state.write_u64(v.to_bits()),
-            Cell::Bool(b) => state.write_u8(u8::from(b) + 1),
-            Cell::Time(t) => state.write_i64(t.unix_millis()),
-        }
-    }
-
     /// Whether two rows (of this column and `other`, same type) hold the same value, by the
-    /// same rule as [`Column::hash_cell`].
+    /// same rule as [`super::table::hash_cells`].
     pub fn same_cell(&self, row: usize, other: &Column, other_row: usize) -> bool {
         match (self.get(row), other.get(other_row)) {
             (Cell::Time(a), Cell::Time(b)) => a.unix_millis() == b.unix_millis(),

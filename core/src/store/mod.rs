@@ -63,7 +63,7 @@ struct Owners {
     origin: Vec<FileId>,
     /// Other files that hold the same record: (row, file).
     also: Vec<(u32, FileId)>,
-    hashes: Vec<u64>,
+    /// Rows by their hash (the table keeps each row's hash).
     index: hashbrown::HashTable<u32>,
 }
 
@@ -150,21 +150,21 @@ impl Store {
 
     fn adopt(&mut self, kind: TableKind, table: Table, id: FileId) {
         let k = kind.index();
-        let hashes: Vec<u64> = (0..table.len()).map(|row| table.row_hash(row)).collect();
-        let mut index = hashbrown::HashTable::with_capacity(hashes.len());
+        let mut index = hashbrown::HashTable::with_capacity(table.len());
         let mut keep = vec![true; table.len()];
-        for (row, &hash) in hashes.iter().enumerate() {
+        for (row, flag) in keep.iter_mut().enumerate() {
+            let hash = table.row_hash(row);
             if index.find(hash, |&r: &u32| table.same_row(r as usize, row)).is_some() {
                 // Within one file a repeated record is the same record: keep the first.
-                keep[row] = false;
+                *flag = false;
             } else {
-                index.insert_unique(hash, row as u32, |&r| hashes[r as usize]);
+                index.insert_unique(hash, row as u32, |&r| table.row_hash(r as usize));
             }
         }
         self.tables[k] = table;
         if keep.iter().all(|&k| k) {
-            let origin = vec![id; hashes.len()];
-            self.owners[k] = Owners { origin, also: Vec::new(), hashes, index };
+            let origin = vec![id; self.tables[k].len()];
+            self.owners[k] = Owners { origin, also: Vec::new(), index };
         } else {
             self.tables[k].retain(&keep);
             self.rebuild_owners(k, vec![id; self.tables[k].len()], Vec::new());
@@ -177,12 +177,10 @@ impl Store {
         let table = &self.tables[k];
         let owners = &mut self.owners[k];
         let hash = table.row_hash(row);
-        if let Some(&found) = owners.index.find(hash, |&r| table.same_row(r as usize, row)) {
+        if let Some(&found) = owners.index.find(hash, |&r| r as usize != row && table.same_row(r as usize, row)) {
             return Some(found);
         }
-        owners.hashes.push(hash);
-        let hashes = &owners.hashes;
-        owners.index.insert_unique(hash, row as u32, |&r| hashes[r as usize]);
+        owners.index.insert_unique(hash, row as u32, |&r| table.row_hash(r as usize));
         None
     }
 
@@ -218,12 +216,11 @@ impl Store {
     /// Rebuilds dedup index and ownership after rows were removed.
     fn rebuild_owners(&mut self, k: usize, origin: Vec<FileId>, also: Vec<(u32, FileId)>) {
         let table = &self.tables[k];
-        let hashes: Vec<u64> = (0..table.len()).map(|row| table.row_hash(row)).collect();
-        let mut index = hashbrown::HashTable::with_capacity(hashes.len());
-        for (row, &hash) in hashes.iter().enumerate() {
-            index.insert_unique(hash, row as u32, |&r| hashes[r as usize]);
+        let mut index = hashbrown::HashTable::with_capacity(table.len());
+        for row in 0..table.len() {
+            index.insert_unique(table.row_hash(row), row as u32, |&r| table.row_hash(r as usize));
         }
-        self.owners[k] = Owners { origin, also, hashes, index };
+        self.owners[k] = Owners { origin, also, index };
     }
 
     /// Removes a file: its records go unless another loaded file holds them too.

@@ -11,12 +11,20 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// Columns outside the schema, by header name, in the order first seen.
     pub extras: Vec<(String, Column)>,
+    /// Each row's [`hash_cells`], computed as it is pushed (for dropping duplicates).
+    hashes: Vec<u64>,
     len: usize,
 }
 
 impl Table {
     pub fn new(kind: TableKind) -> Self {
-        Table { kind, columns: kind.columns().iter().map(|c| Column::new(c.ty)).collect(), extras: Vec::new(), len: 0 }
+        Table {
+            kind,
+            columns: kind.columns().iter().map(|c| Column::new(c.ty)).collect(),
+            extras: Vec::new(),
+            hashes: Vec::new(),
+            len: 0,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -46,6 +54,7 @@ impl Table {
 
     /// Appends one row: `cells` index-aligned with the schema, `extras` as (extra index, cell).
     pub fn push_row(&mut self, cells: &[Cell], extras: &[(usize, Cell)]) {
+        self.hashes.push(hash_cells(cells));
         for (column, &cell) in self.columns.iter_mut().zip(cells) {
             column.push(cell);
         }
@@ -66,8 +75,17 @@ impl Table {
         }
     }
 
+    /// Makes room for `rows` rows in all.
+    pub fn reserve_total(&mut self, rows: usize) {
+        self.hashes.reserve(rows.saturating_sub(self.len));
+        for column in &mut self.columns {
+            column.reserve_total(rows);
+        }
+    }
+
     /// Drops rows from `len` on (undoes pushes).
     pub fn truncate(&mut self, len: usize) {
+        self.hashes.truncate(len);
         for column in &mut self.columns {
             column.truncate(len);
         }
@@ -79,6 +97,11 @@ impl Table {
 
     /// Keeps the rows whose flag is set; `keep.len()` must equal `self.len()`.
     pub fn retain(&mut self, keep: &[bool]) {
+        let mut i = 0;
+        self.hashes.retain(|_| {
+            i += 1;
+            keep.get(i - 1).copied().unwrap_or(true)
+        });
         for column in &mut self.columns {
             column.retain(keep);
         }
@@ -90,12 +113,7 @@ impl Table {
 
     /// Hash of a row's schema values (extras do not make a record different).
     pub fn row_hash(&self, row: usize) -> u64 {
-        use std::hash::Hasher;
-        let mut state = rustc_hash::FxHasher::default();
-        for column in &self.columns {
-            column.hash_cell(row, &mut state);
-        }
-        state.finish()
+        self.hashes.get(row).copied().unwrap_or_default()
     }
 
     pub fn same_row(&self, row: usize, other_row: usize) -> bool {
@@ -106,4 +124,22 @@ impl Table {
     pub fn extra(&self, name: &str, row: usize) -> Cell {
         self.extras.iter().find(|(n, _)| n == name).map_or(Cell::Null, |(_, c)| c.get(row))
     }
+}
+
+/// Hash of a row's schema cells. Times count to the millisecond, so the same record exported
+/// as portal CSV (milliseconds) and as JSON (100 ns) is the same record.
+pub fn hash_cells(cells: &[Cell]) -> u64 {
+    use std::hash::Hasher;
+    let mut state = rustc_hash::FxHasher::default();
+    for cell in cells {
+        match *cell {
+            Cell::Null => state.write_u8(0),
+            Cell::Str(s) => state.write_u32(s.0),
+            Cell::Int(v) => state.write_i64(v),
+            Cell::Real(v) => state.write_u64(v.to_bits()),
+            Cell::Bool(b) => state.write_u8(u8::from(b) + 1),
+            Cell::Time(t) => state.write_i64(t.unix_millis()),
+        }
+    }
+    state.finish()
 }

@@ -1,0 +1,72 @@
+//! Load and map-build timings for one export file, on one thread, file cached.
+//!
+//! `ingest_bench FILE [--runs N]` prints one JSON object: bytes, rows, the median load time
+//! and throughput, the median time to build the inventory and the whole-estate map, and the
+//! peak resident memory of the process (run it once per file for a clean peak).
+
+use anyhow::{Context, Result, bail};
+use std::time::Instant;
+use vmi_core::graph::{Inventory, MapRequest, build_map};
+use vmi_core::ingest;
+use vmi_core::store::Store;
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Peak resident set size of this process, in MiB (Linux `VmHWM`).
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(file) = args.first() else { bail!("usage: ingest_bench FILE [--runs N]") };
+    let runs: usize =
+        args.iter().position(|a| a == "--runs").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(3);
+    let path = std::path::Path::new(file);
+    let bytes = std::fs::metadata(path).with_context(|| format!("{file}"))?.len();
+    let mut load_secs = Vec::new();
+    let mut store = Store::default();
+    for run in 0..runs.max(1) {
+        let start = Instant::now();
+        let loaded = ingest::load_path(path, &mut |_| true).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut fresh = Store::default();
+        fresh.merge(loaded.batch);
+        load_secs.push(start.elapsed().as_secs_f64());
+        if run == 0 {
+            store = fresh;
+        }
+    }
+    let rows: usize = store.record_counts().iter().sum();
+    let mut inventory_secs = Vec::new();
+    let mut map_secs = Vec::new();
+    let mut edges = 0;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let inventory = Inventory::new(&store);
+        inventory_secs.push(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        let map = build_map(&store, &inventory, &MapRequest::default());
+        map_secs.push(start.elapsed().as_secs_f64());
+        edges = map.edge_count();
+    }
+    let load = median(load_secs);
+    let report = serde_json::json!({
+        "file": file,
+        "bytes": bytes,
+        "rows": rows,
+        "load_secs": load,
+        "mb_per_sec": bytes as f64 / 1e6 / load,
+        "inventory_secs": median(inventory_secs),
+        "map_build_secs": median(map_secs),
+        "edges": edges,
+        "peak_rss_mib": peak_rss_mib(),
+    });
+    println!("{report}");
+    Ok(())
+}
