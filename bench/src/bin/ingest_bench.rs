@@ -29,7 +29,7 @@ fn main() -> Result<()> {
     let runs: usize =
         args.iter().position(|a| a == "--runs").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(3);
     let path = std::path::Path::new(file);
-    let bytes = std::fs::metadata(path).with_context(|| format!("{file}"))?.len();
+    let bytes = std::fs::metadata(path).with_context(|| file.to_string())?.len();
     let mut load_secs = Vec::new();
     let mut store = Store::default();
     for run in 0..runs.max(1) {
