@@ -3,7 +3,7 @@
 //! files -> [`ingest`] -> [`store`] -> graph -> layout -> trends -> render
 pub mod graph;
 pub mod ingest;
-// pub mod layout; (added back when the layout module lands)
+pub mod layout;
 pub mod model;
 pub mod render;
 pub mod reports;
