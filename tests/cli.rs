@@ -76,3 +76,47 @@ fn report_list_and_csv_output() {
     let bad = vmi_map(&["report", "no-such-report", &path("portal-csv/VMProcess.csv")]);
     assert!(!bad.status.success());
 }
+
+#[test]
+fn render_writes_map_charts_and_graph_files_reproducibly() {
+    let dir = crate::support::temp_dir("render-cli");
+    let out = |name: &str| dir.join(name).display().to_string();
+    let files = [
+        path("portal-csv/VMComputer.csv"),
+        path("portal-csv/VMBoundPort.csv"),
+        path("rest-json/VMConnection-rest.json"),
+        path("jsonl/am-VMConnection/PT05M.json"),
+    ];
+    let mut args = vec!["render", "--width", "1280", "--map"];
+    let map_png = out("map.png");
+    args.push(&map_png);
+    let chart_svg = out("links.svg");
+    let chart_png = out("hours.png");
+    let graphml = out("map.graphml");
+    args.extend(["--chart", "links", &chart_svg, "--chart", "failures-by-hour", &chart_png, "--graph", &graphml]);
+    args.extend(files.iter().map(String::as_str));
+    let output = vmi_map(&args);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let png = std::fs::read(&map_png).unwrap_or_default();
+    let width = png::Decoder::new(std::io::Cursor::new(&png)).read_info().map(|r| r.info().width).ok();
+    assert_eq!(width, Some(1280), "PNG width matches --width");
+    let graph = std::fs::read_to_string(&graphml).unwrap_or_default();
+    let document = roxmltree::Document::parse(&graph).unwrap_or_else(|e| panic!("GraphML parses: {e}"));
+    assert!(document.descendants().filter(|n| n.has_tag_name("node")).count() >= 5);
+    assert!(graph.contains(">web01<") && graph.contains(">db01<"));
+    assert!(std::fs::read_to_string(&chart_svg).unwrap_or_default().contains("Link status"));
+    // Same input, same bytes.
+    let again = vmi_map(&args);
+    assert!(again.status.success());
+    assert_eq!(std::fs::read(&map_png).unwrap_or_default(), png, "two renders are byte-identical");
+    // SVG map: parses as XML and names every machine.
+    let map_svg = out("map.svg");
+    let mut svg_args = vec!["render", "--expand", "--map", &map_svg];
+    svg_args.extend(files.iter().map(String::as_str));
+    assert!(vmi_map(&svg_args).status.success());
+    let svg = std::fs::read_to_string(&map_svg).unwrap_or_default();
+    roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("the SVG parses: {e}"));
+    for machine in ["web01", "db01", "app01"] {
+        assert!(svg.contains(machine), "{machine} is in the SVG");
+    }
+}

@@ -51,6 +51,19 @@ fn map_pictures_have_the_requested_size_every_name_and_escaped_text() {
     }
     assert!(svg.contains("&lt;script&gt;&amp;&quot;x&quot;.example:443"), "names from the data are escaped");
     assert!(!svg.contains("<script>"));
+    roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("the SVG parses as XML: {e}"));
+    use vmi_core::graph::export::{GraphFormat, export_graph};
+    let positions = circle_positions(view.nodes.len());
+    let graphml = export_graph(&store, &inventory, &map, &view, &positions, GraphFormat::GraphMl);
+    roxmltree::Document::parse(&graphml).unwrap_or_else(|e| panic!("GraphML parses: {e}"));
+    assert!(graphml.contains("&lt;script&gt;"));
+    let json: serde_json::Value =
+        serde_json::from_str(&export_graph(&store, &inventory, &map, &view, &positions, GraphFormat::Json))
+            .unwrap_or_default();
+    assert_eq!(json["nodes"].as_array().map(Vec::len), Some(view.nodes.len()));
+    assert!(json["edges"][0]["bytes_sent"].as_str().is_some());
+    let dot = export_graph(&store, &inventory, &map, &view, &positions, GraphFormat::Dot);
+    assert!(dot.starts_with("digraph") && dot.contains("style=dashed"), "failed edges are dashed in DOT");
     assert_eq!(render_png(&picture).ok(), Some(png), "two renders are byte-identical");
     assert_eq!(render_svg(&picture).ok(), Some(svg));
     let dark = MapPicture { theme: Theme::Dark, width_px: 4096, ..picture };

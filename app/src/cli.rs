@@ -25,6 +25,46 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Print one of the documentation's sample queries as CSV (`--list` names them).
     Report(ReportArgs),
+    /// Lay out the map and write pictures (PNG/SVG), charts and graph files, with no window.
+    Render(RenderArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThemeArg {
+    Light,
+    Dark,
+}
+
+#[derive(Args, Debug)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// Show only these machines and their neighbours (repeatable; id or computer name).
+    #[arg(long)]
+    pub focus: Vec<String>,
+    /// Write the map picture: OUT.png or OUT.svg.
+    #[arg(long)]
+    pub map: Option<PathBuf>,
+    /// Write a chart: KIND (bytes, links, failures, failures-by-hour, response, open-ports) and OUT.png or OUT.svg. Repeatable.
+    #[arg(long, num_args = 2, value_names = ["KIND", "OUT"])]
+    pub chart: Vec<String>,
+    /// Write the map as a graph file: OUT.graphml, OUT.dot or OUT.json.
+    #[arg(long)]
+    pub graph: Option<PathBuf>,
+    /// Picture width in pixels (up to 16384).
+    #[arg(long, default_value_t = 2048)]
+    pub width: u32,
+    #[arg(long, value_enum, default_value = "light")]
+    pub theme: ThemeArg,
+    /// Show machines expanded into their processes.
+    #[arg(long)]
+    pub expand: bool,
+    /// Leave the legend out of the map picture.
+    #[arg(long)]
+    pub no_legend: bool,
+    /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
 }
 
 /// The time window every headless command takes.
@@ -107,6 +147,7 @@ pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Summary(args) => summary(&args),
         Command::Report(args) => report(&args),
+        Command::Render(args) => render(&args),
     };
     match result {
         Ok(code) => code,
@@ -154,5 +195,99 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         eprintln!("note: {note}");
     }
     std::io::stdout().write_all(table.to_csv().as_bytes()).context("writing the report")?;
+    Ok(if all_loaded { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// What the pictures' titles say: the files and the window.
+pub fn picture_title(files: &[PathBuf], from: Option<Timestamp>, to: Option<Timestamp>) -> String {
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.file_name().map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned()))
+        .collect();
+    let shown = if names.len() > 3 {
+        format!("{} and {} more", names[..3].join(", "), names.len() - 3)
+    } else {
+        names.join(", ")
+    };
+    let window = match (from, to) {
+        (None, None) => "all records".to_string(),
+        (from, to) => format!(
+            "{} to {}",
+            from.map_or_else(|| "start".to_string(), |t| t.to_string()),
+            to.map_or_else(|| "end".to_string(), |t| t.to_string())
+        ),
+    };
+    format!("vmi-map: {shown} ({window})")
+}
+
+fn render(args: &RenderArgs) -> Result<ExitCode> {
+    use vmi_core::graph::export::{GraphFormat, export_graph};
+    use vmi_core::graph::view::{ViewOptions, build_view};
+    use vmi_core::render::{MapPicture, MapScene, Theme, chart, map};
+    use vmi_core::trends::{Selection, TrendKind, TrendRequest};
+    let (store, all_loaded) = load_all(&args.files);
+    let theme = if args.theme == ThemeArg::Dark { Theme::Dark } else { Theme::Light };
+    let request =
+        MapRequest { from: args.window.from, to: args.window.to, focus: args.focus.iter().cloned().collect() };
+    let inventory = Inventory::new(&store);
+    let title = picture_title(&args.files, args.window.from, args.window.to);
+    let write = |path: &std::path::Path, bytes: &[u8]| {
+        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+    };
+    let is_svg = |path: &std::path::Path| path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if args.map.is_some() || args.graph.is_some() {
+        let map_data = build_map(&store, &inventory, &request);
+        let view =
+            build_view(&store, &inventory, &map_data, &ViewOptions { expand_all: args.expand, ..Default::default() });
+        let positions = view.converged_positions(1);
+        if let Some(path) = &args.map {
+            let scene = MapScene::new(&view, &positions);
+            let picture = MapPicture {
+                scene: &scene,
+                width_px: args.width,
+                region: None,
+                theme,
+                title: Some(title.clone()),
+                legend: !args.no_legend,
+            };
+            let bytes = if is_svg(path) {
+                map::render_svg(&picture).map(String::into_bytes)
+            } else {
+                map::render_png(&picture)
+            };
+            write(path, &bytes.map_err(anyhow::Error::msg)?)?;
+            eprintln!("wrote {}", path.display());
+        }
+        if let Some(path) = &args.graph {
+            let format = GraphFormat::from_path(&path.to_string_lossy())
+                .with_context(|| format!("{}: use .graphml, .dot or .json", path.display()))?;
+            write(path, export_graph(&store, &inventory, &map_data, &view, &positions, format).as_bytes())?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    for pair in args.chart.chunks(2) {
+        let [kind, out] = pair else { continue };
+        let kind = TrendKind::from_id(kind).with_context(|| {
+            let ids: Vec<&str> = TrendKind::ALL.iter().map(|k| k.id()).collect();
+            format!("no chart {kind:?}; the charts are {}", ids.join(", "))
+        })?;
+        let trend_request = TrendRequest {
+            kind,
+            selection: Selection::Estate,
+            from: args.window.from,
+            to: args.window.to,
+            bin_ticks: None,
+        };
+        let trend = vmi_core::trends::compute(&store, &inventory, &trend_request);
+        let chart_title = format!("{} - whole estate", kind.title());
+        let width = args.width.min(4096);
+        let spec =
+            chart::ChartSpec { trend: &trend, title: &chart_title, width, height: (width as f32 * 0.45) as u32, theme };
+        let path = std::path::Path::new(out);
+        let bytes =
+            if is_svg(path) { chart::render_svg(&spec).map(String::into_bytes) } else { chart::render_png(&spec) };
+        write(path, &bytes.map_err(anyhow::Error::msg)?)?;
+        eprintln!("wrote {}", path.display());
+    }
     Ok(if all_loaded { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -3,6 +3,7 @@
 //! store by the documented rules for a time window and an optional focus set.
 
 pub mod build;
+pub mod export;
 pub mod inventory;
 pub mod view;
 

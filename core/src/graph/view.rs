@@ -353,3 +353,36 @@ pub fn edges_of(map: &DependencyMap, node: NodeIndex) -> Vec<EdgeIndex> {
     edges.dedup();
     edges
 }
+
+impl MapView {
+    /// The layout's input: one node per view node (children point at their machine), one
+    /// edge per view edge weighted by its bytes.
+    pub fn layout_input(&self) -> crate::layout::LayoutInput {
+        use crate::layout::{LayoutEdge, LayoutInput, LayoutNode};
+        LayoutInput {
+            nodes: self
+                .nodes
+                .iter()
+                .map(|n| LayoutNode { key: n.key, radius: n.radius, parent: n.parent.map(|p| p as u32) })
+                .collect(),
+            edges: self
+                .edges
+                .iter()
+                .map(|e| LayoutEdge {
+                    source: e.source as u32,
+                    target: e.target as u32,
+                    bytes: e.metrics.total_bytes() as f64,
+                })
+                .collect(),
+        }
+    }
+
+    /// Positions laid out to convergence, deterministically (headless renders and tests).
+    pub fn converged_positions(&self, seed: u64) -> Vec<[f32; 2]> {
+        let params = crate::layout::LayoutParams { seed, ..Default::default() };
+        let empty = crate::layout::PositionMap::new();
+        let mut layout = crate::layout::Layout::new(self.layout_input(), params, &empty, &empty);
+        layout.run_to_convergence();
+        layout.positions().to_vec()
+    }
+}

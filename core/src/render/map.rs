@@ -163,7 +163,8 @@ fn draw<DB: DrawingBackend>(
             area.draw(&Polygon::new(points, color.filled())).map_err(err)?;
         }
     }
-    let label_px = (10.5 * s).clamp(0.0, 64.0);
+    // Labels follow the zoom but never outgrow the picture's text size (13 px per 1600 px of width).
+    let label_px = (10.5 * s).min(13.0 * (frame.width as f32 / 1600.0).max(1.0));
     let text = rgb(text_color(theme));
     for node in &scene.nodes {
         let center = frame.px(node.center);

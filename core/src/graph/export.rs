@@ -1,0 +1,212 @@
+//! The map itself as a file: GraphML (Gephi, yEd), DOT (Graphviz) or JSON, with every
+//! node's kind, name, machine, addresses and layout position, and every edge's metrics.
+
+use super::view::MapView;
+use super::{DependencyMap, EdgeMetrics, Inventory};
+use crate::store::Store;
+use serde_json::json;
+use std::fmt::Write;
+
+/// The formats `--graph` writes, by file extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphFormat {
+    GraphMl,
+    Dot,
+    Json,
+}
+
+impl GraphFormat {
+    pub fn from_path(path: &str) -> Option<GraphFormat> {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".graphml") {
+            Some(GraphFormat::GraphMl)
+        } else if lower.ends_with(".dot") || lower.ends_with(".gv") {
+            Some(GraphFormat::Dot)
+        } else if lower.ends_with(".json") {
+            Some(GraphFormat::Json)
+        } else {
+            None
+        }
+    }
+}
+
+/// One node's exported facts.
+struct NodeFacts {
+    id: String,
+    kind: &'static str,
+    name: String,
+    machine: String,
+    ips: String,
+    x: f32,
+    y: f32,
+}
+
+fn metric_fields(m: &EdgeMetrics) -> Vec<(&'static str, String)> {
+    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    vec![
+        ("bytes_sent", m.bytes_sent.to_string()),
+        ("bytes_received", m.bytes_received.to_string()),
+        ("links_established", m.links_established.to_string()),
+        ("links_terminated", m.links_terminated.to_string()),
+        ("links_failed", m.links_failed.to_string()),
+        ("links_live", m.links_live.to_string()),
+        ("responses", m.responses.to_string()),
+        ("response_time_avg_ms", m.response_time_avg_ms().map(|v| format!("{v:.3}")).unwrap_or_default()),
+        ("response_time_min_ms", opt(m.response_time_min_ms)),
+        ("response_time_max_ms", opt(m.response_time_max_ms)),
+        ("first_seen", m.first_seen.map(|t| t.to_string()).unwrap_or_default()),
+        ("last_seen", m.last_seen.map(|t| t.to_string()).unwrap_or_default()),
+        ("failed_minutes", m.failed_minutes.to_string()),
+        ("malicious_ip", m.malicious.as_ref().map(|i| i.ip.clone()).unwrap_or_default()),
+        ("threat_type", m.malicious.as_ref().map(|i| i.threat_type.clone()).unwrap_or_default()),
+    ]
+}
+
+fn node_facts(
+    store: &Store,
+    inventory: &Inventory,
+    map: &DependencyMap,
+    view: &MapView,
+    positions: &[[f32; 2]],
+) -> Vec<NodeFacts> {
+    view.nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let node = &map.graph[n.map_node];
+            let machine =
+                node.key.machine().map(|m| super::build::machine_label(store, inventory, m)).unwrap_or_default();
+            let ips: Vec<&str> = node.ips.iter().map(|&ip| store.str(ip)).collect();
+            let position = positions.get(i).copied().unwrap_or([0.0, 0.0]);
+            NodeFacts {
+                id: format!("n{i}"),
+                kind: n.kind.label(),
+                name: n.label.clone(),
+                machine,
+                ips: ips.join(" "),
+                x: position[0],
+                y: position[1],
+            }
+        })
+        .collect()
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn dot_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
+
+/// The view as a file of the given format.
+pub fn export_graph(
+    store: &Store,
+    inventory: &Inventory,
+    map: &DependencyMap,
+    view: &MapView,
+    positions: &[[f32; 2]],
+    format: GraphFormat,
+) -> String {
+    let nodes = node_facts(store, inventory, map, view, positions);
+    match format {
+        GraphFormat::Json => {
+            let nodes: Vec<serde_json::Value> = nodes
+                .iter()
+                .map(|n| json!({"id": n.id, "kind": n.kind, "name": n.name, "machine": n.machine, "ips": n.ips, "x": n.x, "y": n.y}))
+                .collect();
+            let edges: Vec<serde_json::Value> = view
+                .edges
+                .iter()
+                .map(|e| {
+                    let mut object = serde_json::Map::new();
+                    object.insert("source".into(), json!(format!("n{}", e.source)));
+                    object.insert("target".into(), json!(format!("n{}", e.target)));
+                    for (name, value) in metric_fields(&e.metrics) {
+                        object.insert(name.into(), json!(value));
+                    }
+                    serde_json::Value::Object(object)
+                })
+                .collect();
+            serde_json::to_string_pretty(&json!({"nodes": nodes, "edges": edges})).unwrap_or_default()
+        }
+        GraphFormat::Dot => {
+            let mut out = String::from("digraph vmi_map {\n  graph [overlap=false];\n  node [shape=circle];\n");
+            for n in &nodes {
+                let _ = writeln!(
+                    out,
+                    "  {} [label=\"{}\", kind=\"{}\", machine=\"{}\", ips=\"{}\", pos=\"{:.2},{:.2}\"];",
+                    n.id,
+                    dot_escape(&n.name),
+                    n.kind,
+                    dot_escape(&n.machine),
+                    dot_escape(&n.ips),
+                    n.x,
+                    -n.y
+                );
+            }
+            for e in &view.edges {
+                let attributes: Vec<String> =
+                    metric_fields(&e.metrics).into_iter().map(|(k, v)| format!("{k}=\"{}\"", dot_escape(&v))).collect();
+                let style = if e.metrics.links_failed > 0 { ", style=dashed, color=red" } else { "" };
+                let _ = writeln!(out, "  n{} -> n{} [{}{style}];", e.source, e.target, attributes.join(", "));
+            }
+            out.push_str("}\n");
+            out
+        }
+        GraphFormat::GraphMl => {
+            let mut out = String::from(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n",
+            );
+            for (key, ty) in [
+                ("kind", "string"),
+                ("name", "string"),
+                ("machine", "string"),
+                ("ips", "string"),
+                ("x", "float"),
+                ("y", "float"),
+            ] {
+                let _ = writeln!(out, "  <key id=\"{key}\" for=\"node\" attr.name=\"{key}\" attr.type=\"{ty}\"/>");
+            }
+            for (key, _) in metric_fields(&EdgeMetrics::default()) {
+                let _ = writeln!(out, "  <key id=\"{key}\" for=\"edge\" attr.name=\"{key}\" attr.type=\"string\"/>");
+            }
+            out.push_str("  <graph id=\"vmi-map\" edgedefault=\"directed\">\n");
+            for n in &nodes {
+                let _ = writeln!(out, "    <node id=\"{}\">", n.id);
+                for (key, value) in [
+                    ("kind", n.kind.to_string()),
+                    ("name", n.name.clone()),
+                    ("machine", n.machine.clone()),
+                    ("ips", n.ips.clone()),
+                    ("x", n.x.to_string()),
+                    ("y", n.y.to_string()),
+                ] {
+                    let _ = writeln!(out, "      <data key=\"{key}\">{}</data>", xml_escape(&value));
+                }
+                out.push_str("    </node>\n");
+            }
+            for (i, e) in view.edges.iter().enumerate() {
+                let _ = writeln!(out, "    <edge id=\"e{i}\" source=\"n{}\" target=\"n{}\">", e.source, e.target);
+                for (key, value) in metric_fields(&e.metrics) {
+                    let _ = writeln!(out, "      <data key=\"{key}\">{}</data>", xml_escape(&value));
+                }
+                out.push_str("    </edge>\n");
+            }
+            out.push_str("  </graph>\n</graphml>\n");
+            out
+        }
+    }
+}
