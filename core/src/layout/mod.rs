@@ -3,17 +3,17 @@
 //! # Model
 //! ForceAtlas2 (Jacomy et al. 2014) as in Gephi's reference code: repulsion
 //! `kr (deg_i+1)(deg_j+1) / d` through a Barnes–Hut quadtree
-//! ([`barnes_hut`], O(n log n) per iteration, flat reusable buffers), linear
+//! (`barnes_hut.rs`, O(n log n) per iteration, flat reusable buffers), linear
 //! attraction `w d` with `w = ln(1 + bytes)` on a scale where 1 MiB weighs 1
 //! ([`edge_weight`]), gravity `g (deg+1)` towards the origin, and FA2's
 //! adaptive speed (global speed from swing versus traction, per-node speed
-//! `s / (1 + sqrt(s swing_i))`), see [`forces`].
+//! `s / (1 + sqrt(s swing_i))`), see `forces.rs`.
 //!
 //! # Processes next to their machine: two levels, not a membership force
 //! Only top-level nodes (no `parent`) take part in the simulation; each
 //! child is put on a ring around its parent's disc and the parent's radius
 //! for anti-collision and overlap removal grows to enclose its rings
-//! ([`hierarchy`]). Edges of children count as edges of their parent. We
+//! (`hierarchy.rs`). Edges of children count as edges of their parent. We
 //! chose this over a strong membership force because (a) the simulated graph
 //! is 2-3 times smaller on estates where processes outnumber machines, (b) a
 //! stiff spring needs small steps and fights FA2's adaptive speed (processes
@@ -24,11 +24,11 @@
 //!
 //! # Phases and when the layout stops
 //! 1. *Forces*: FA2 without sizes on the coarsest level, then on each finer
-//!    level after prolongation ([`multilevel`]). Multilevel runs when the top
+//!    level after prolongation (`multilevel.rs`). Multilevel runs when the top
 //!    level has more than [`LayoutParams::multilevel_threshold`] nodes.
 //! 2. *Sizes*: FA2 `adjustSizes` (anti-collision with the enclosing radii).
 //! 3. *Overlap removal*: an exact pass that leaves every pair of top-level
-//!    discs at least [`LayoutParams::node_gap`] apart ([`overlap`]); children
+//!    discs at least [`LayoutParams::node_gap`] apart (`overlap.rs`); children
 //!    are then placed on their rings, which cannot overlap anything.
 //!
 //! A phase has converged when, for [`LayoutParams::quiet_iterations`]
@@ -57,8 +57,13 @@
 //!
 //! # Determinism
 //! Same input, parameters, warm and pinned maps give the same positions bit
-//! for bit: one seeded SplitMix64 stream ([`rng`]), hash maps only looked up
+//! for bit: one seeded SplitMix64 stream (`rng.rs`), hash maps only looked up
 //! (never iterated) while setting up, fixed iteration orders, one thread.
+//!
+//! # Around it
+//! [`worker`] runs a layout on a named background thread for the UI,
+//! [`quality()`] scores positions (also a peer's, in the benchmark) and
+//! [`synthetic`] makes seeded estate-like graphs for tests and benchmarks.
 
 mod barnes_hut;
 mod forces;

@@ -318,6 +318,20 @@ mod tests {
     }
 
     #[test]
+    fn a_node_pinned_at_spawn_stays_pinned_after_a_drag_ends() {
+        let input = synthetic_estate(8, 100, 300);
+        let pinned: PositionMap = [(input.nodes[2].key, [10.0, 20.0])].into_iter().collect();
+        let worker = LayoutWorker::spawn(4, input, LayoutParams::default(), PositionMap::new(), pinned)
+            .unwrap_or_else(|e| panic!("spawn failed: {e}"));
+        let first = wait_for_done(&worker, 0);
+        assert_eq!(first.positions[2], [10.0, 20.0]);
+        assert!(worker.send(LayoutCommand::Drag { node: 2, pos: [30.0, 40.0] }));
+        assert!(worker.send(LayoutCommand::DragEnd { node: 2 }));
+        let second = wait_for_done(&worker, first.iteration);
+        assert_eq!(second.positions[2], [30.0, 40.0], "a pinned node dragged stays pinned where dropped");
+    }
+
+    #[test]
     fn cancel_and_drop_stop_the_thread_without_waiting() {
         let input = synthetic_estate(6, 20_000, 100_000);
         let worker = LayoutWorker::spawn(2, input, LayoutParams::default(), PositionMap::new(), PositionMap::new())
