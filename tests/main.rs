@@ -2,6 +2,7 @@
 
 mod cli;
 mod graph;
+mod gui;
 mod ingest;
 mod map_render;
 mod render;

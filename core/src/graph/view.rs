@@ -325,7 +325,9 @@ pub fn build_view(store: &Store, inventory: &Inventory, map: &DependencyMap, opt
     }
     for edge in &view.edges {
         for end in [edge.source, edge.target] {
-            view.nodes[end].malicious |= edge.metrics.malicious.is_some() && view.nodes[end].kind != NodeKind::Process;
+            // The flagged address is the far end: an external endpoint or a client group.
+            let remote = matches!(view.nodes[end].kind, NodeKind::External | NodeKind::ClientGroup);
+            view.nodes[end].malicious |= edge.metrics.malicious.is_some() && remote;
         }
     }
     view

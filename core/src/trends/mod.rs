@@ -6,7 +6,7 @@
 
 pub mod bins;
 
-pub use bins::{Bins, auto_bin, bin_label};
+pub use bins::{BIN_CHOICES, Bins, auto_bin, bin_label};
 
 use crate::graph::{Inventory, MapRequest, NodeKey, for_each_routed_row};
 use crate::model::schema::{bound_port, connection as c};
