@@ -266,11 +266,9 @@ impl VmiApp {
                     self.problems.extend(loaded.warnings.kept.iter().cloned());
                     self.problems_not_kept += loaded.warnings.dropped();
                     if !loaded.warnings.is_empty() {
-                        self.toast(format!(
-                            "{}: {} rows skipped, see Problems",
-                            short_name(&name),
-                            loaded.warnings.total
-                        ));
+                        let total = loaded.warnings.total;
+                        let rows = if total == 1 { "row" } else { "rows" };
+                        self.toast(format!("{}: {total} {rows} skipped, see Problems", short_name(&name)));
                     }
                     self.store.merge(loaded.batch);
                     changed = true;
@@ -347,7 +345,8 @@ impl VmiApp {
     /// Where a map node is drawn on screen (its view node's centre), in points.
     pub fn screen_position(&self, key: &NodeKey) -> Option<egui::Pos2> {
         let position = self.layout.positions.get(self.view_index_of(key)?)?;
-        let offset = egui::vec2(position[0] - self.camera.center[0], position[1] - self.camera.center[1]) * self.camera.zoom;
+        let offset =
+            egui::vec2(position[0] - self.camera.center[0], position[1] - self.camera.center[1]) * self.camera.zoom;
         Some(self.canvas_rect.center() + offset)
     }
 

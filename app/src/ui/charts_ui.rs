@@ -100,7 +100,7 @@ pub fn charts_ui(app: &mut VmiApp, ui: &mut Ui) {
         }
         ui.separator();
         let current = app.charts.bin_ticks.map_or_else(|| "auto".to_string(), bin_label);
-        egui::ComboBox::from_id_salt("bin").selected_text(format!("bin: {current}")).show_ui(ui, |ui| {
+        egui::ComboBox::new("bin", "bin size").selected_text(current).show_ui(ui, |ui| {
             ui.selectable_value(&mut app.charts.bin_ticks, None, "auto");
             for bin in BIN_CHOICES {
                 ui.selectable_value(&mut app.charts.bin_ticks, Some(bin), bin_label(bin));

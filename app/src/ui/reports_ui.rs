@@ -70,8 +70,7 @@ fn reports_ui(app: &mut VmiApp, ui: &mut Ui) {
     let state = &mut app.reports;
     let current = reports::info(&state.id).unwrap_or(&REPORTS[0]);
     ui.horizontal(|ui| {
-        ui.label("Report");
-        egui::ComboBox::from_id_salt("report").width(380.0).selected_text(current.title).show_ui(ui, |ui| {
+        egui::ComboBox::new("report", "report").width(380.0).selected_text(current.title).show_ui(ui, |ui| {
             for report in REPORTS {
                 ui.selectable_value(&mut state.id, report.id.to_string(), report.title);
             }
