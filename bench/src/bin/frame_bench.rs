@@ -1,0 +1,81 @@
+//! CPU time of one frame of the map canvas (egui pass + tessellation) for a big map.
+//!
+//! `frame_bench [NODES] [EDGES]` (default 10,000 / 50,000): lays the graph out, fits it on a
+//! 1600x1000 canvas (everything on screen, the worst case), runs 200 frames with the pointer
+//! moving over the map, and prints the median and 95th percentile in milliseconds.
+
+use std::time::Instant;
+use vmi_core::graph::NodeKind;
+use vmi_core::graph::view::{MapView, ViewEdge, ViewNode};
+use vmi_core::layout::{Layout, LayoutParams, PositionMap, synthetic::synthetic_estate};
+use vmi_map::{Command, VmiApp};
+
+fn main() {
+    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let (nodes, edges) = (args.first().copied().unwrap_or(10_000), args.get(1).copied().unwrap_or(50_000));
+    let input = synthetic_estate(7, nodes, edges);
+    let view = MapView {
+        nodes: input
+            .nodes
+            .iter()
+            .map(|n| ViewNode {
+                key: n.key,
+                kind: if n.parent.is_some() { NodeKind::Process } else { NodeKind::Machine },
+                label: format!("node-{}", n.key & 0xFFFF_FFFF),
+                map_node: petgraph::stable_graph::NodeIndex::new(0),
+                parent: n.parent.map(|p| p as usize),
+                children: 0,
+                expanded: true,
+                malicious: false,
+                role: None,
+                radius: n.radius,
+            })
+            .collect(),
+        edges: input
+            .edges
+            .iter()
+            .map(|e| ViewEdge {
+                source: e.source as usize,
+                target: e.target as usize,
+                metrics: vmi_core::graph::EdgeMetrics { bytes_sent: e.bytes as i64, links_failed: i64::from(e.source % 17 == 0), ..Default::default() },
+                localhost: false,
+                map_edges: Vec::new(),
+            })
+            .collect(),
+    };
+    let start = Instant::now();
+    let mut layout = Layout::new(input, LayoutParams::default(), &PositionMap::new(), &PositionMap::new());
+    layout.run_to_convergence();
+    eprintln!("layout of {nodes} nodes / {edges} edges: {:.2} s", start.elapsed().as_secs_f64());
+
+    let ctx = egui::Context::default();
+    let mut app = VmiApp::empty(&ctx);
+    app.view = view;
+    app.layout.positions = layout.positions().to_vec();
+    app.apply(Command::FitView);
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 1000.0));
+    let mut times = Vec::new();
+    for frame in 0..220 {
+        let pointer = egui::pos2(200.0 + (frame as f32 * 7.0) % 1200.0, 200.0 + (frame as f32 * 3.0) % 600.0);
+        let input = egui::RawInput {
+            screen_rect: Some(screen),
+            events: vec![egui::Event::PointerMoved(pointer)],
+            ..Default::default()
+        };
+        let start = Instant::now();
+        let output = ctx.run_ui(input, |ui| {
+            egui::CentralPanel::no_frame().show(ui, |ui| vmi_map::ui::map_ui::map_ui(&mut app, ui));
+        });
+        let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+        let elapsed = start.elapsed().as_secs_f64() * 1000.0;
+        std::hint::black_box(primitives);
+        // The first frames build font atlases and caches.
+        if frame >= 20 {
+            times.push(elapsed);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    let p95 = times[times.len() * 95 / 100];
+    println!("{{\"nodes\": {nodes}, \"edges\": {edges}, \"frame_ms_median\": {median:.2}, \"frame_ms_p95\": {p95:.2}}}");
+}
