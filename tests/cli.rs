@@ -120,3 +120,47 @@ fn render_writes_map_charts_and_graph_files_reproducibly() {
         assert!(svg.contains(machine), "{machine} is in the SVG");
     }
 }
+
+/// Generates an estate in `shape` and checks `vmi-map summary` against the counts the
+/// generator computes on its own.
+fn summary_matches_the_generator(shape: vmi_fixtures::Shape, name: &str) {
+    let spec = vmi_fixtures::EstateSpec { machines: 12, hours: 2, seed: 5, density: 0.2, ..Default::default() };
+    let estate = vmi_fixtures::generate(spec);
+    let dir = crate::support::temp_dir(name);
+    let files = vmi_fixtures::write(&estate, shape, &dir).unwrap_or_else(|e| panic!("{e}"));
+    let mut args = vec!["summary".to_string()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let output = vmi_map(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let expected = vmi_fixtures::expected_summary(&estate);
+    for field in [
+        "records",
+        "machines",
+        "processes",
+        "edges",
+        "external_endpoints",
+        "failed_edges",
+        "malicious_remote_ips",
+        "bytes_sent",
+        "bytes_received",
+        "time_range",
+    ] {
+        assert_eq!(summary[field], expected[field], "{name}: {field}");
+    }
+}
+
+#[test]
+fn summary_of_a_generated_estate_matches_the_generator_as_portal_csv() {
+    summary_matches_the_generator(vmi_fixtures::Shape::PortalCsv, "gen-csv");
+}
+
+#[test]
+fn summary_of_a_generated_estate_matches_the_generator_as_rest_json() {
+    summary_matches_the_generator(vmi_fixtures::Shape::RestJson, "gen-rest");
+}
+
+#[test]
+fn summary_of_a_generated_estate_matches_the_generator_as_json_lines() {
+    summary_matches_the_generator(vmi_fixtures::Shape::JsonLines, "gen-jsonl");
+}

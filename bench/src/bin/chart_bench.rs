@@ -16,7 +16,13 @@ fn series(name: &str, points: usize, phase: f64) -> Series {
 }
 
 fn median_ms(trend: &Trend) -> f64 {
-    let spec = ChartSpec { trend, title: "Bytes sent and received - whole estate", width: 1200, height: 400, theme: Theme::Light };
+    let spec = ChartSpec {
+        trend,
+        title: "Bytes sent and received - whole estate",
+        width: 1200,
+        height: 400,
+        theme: Theme::Light,
+    };
     let mut times: Vec<f64> = (0..40)
         .map(|_| {
             let start = Instant::now();

@@ -37,7 +37,11 @@ fn main() {
             .map(|e| ViewEdge {
                 source: e.source as usize,
                 target: e.target as usize,
-                metrics: vmi_core::graph::EdgeMetrics { bytes_sent: e.bytes as i64, links_failed: i64::from(e.source % 17 == 0), ..Default::default() },
+                metrics: vmi_core::graph::EdgeMetrics {
+                    bytes_sent: e.bytes as i64,
+                    links_failed: i64::from(e.source % 17 == 0),
+                    ..Default::default()
+                },
                 localhost: false,
                 map_edges: Vec::new(),
             })
@@ -77,5 +81,7 @@ fn main() {
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
     let p95 = times[times.len() * 95 / 100];
-    println!("{{\"nodes\": {nodes}, \"edges\": {edges}, \"frame_ms_median\": {median:.2}, \"frame_ms_p95\": {p95:.2}}}");
+    println!(
+        "{{\"nodes\": {nodes}, \"edges\": {edges}, \"frame_ms_median\": {median:.2}, \"frame_ms_p95\": {p95:.2}}}"
+    );
 }
