@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Every benchmark of vmi-map, one after the other (see bench/README.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release -q -p vmi-bench -p vmi-map
+echo "## Loading (1M VMConnection rows)"; bash bench/run-ingest.sh
+echo; echo "## Map frame (10k nodes / 50k edges)"; ./target/release/frame_bench 10000 50000
+echo; echo "## Chart (10k points)"; ./target/release/chart_bench 10000
+echo; echo "## Layout (with peers)"; bash bench/layout/run.sh
