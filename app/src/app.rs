@@ -64,6 +64,8 @@ pub struct LayoutState {
     pub worker: Option<LayoutWorker>,
     pub generation: u64,
     pub settled: bool,
+    /// Bumped whenever `positions` change, so the canvas knows when to rebuild its shapes.
+    pub version: u64,
 }
 
 pub struct VmiApp {
@@ -210,6 +212,7 @@ impl VmiApp {
             let mut layout = vmi_core::layout::Layout::new(input, params, &warm, &pinned);
             layout.run_to_convergence();
             self.layout.positions = layout.positions().to_vec();
+            self.layout.version += 1;
             self.layout.settled = true;
             self.remember_positions();
         } else {

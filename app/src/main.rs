@@ -1,6 +1,11 @@
 //! vmi-map: the desktop app, and its headless commands (`summary`, `report`, `render`).
 
 use clap::Parser;
+
+/// An allocator that keeps freed memory for reuse: the canvas rebuilds multi-megabyte meshes
+/// every frame, and glibc would hand that memory back to the OS and fault it in again.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 use vmi_map::cli;
 

@@ -16,6 +16,35 @@ pub struct CanvasState {
     pub dragging: Option<usize>,
     /// What the open context menu is about.
     pub context: Option<usize>,
+    /// The scene of the current view and positions, and the versions it was made from.
+    scene: Option<((usize, u64), std::sync::Arc<MapScene>)>,
+    /// Edge and node meshes, refilled in place each frame: a big map would otherwise
+    /// allocate (and page-fault) megabytes per frame.
+    edge_mesh: std::sync::Arc<Mesh>,
+    node_mesh: std::sync::Arc<Mesh>,
+}
+
+/// The scene of the current view, rebuilt only when the view or the positions changed.
+fn cached_scene(app: &mut VmiApp) -> std::sync::Arc<MapScene> {
+    let key = (std::ptr::from_ref(&app.view.nodes).addr() ^ app.view.nodes.len(), app.layout.version);
+    match &app.canvas.scene {
+        Some((cached_key, scene)) if *cached_key == key && scene.nodes.len() == app.view.nodes.len() => scene.clone(),
+        _ => {
+            let scene = std::sync::Arc::new(MapScene::new(&app.view, &app.layout.positions));
+            app.canvas.scene = Some((key, scene.clone()));
+            scene
+        }
+    }
+}
+
+/// A mesh to refill: the kept one when egui has let go of it, else a fresh one.
+fn reusable(mesh: &mut std::sync::Arc<Mesh>) -> &mut Mesh {
+    if std::sync::Arc::get_mut(mesh).is_none() {
+        *mesh = std::sync::Arc::new(Mesh::default());
+    }
+    let mesh = std::sync::Arc::make_mut(mesh);
+    mesh.clear();
+    mesh
 }
 
 /// Where the map is on screen.
@@ -98,7 +127,7 @@ pub fn map_ui(app: &mut VmiApp, ui: &mut egui::Ui) {
     app.canvas_rect = rect;
     let theme = app.theme;
     painter.rect_filled(rect, 0.0, color(vmi_core::render::scene::background_color(theme)));
-    let scene = MapScene::new(&app.view, &app.layout.positions);
+    let scene = cached_scene(app);
     if app.fit_pending && !scene.nodes.is_empty() && rect.width() > 10.0 {
         fit(app, &scene, rect);
         app.fit_pending = false;
@@ -131,7 +160,10 @@ pub fn map_ui(app: &mut VmiApp, ui: &mut egui::Ui) {
     if response.dragged() {
         let delta = response.drag_delta() / app.camera.zoom;
         match app.canvas.dragging {
-            Some(i) => move_node(app, i, delta),
+            Some(i) => {
+                move_node(app, i, delta);
+                app.layout.version += 1;
+            }
             None => {
                 app.camera.center[0] -= delta.x;
                 app.camera.center[1] -= delta.y;
@@ -173,7 +205,11 @@ pub fn map_ui(app: &mut VmiApp, ui: &mut egui::Ui) {
         Some(Hit::Node(i)) => Some(i),
         _ => None,
     };
-    draw(app, ui, &painter, &scene, &t, hovered_node, hit);
+    let mut edge_mesh = std::mem::take(&mut app.canvas.edge_mesh);
+    let mut node_mesh = std::mem::take(&mut app.canvas.node_mesh);
+    draw(app, ui, &painter, &scene, &t, hovered_node, hit, (&mut edge_mesh, &mut node_mesh));
+    app.canvas.edge_mesh = edge_mesh;
+    app.canvas.node_mesh = node_mesh;
     draw_legend(&painter, rect, theme);
     if scene.nodes.is_empty() {
         let message =
@@ -265,6 +301,7 @@ fn context_menu(app: &mut VmiApp, response: &egui::Response) {
     app.pending.extend(commands);
 }
 
+#[expect(clippy::too_many_arguments, reason = "one drawing pass over everything the canvas shows")]
 fn draw(
     app: &VmiApp,
     ui: &egui::Ui,
@@ -273,6 +310,7 @@ fn draw(
     t: &Transform,
     hovered: Option<usize>,
     hit: Option<Hit>,
+    meshes: (&mut std::sync::Arc<Mesh>, &mut std::sync::Arc<Mesh>),
 ) {
     let theme = app.theme;
     let visible = t.rect.expand(40.0);
@@ -304,7 +342,8 @@ fn draw(
     }
 
     // Every edge in one mesh: quads for lines (dashes for failures) and triangles for arrows.
-    let mut mesh = Mesh::default();
+    let (edge_mesh, node_mesh) = meshes;
+    let mesh = reusable(edge_mesh);
     for (i, edge) in scene.edges.iter().enumerate() {
         let Some((a, b)) = MapScene::trimmed(edge) else { continue };
         let (pa, pb) = (t.screen_from_world(a), t.screen_from_world(b));
@@ -327,9 +366,9 @@ fn draw(
         };
         let width = (edge.width * t.zoom * 0.8).clamp(1.0, 10.0);
         if edge.failed {
-            add_dashes(&mut mesh, pa, pb, width, stroke_color, 7.0, 5.0);
+            add_dashes(mesh, pa, pb, width, stroke_color, 7.0, 5.0);
         } else {
-            add_line(&mut mesh, pa, pb, width, stroke_color);
+            add_line(mesh, pa, pb, width, stroke_color);
         }
         let head = 5.0 + width * 1.5;
         let dir = pb - pa;
@@ -337,10 +376,10 @@ fn draw(
             let u = dir.normalized();
             let side = vec2(-u.y, u.x) * head * 0.5;
             let base_point = pb - u * head;
-            add_triangle(&mut mesh, pb, base_point + side, base_point - side, stroke_color);
+            add_triangle(mesh, pb, base_point + side, base_point - side, stroke_color);
         }
     }
-    painter.add(Shape::mesh(mesh));
+    painter.add(Shape::Mesh(edge_mesh.clone()));
 
     for (i, node) in scene.nodes.iter().enumerate().filter(|(_, n)| !n.container) {
         let center = t.screen_from_world(node.center);
@@ -411,7 +450,13 @@ fn draw_labels(
     order.sort_by(|a, b| {
         important(b).cmp(&important(a)).then(scene.nodes[*b].radius.total_cmp(&scene.nodes[*a].radius)).then(a.cmp(b))
     });
-    let mut placed: Vec<Rect> = Vec::new();
+    // Placed label rectangles, bucketed by 64-point cells so a check looks at neighbours only.
+    let mut placed: rustc_hash::FxHashMap<(i32, i32), Vec<Rect>> = rustc_hash::FxHashMap::default();
+    let cells = |r: Rect| {
+        let (x0, x1) = ((r.min.x / 64.0).floor() as i32, (r.max.x / 64.0).floor() as i32);
+        let (y0, y1) = ((r.min.y / 64.0).floor() as i32, (r.max.y / 64.0).floor() as i32);
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    };
     let mut shown = 0;
     for i in order {
         let node = &scene.nodes[i];
@@ -422,12 +467,17 @@ fn draw_labels(
         }
         let anchor = if node.container { center - vec2(0.0, r + 2.0) } else { center + vec2(0.0, r.max(2.5) + 2.0) };
         let align = if node.container { Align2::CENTER_BOTTOM } else { Align2::CENTER_TOP };
-        let galley = painter.layout_no_wrap(node.label.clone(), font.clone(), text);
-        let label_rect = align.anchor_size(anchor, galley.size());
-        if !important(&i) && placed.iter().any(|p| p.intersects(label_rect)) {
+        // Judge the room from an estimate first: laying out a label that will not fit is waste.
+        let estimate = align.anchor_size(anchor, vec2(node.label.chars().count() as f32 * 6.5, 15.0));
+        let taken = |r: Rect| cells(r).any(|c| placed.get(&c).is_some_and(|list| list.iter().any(|p| p.intersects(r))));
+        if !important(&i) && taken(estimate) {
             continue;
         }
-        placed.push(label_rect);
+        let galley = painter.layout_no_wrap(node.label.clone(), font.clone(), text);
+        let label_rect = align.anchor_size(anchor, galley.size());
+        for cell in cells(label_rect) {
+            placed.entry(cell).or_default().push(label_rect);
+        }
         shown += 1;
         let alpha = if lit(i) { 1.0 } else { 0.35 };
         painter.galley(label_rect.min, galley, with_alpha(text, alpha));
@@ -470,6 +520,20 @@ fn add_dashes(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, c: Color32, dash: f
         let e = (s + dash).min(length);
         add_line(mesh, a + u * s, a + u * e, width, c);
         s = e + gap;
+    }
+}
+
+/// A filled disc as a triangle fan, with as many sides as its size needs.
+fn add_disc(mesh: &mut Mesh, center: Pos2, radius: f32, color: Color32) {
+    let sides = (radius * 1.5).clamp(8.0, 48.0) as u32;
+    let first = mesh.vertices.len() as u32;
+    mesh.colored_vertex(center, color);
+    for k in 0..sides {
+        let angle = k as f32 / sides as f32 * std::f32::consts::TAU;
+        mesh.colored_vertex(center + vec2(angle.cos(), angle.sin()) * radius, color);
+    }
+    for k in 0..sides {
+        mesh.add_triangle(first, first + 1 + k, first + 1 + (k + 1) % sides);
     }
 }
 
