@@ -381,6 +381,8 @@ fn draw(
     }
     painter.add(Shape::Mesh(edge_mesh.clone()));
 
+    // Node discs in one mesh too: a rim under a filled disc (tiny nodes get no rim).
+    let discs = reusable(node_mesh);
     for (i, node) in scene.nodes.iter().enumerate().filter(|(_, n)| !n.container) {
         let center = t.screen_from_world(node.center);
         let r = (node.radius * t.zoom).max(2.5);
@@ -388,12 +390,20 @@ fn draw(
             continue;
         }
         let alpha = if lit(i) { 1.0 } else { 0.3 };
-        let ring = if node.malicious {
-            Stroke::new(2.5, color(MALICIOUS_COLOR))
-        } else {
-            Stroke::new(1.0, with_alpha(Color32::WHITE, alpha))
-        };
-        painter.circle(center, r, with_alpha(color(node.fill), alpha), ring);
+        if node.malicious {
+            add_disc(discs, center, r + 2.5, color(MALICIOUS_COLOR));
+        } else if r >= 4.0 {
+            add_disc(discs, center, r + 1.0, with_alpha(Color32::WHITE, alpha));
+        }
+        add_disc(discs, center, r, with_alpha(color(node.fill), alpha));
+    }
+    painter.add(Shape::Mesh(node_mesh.clone()));
+    for node in scene.nodes.iter().filter(|n| !n.container) {
+        let center = t.screen_from_world(node.center);
+        let r = (node.radius * t.zoom).max(2.5);
+        if !visible.contains(center) {
+            continue;
+        }
         if let Some(glyph) = node.glyph.filter(|_| r >= 7.0) {
             painter.text(center, Align2::CENTER_CENTER, glyph, FontId::proportional(r * 1.05), Color32::WHITE);
         }
@@ -525,7 +535,7 @@ fn add_dashes(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, c: Color32, dash: f
 
 /// A filled disc as a triangle fan, with as many sides as its size needs.
 fn add_disc(mesh: &mut Mesh, center: Pos2, radius: f32, color: Color32) {
-    let sides = (radius * 1.5).clamp(8.0, 48.0) as u32;
+    let sides = (radius * 1.5).clamp(6.0, 48.0) as u32;
     let first = mesh.vertices.len() as u32;
     mesh.colored_vertex(center, color);
     for k in 0..sides {
