@@ -5,7 +5,7 @@
 
 use std::io::Read;
 
-const CHUNK_BYTES: usize = 1 << 20;
+use super::window::CHUNK_BYTES;
 
 /// One record's fields, unescaped, back to back in `text`, with their end offsets.
 #[derive(Debug, Default)]
@@ -69,32 +69,8 @@ impl<R: Read> CsvSplitter<R> {
     }
 
     fn fill(&mut self) -> Result<bool, SplitError> {
-        if self.eof {
-            return Ok(false);
-        }
-        if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-        }
-        if self.end == self.buf.len() {
-            // A record longer than the window (a 10 MB command line): grow it.
-            self.buf.resize(self.buf.len() * 2, 0);
-        }
-        loop {
-            match self.reader.read(&mut self.buf[self.end..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    return Ok(false);
-                }
-                Ok(n) => {
-                    self.end += n;
-                    return Ok(true);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(SplitError::Io(e)),
-            }
-        }
+        super::window::refill(&mut self.reader, &mut self.buf, &mut self.start, &mut self.end, &mut self.eof)
+            .map_err(SplitError::Io)
     }
 
     /// Reads the next record into `record`; false at the end of the file.

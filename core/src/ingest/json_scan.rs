@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::Read;
 
-const CHUNK_BYTES: usize = 1 << 20;
+use super::window::CHUNK_BYTES;
 
 /// The outcome of trying to parse a value at the start of the window.
 pub enum Parsed<T> {
@@ -78,32 +78,8 @@ impl<R: Read> JsonScan<R> {
 
     /// Reads more of the file into the window; false at the end of the file.
     fn fill(&mut self) -> Result<bool, LoadError> {
-        if self.eof {
-            return Ok(false);
-        }
-        if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-        }
-        if self.end == self.buf.len() {
-            // One value longer than the window (a 10 MB line): grow it.
-            self.buf.resize(self.buf.len() * 2, 0);
-        }
-        loop {
-            match self.reader.read(&mut self.buf[self.end..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    return Ok(false);
-                }
-                Ok(n) => {
-                    self.end += n;
-                    return Ok(true);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(self.error(LoadErrorKind::Io, format!("cannot read the file: {e}"))),
-            }
-        }
+        super::window::refill(&mut self.reader, &mut self.buf, &mut self.start, &mut self.end, &mut self.eof)
+            .map_err(|e| self.error(LoadErrorKind::Io, format!("cannot read the file: {e}")))
     }
 
     fn advance(&mut self, n: usize) {

@@ -14,6 +14,7 @@ pub mod portal_csv;
 pub mod progress;
 pub mod rest_json;
 pub mod rows;
+pub mod window;
 
 pub use error::{LoadError, LoadErrorKind, Warning, Warnings};
 pub use progress::Progress;
