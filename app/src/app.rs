@@ -73,6 +73,8 @@ pub struct VmiApp {
     pub inventory: Inventory,
     pub map: DependencyMap,
     pub view: MapView,
+    /// Bumped whenever `view` is rebuilt, so caches of it know to refresh.
+    pub view_version: u64,
     pub request: MapRequest,
     pub options: ViewOptions,
     pub layout: LayoutState,
@@ -133,6 +135,7 @@ impl VmiApp {
             inventory: Inventory::default(),
             map: DependencyMap::default(),
             view: MapView::default(),
+            view_version: 0,
             request: MapRequest::default(),
             options: ViewOptions::default(),
             layout: LayoutState::default(),
@@ -192,6 +195,7 @@ impl VmiApp {
     /// After filters or expanded machines changed.
     pub fn rebuild_view(&mut self) {
         self.view = build_view(&self.store, &self.inventory, &self.map, &self.options);
+        self.view_version += 1;
         self.restart_layout();
     }
 

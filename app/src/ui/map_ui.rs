@@ -17,7 +17,7 @@ pub struct CanvasState {
     /// What the open context menu is about.
     pub context: Option<usize>,
     /// The scene of the current view and positions, and the versions it was made from.
-    scene: Option<((usize, u64), std::sync::Arc<MapScene>)>,
+    scene: Option<((u64, u64), std::sync::Arc<MapScene>)>,
     /// Edge and node meshes, refilled in place each frame: a big map would otherwise
     /// allocate (and page-fault) megabytes per frame.
     edge_mesh: std::sync::Arc<Mesh>,
@@ -26,7 +26,7 @@ pub struct CanvasState {
 
 /// The scene of the current view, rebuilt only when the view or the positions changed.
 fn cached_scene(app: &mut VmiApp) -> std::sync::Arc<MapScene> {
-    let key = (std::ptr::from_ref(&app.view.nodes).addr() ^ app.view.nodes.len(), app.layout.version);
+    let key = (app.view_version, app.layout.version);
     match &app.canvas.scene {
         Some((cached_key, scene)) if *cached_key == key && scene.nodes.len() == app.view.nodes.len() => scene.clone(),
         _ => {

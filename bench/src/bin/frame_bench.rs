@@ -60,6 +60,7 @@ fn main() {
     let ctx = egui::Context::default();
     let mut app = VmiApp::empty(&ctx);
     app.view = view;
+    app.view_version += 1;
     app.layout.positions = layout.positions().to_vec();
     app.apply(Command::FitView);
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 1000.0));
