@@ -84,6 +84,8 @@ pub struct VmiApp {
     pub selected: Option<Selected>,
     pub search: SearchState,
     pub loading: Option<LoadJob>,
+    /// Records merged by the running load and not yet on the map.
+    merged_unbuilt: bool,
     pub dialog: Option<DialogJob>,
     /// File-level errors, dismissable.
     pub errors: Vec<String>,
@@ -144,6 +146,7 @@ impl VmiApp {
             selected: None,
             search: SearchState::default(),
             loading: None,
+            merged_unbuilt: false,
             dialog: None,
             errors: Vec::new(),
             problems: Vec::new(),
@@ -286,10 +289,14 @@ impl VmiApp {
                 Err(error) => self.errors.push(error.to_string()),
             }
         }
+        self.merged_unbuilt |= changed;
         if finished || cancelled && changed {
             self.loading = None;
         }
-        if changed {
+        // The map is rebuilt once per load, not per file: the result must not depend on how
+        // the files happened to arrive (each rebuild warm-starts the layout from the last).
+        if self.loading.is_none() && self.merged_unbuilt {
+            self.merged_unbuilt = false;
             self.fit_pending = true;
             self.rebuild_all();
         }
