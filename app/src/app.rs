@@ -336,13 +336,9 @@ impl VmiApp {
 
     /// The view node showing a map node: itself, or the collapsed machine it is in.
     pub fn view_index_of(&self, key: &NodeKey) -> Option<usize> {
-        let index = self.map.index.get(key)?;
-        let node = &self.map.graph[*index];
-        self.view
-            .nodes
-            .iter()
-            .position(|n| n.map_node == *index)
-            .or_else(|| node.parent.and_then(|p| self.view.nodes.iter().position(|n| n.map_node == p)))
+        let index = *self.map.index.get(key)?;
+        let parent = self.map.graph[index].parent;
+        self.view.index_of(index).or_else(|| parent.and_then(|p| self.view.index_of(p)))
     }
 
     pub fn node_key_of_view(&self, view_index: usize) -> Option<NodeKey> {
@@ -663,12 +659,7 @@ impl VmiApp {
             title: export.title.then(|| self.picture_title()),
             legend: export.legend,
         };
-        let bytes = if lower.ends_with(".svg") {
-            map::render_svg(&picture).map(String::into_bytes)
-        } else {
-            map::render_png(&picture)
-        };
-        match bytes {
+        match map::render_for_path(&picture, &export.path) {
             Ok(bytes) => self.write_file(&export.path, &bytes),
             Err(error) => self.errors.push(format!("{}: cannot draw the map: {error}", export.path.display())),
         }
@@ -680,13 +671,7 @@ impl VmiApp {
         let title = ui::charts_ui::chart_title(self, kind);
         let spec =
             vmi_core::render::ChartSpec { trend: &trend, title: &title, width: 1600, height: 700, theme: self.theme };
-        let is_svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-        let bytes = if is_svg {
-            vmi_core::render::chart::render_svg(&spec).map(String::into_bytes)
-        } else {
-            vmi_core::render::chart::render_png(&spec)
-        };
-        match bytes {
+        match vmi_core::render::chart::render_for_path(&spec, path) {
             Ok(bytes) => self.write_file(path, &bytes),
             Err(error) => self.errors.push(format!("{}: cannot draw the chart: {error}", path.display())),
         }

@@ -234,7 +234,6 @@ fn render(args: &RenderArgs) -> Result<ExitCode> {
     let write = |path: &std::path::Path, bytes: &[u8]| {
         std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
     };
-    let is_svg = |path: &std::path::Path| path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
     if args.map.is_some() || args.graph.is_some() {
         let map_data = build_map(&store, &inventory, &request);
         let view =
@@ -250,12 +249,7 @@ fn render(args: &RenderArgs) -> Result<ExitCode> {
                 title: Some(title.clone()),
                 legend: !args.no_legend,
             };
-            let bytes = if is_svg(path) {
-                map::render_svg(&picture).map(String::into_bytes)
-            } else {
-                map::render_png(&picture)
-            };
-            write(path, &bytes.map_err(anyhow::Error::msg)?)?;
+            write(path, &map::render_for_path(&picture, path).map_err(anyhow::Error::msg)?)?;
             eprintln!("wrote {}", path.display());
         }
         if let Some(path) = &args.graph {
@@ -284,9 +278,7 @@ fn render(args: &RenderArgs) -> Result<ExitCode> {
         let spec =
             chart::ChartSpec { trend: &trend, title: &chart_title, width, height: (width as f32 * 0.45) as u32, theme };
         let path = std::path::Path::new(out);
-        let bytes =
-            if is_svg(path) { chart::render_svg(&spec).map(String::into_bytes) } else { chart::render_png(&spec) };
-        write(path, &bytes.map_err(anyhow::Error::msg)?)?;
+        write(path, &chart::render_for_path(&spec, path).map_err(anyhow::Error::msg)?)?;
         eprintln!("wrote {}", path.display());
     }
     Ok(if all_loaded { ExitCode::SUCCESS } else { ExitCode::FAILURE })

@@ -5,7 +5,7 @@ use crate::app::VmiApp;
 use crate::command::{Command, Selected};
 use egui::{Grid, RichText, Ui};
 use petgraph::visit::EdgeRef;
-use vmi_core::graph::inventory::json_strings;
+use vmi_core::graph::inventory::json_list as list;
 use vmi_core::graph::{EdgeMetrics, NodeKey, NodeKind};
 use vmi_core::model::schema::{computer as vc, process as vp};
 use vmi_core::model::time::TICKS_PER_DAY;
@@ -40,10 +40,6 @@ fn cell_text(store: &Store, cell: Cell) -> String {
         Cell::Bool(b) => b.to_string(),
         Cell::Time(t) => t.to_string(),
     }
-}
-
-fn list(text: &str) -> String {
-    json_strings(text).join(", ")
 }
 
 /// The metrics of an edge, for tooltips and the panel.

@@ -51,6 +51,8 @@ fn main() {
                 map_edges: Vec::new(),
             })
             .collect(),
+        // Nothing on this synthetic map is selected or searched: no lookups.
+        by_map_node: Default::default(),
     };
     let start = Instant::now();
     let mut layout = Layout::new(input, LayoutParams::default(), &PositionMap::new(), &PositionMap::new());

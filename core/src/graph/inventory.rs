@@ -267,6 +267,11 @@ pub fn json_strings(text: &str) -> Vec<String> {
     }
 }
 
+/// A JSON array text as one line for people: `a, b`.
+pub fn json_list(text: &str) -> String {
+    json_strings(text).join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::json_strings;

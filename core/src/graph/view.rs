@@ -124,11 +124,14 @@ pub struct ViewEdge {
 pub struct MapView {
     pub nodes: Vec<ViewNode>,
     pub edges: Vec<ViewEdge>,
+    /// The view node of each shown map node (the canvas looks these up every frame).
+    pub by_map_node: FxHashMap<NodeIndex, usize>,
 }
 
 impl MapView {
-    pub fn node_by_key(&self, key: u64) -> Option<usize> {
-        self.nodes.iter().position(|n| n.key == key)
+    /// The view node showing a map node itself, if shown.
+    pub fn index_of(&self, map_node: NodeIndex) -> Option<usize> {
+        self.by_map_node.get(&map_node).copied()
     }
 }
 
@@ -330,6 +333,7 @@ pub fn build_view(store: &Store, inventory: &Inventory, map: &DependencyMap, opt
             view.nodes[end].malicious |= edge.metrics.malicious.is_some() && remote;
         }
     }
+    view.by_map_node = view.nodes.iter().enumerate().map(|(i, n)| (n.map_node, i)).collect();
     view
 }
 

@@ -72,6 +72,11 @@ pub fn render_png(spec: &ChartSpec<'_>) -> Result<Vec<u8>, String> {
     render_rgba(spec)?.image.to_png()
 }
 
+/// The chart as the file `path` names: SVG for `.svg`, else PNG.
+pub fn render_for_path(spec: &ChartSpec<'_>, path: &std::path::Path) -> Result<Vec<u8>, String> {
+    if super::is_svg_path(path) { render_svg(spec).map(String::into_bytes) } else { render_png(spec) }
+}
+
 pub fn render_svg(spec: &ChartSpec<'_>) -> Result<String, String> {
     let mut svg = String::new();
     {

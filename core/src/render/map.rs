@@ -99,6 +99,11 @@ pub fn render_png(picture: &MapPicture<'_>) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// The map as the file `path` names: SVG for `.svg`, else PNG.
+pub fn render_for_path(picture: &MapPicture<'_>, path: &std::path::Path) -> Result<Vec<u8>, String> {
+    if super::is_svg_path(path) { render_svg(picture).map(String::into_bytes) } else { render_png(picture) }
+}
+
 pub fn render_svg(picture: &MapPicture<'_>) -> Result<String, String> {
     let frame = Frame::of(picture);
     let mut svg = String::new();

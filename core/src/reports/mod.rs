@@ -8,7 +8,6 @@ pub mod table;
 pub use table::{ReportRow, ReportTable, RowTarget};
 
 use crate::graph::build::focus_machines;
-use crate::graph::inventory::json_strings;
 use crate::graph::{Inventory, MapRequest, NodeKey};
 use crate::model::schema::{bound_port as bp, computer as vc, connection as c, process as vp};
 use crate::model::time::TICKS_PER_DAY;
@@ -778,9 +777,4 @@ pub fn target_node(store: &Store, target: &RowTarget) -> Option<NodeKey> {
         RowTarget::Process { machine, process } => NodeKey::Process { machine: sym(machine)?, process: sym(process)? },
         RowTarget::Port { machine, .. } => NodeKey::Machine { machine: sym(machine)? },
     })
-}
-
-/// The addresses of a dynamic array cell, for display.
-pub fn list_text(json: &str) -> String {
-    json_strings(json).join(", ")
 }
