@@ -3,18 +3,31 @@
 
 use crate::model::{ColType, Timestamp};
 use crate::store::{Cell, Interner};
-use std::borrow::Cow;
 
-/// A value as an export shape delivers it, before it is typed by its column.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Raw<'a> {
-    Null,
+/// A value as an export shape delivers it, borrowed from the read window, before it is
+/// typed by its column.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value<'a> {
+    /// A CSV field or a JSON string, unescaped; not yet checked to be UTF-8.
+    Text(&'a [u8]),
+    /// A JSON number as written.
+    Number(&'a [u8]),
     Bool(bool),
-    Int(i64),
-    Real(f64),
-    Text(Cow<'a, str>),
-    /// A nested JSON array or object (a `dynamic` value not encoded as a string), as JSON text.
-    Json(String),
+    Null,
+    /// A nested JSON array or object (a `dynamic` value not encoded as a string), as compact
+    /// JSON text.
+    Json(&'a [u8]),
+}
+
+impl Value<'_> {
+    /// The value as the user would read it, for warnings.
+    pub fn text(self) -> String {
+        match self {
+            Value::Text(b) | Value::Number(b) | Value::Json(b) => String::from_utf8_lossy(b).into_owned(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => "null".to_string(),
+        }
+    }
 }
 
 /// How a shape writes null inside text: the `az` CLI writes Python's `None`.
@@ -24,65 +37,71 @@ pub enum NullText {
     EmptyOrNone,
 }
 
+impl NullText {
+    /// Whether a text value stands for null in a column of type `ty`.
+    pub fn is_null(self, bytes: &[u8], ty: ColType) -> bool {
+        if bytes.is_empty() {
+            return true;
+        }
+        let trimmed = bytes.trim_ascii();
+        (self == NullText::EmptyOrNone && trimmed == b"None") || (ty != ColType::Str && trimmed.is_empty())
+    }
+}
+
 /// Converts a value to its column's type. `Err` holds the reason, for the row warning.
 pub fn to_cell(
-    raw: &Raw<'_>,
+    value: Value<'_>,
     ty: ColType,
     null_text: NullText,
     offset_ticks: i64,
     interner: &mut Interner,
 ) -> Result<Cell, String> {
-    if let Raw::Text(text) = raw {
-        let trimmed = text.trim();
-        let none = null_text == NullText::EmptyOrNone && trimmed == "None";
-        if text.is_empty() || none || (ty != ColType::Str && trimmed.is_empty()) {
-            return Ok(Cell::Null);
+    let text = match value {
+        Value::Text(bytes) if null_text.is_null(bytes, ty) => return Ok(Cell::Null),
+        Value::Null => return Ok(Cell::Null),
+        Value::Text(bytes) | Value::Number(bytes) | Value::Json(bytes) => {
+            std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?
         }
-    }
+        Value::Bool(b) => {
+            return match ty {
+                ColType::Str | ColType::Dynamic => Ok(Cell::Str(interner.intern(if b { "true" } else { "false" }))),
+                ColType::Bool => Ok(Cell::Bool(b)),
+                _ => Err(format!("not {}", ty_name(ty))),
+            };
+        }
+    };
+    let is_text = matches!(value, Value::Text(_));
+    let number = matches!(value, Value::Number(_));
     match ty {
-        ColType::Str | ColType::Dynamic => Ok(match raw {
-            Raw::Null => Cell::Null,
-            Raw::Text(text) => Cell::Str(interner.intern(text)),
-            Raw::Json(json) => Cell::Str(interner.intern(json)),
-            Raw::Bool(b) => Cell::Str(interner.intern(if *b { "true" } else { "false" })),
-            Raw::Int(v) => Cell::Str(interner.intern(&v.to_string())),
-            Raw::Real(v) => Cell::Str(interner.intern(&v.to_string())),
-        }),
-        ColType::Int => match raw {
-            Raw::Null => Ok(Cell::Null),
-            Raw::Int(v) => Ok(Cell::Int(*v)),
-            Raw::Real(v) if v.fract() == 0.0 && v.abs() < 9.2e18 => Ok(Cell::Int(*v as i64)),
-            Raw::Text(text) => parse_int(text.trim()).map(Cell::Int).ok_or_else(|| "not an integer".to_string()),
-            _ => Err("not an integer".to_string()),
-        },
-        ColType::Real => match raw {
-            Raw::Null => Ok(Cell::Null),
-            Raw::Int(v) => Ok(Cell::Real(*v as f64)),
-            Raw::Real(v) => Ok(Cell::Real(*v)),
-            Raw::Text(text) => text
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .map(Cell::Real)
-                .ok_or_else(|| "not a number".to_string()),
-            _ => Err("not a number".to_string()),
-        },
-        ColType::Bool => match raw {
-            Raw::Null => Ok(Cell::Null),
-            Raw::Bool(b) => Ok(Cell::Bool(*b)),
-            Raw::Int(0) => Ok(Cell::Bool(false)),
-            Raw::Int(1) => Ok(Cell::Bool(true)),
-            Raw::Text(text) => parse_bool(text.trim()).map(Cell::Bool).ok_or_else(|| "not a bool".to_string()),
-            _ => Err("not a bool".to_string()),
-        },
-        ColType::Time => match raw {
-            Raw::Null => Ok(Cell::Null),
-            Raw::Text(text) => Timestamp::parse(text)
-                .map(|t| Cell::Time(Timestamp(t.0 - offset_ticks)))
-                .ok_or_else(|| "not a date".to_string()),
-            _ => Err("not a date".to_string()),
-        },
+        ColType::Str | ColType::Dynamic => Ok(Cell::Str(interner.intern(text))),
+        ColType::Int if !matches!(value, Value::Json(_)) => {
+            parse_int(text.trim()).map(Cell::Int).ok_or_else(|| "not an integer".to_string())
+        }
+        ColType::Real if !matches!(value, Value::Json(_)) => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(Cell::Real)
+            .ok_or_else(|| "not a number".to_string()),
+        // JSON numbers 0 and 1 are bools too.
+        ColType::Bool if is_text || number => {
+            parse_bool(text.trim()).map(Cell::Bool).ok_or_else(|| "not a bool".to_string())
+        }
+        ColType::Time if is_text => Timestamp::parse(text)
+            .map(|t| Cell::Time(Timestamp(t.0 - offset_ticks)))
+            .ok_or_else(|| "not a date".to_string()),
+        _ => Err(format!("not {}", ty_name(ty))),
+    }
+}
+
+fn ty_name(ty: ColType) -> &'static str {
+    match ty {
+        ColType::Str | ColType::Dynamic => "text",
+        ColType::Int => "an integer",
+        ColType::Real => "a number",
+        ColType::Bool => "a bool",
+        ColType::Time => "a date",
     }
 }
 
@@ -110,20 +129,26 @@ fn parse_bool(text: &str) -> Option<bool> {
 mod tests {
     use super::*;
 
-    fn cell(raw: Raw<'_>, ty: ColType) -> Result<Cell, String> {
-        to_cell(&raw, ty, NullText::EmptyOrNone, 0, &mut Interner::default())
+    fn cell(value: Value<'_>, ty: ColType) -> Result<Cell, String> {
+        to_cell(value, ty, NullText::EmptyOrNone, 0, &mut Interner::default())
     }
 
     #[test]
     fn typed_values_from_text() {
-        assert_eq!(cell(Raw::Text("123".into()), ColType::Int), Ok(Cell::Int(123)));
-        assert_eq!(cell(Raw::Text("123.0".into()), ColType::Int), Ok(Cell::Int(123)));
-        assert_eq!(cell(Raw::Text("None".into()), ColType::Int), Ok(Cell::Null));
-        assert_eq!(cell(Raw::Text("True".into()), ColType::Bool), Ok(Cell::Bool(true)));
-        assert_eq!(cell(Raw::Text("1".into()), ColType::Bool), Ok(Cell::Bool(true)));
-        assert_eq!(cell(Raw::Text("false".into()), ColType::Bool), Ok(Cell::Bool(false)));
-        assert!(cell(Raw::Text("abc".into()), ColType::Int).is_err());
-        assert!(cell(Raw::Bool(true), ColType::Int).is_err());
-        assert_eq!(cell(Raw::Text("None".into()), ColType::Str), Ok(Cell::Null));
+        assert_eq!(cell(Value::Text(b"123"), ColType::Int), Ok(Cell::Int(123)));
+        assert_eq!(cell(Value::Text(b"123.0"), ColType::Int), Ok(Cell::Int(123)));
+        assert_eq!(cell(Value::Number(b"1.5e3"), ColType::Int), Ok(Cell::Int(1500)));
+        assert_eq!(cell(Value::Number(b"2.5"), ColType::Real), Ok(Cell::Real(2.5)));
+        assert_eq!(cell(Value::Text(b"None"), ColType::Int), Ok(Cell::Null));
+        assert_eq!(cell(Value::Text(b"True"), ColType::Bool), Ok(Cell::Bool(true)));
+        assert_eq!(cell(Value::Text(b"1"), ColType::Bool), Ok(Cell::Bool(true)));
+        assert_eq!(cell(Value::Number(b"0"), ColType::Bool), Ok(Cell::Bool(false)));
+        assert_eq!(cell(Value::Text(b"false"), ColType::Bool), Ok(Cell::Bool(false)));
+        assert!(cell(Value::Text(b"abc"), ColType::Int).is_err());
+        assert!(cell(Value::Bool(true), ColType::Int).is_err());
+        assert!(cell(Value::Number(b"5"), ColType::Time).is_err());
+        assert!(cell(Value::Text(&[0xff, 0xfe]), ColType::Str).is_err());
+        assert_eq!(cell(Value::Text(b"None"), ColType::Str), Ok(Cell::Null));
+        assert_eq!(cell(Value::Text(b" "), ColType::Int), Ok(Cell::Null));
     }
 }

@@ -4,9 +4,10 @@
 
 use super::cell::NullText;
 use super::error::{LoadError, LoadErrorKind};
-use super::json_scan::{JsonScan, ObjectRow};
+use super::json_row::RowValues;
+use super::json_scan::JsonScan;
 use super::progress::Control;
-use super::rows::{RowPosition, RowSink};
+use super::rows::{Field, RowPosition, RowSink, recycle};
 use std::io::Read;
 
 /// `[ {...}, {...} ]`
@@ -19,11 +20,12 @@ pub fn load_array<R: Read>(
     if scan.peek()? == Some(b']') {
         return scan.expect(b']', "']'");
     }
+    let mut records = Records::default();
     loop {
         if scan.peek()? != Some(b'{') {
             return Err(scan.error(LoadErrorKind::NotAnExport, "a JSON array whose elements are not records (objects)"));
         }
-        load_record(scan, sink)?;
+        records.load(scan, sink, control)?;
         tick(scan, sink, control)?;
         if !scan.next_element()? {
             break;
@@ -45,13 +47,14 @@ pub fn load_lines<R: Read>(
     sink: &mut RowSink,
     control: &mut Control<'_>,
 ) -> Result<(), LoadError> {
+    let mut records = Records::default();
     while let Some(b) = scan.peek()? {
         if b != b'{' {
             return Err(
                 scan.error(LoadErrorKind::Malformed, format!("expected a record ('{{') but found {:?}", char::from(b)))
             );
         }
-        load_record(scan, sink)?;
+        records.load(scan, sink, control)?;
         tick(scan, sink, control)?;
     }
     Ok(())
@@ -63,22 +66,52 @@ fn tick<R: Read>(scan: &JsonScan<R>, sink: &RowSink, control: &mut Control<'_>) 
         .map_err(|_| LoadError::new(sink.source(), LoadErrorKind::Cancelled, "loading cancelled"))
 }
 
-fn load_record<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink) -> Result<(), LoadError> {
-    let (line, column) = scan.position();
-    let position = RowPosition { line, record_column: Some(column) };
-    let mut header_error = None;
-    scan.object_row(|row: ObjectRow<'_>| {
-        if !sink.same_header(row.keys.iter().map(|k| k.as_ref())) {
-            // The az CLI marks its output with a TableName key and writes null as "None".
-            if row.keys.first().is_some_and(|k| k == "TableName") {
-                sink.set_null_text(NullText::EmptyOrNone);
+/// Buffers reused from record to record.
+#[derive(Default)]
+struct Records {
+    row: RowValues,
+    fields: Vec<Field<'static>>,
+}
+
+impl Records {
+    /// Loads the record object at the scan position. The first record's keys are the header
+    /// that decides the table; later records may leave keys out (nulls) or bring new ones.
+    fn load<R: Read>(
+        &mut self,
+        scan: &mut JsonScan<R>,
+        sink: &mut RowSink,
+        control: &mut Control<'_>,
+    ) -> Result<(), LoadError> {
+        let (line, column) = scan.position();
+        let position = RowPosition { line, record_column: Some(column) };
+        let mut header_error = None;
+        let Records { row, fields } = self;
+        scan.object_row(row, |row, bytes| {
+            if !sink.has_header() {
+                let keys: Vec<String> =
+                    (0..row.len()).map(|i| String::from_utf8_lossy(row.key(i, bytes)).into_owned()).collect();
+                // The az CLI marks its output with a TableName key and writes null as "None".
+                if keys.first().is_some_and(|k| k == "TableName") {
+                    sink.set_null_text(NullText::EmptyOrNone);
+                }
+                if let Err(e) = sink.set_header(keys.iter().map(String::as_str)) {
+                    header_error = Some(e.at(position.line, column));
+                    return;
+                }
             }
-            if let Err(e) = sink.set_header(row.keys.iter().map(|k| k.as_ref())) {
-                header_error = Some(e.at(position.line, column));
-                return;
+            let mut values = recycle(std::mem::take(fields));
+            let mut hint = 0;
+            for i in 0..row.len() {
+                let column = sink.key_column(row.key(i, bytes), hint);
+                hint = column + 1;
+                values.push((column, row.value(i, bytes)));
             }
+            sink.push_row(&values, position);
+            *fields = recycle(values);
+        })?;
+        if sink.rows_seen() == 4096 {
+            sink.expect_rows(scan.offset(), control.bytes_total());
         }
-        sink.push_row(&row.values, position);
-    })?;
-    header_error.map_or(Ok(()), Err)
+        header_error.map_or(Ok(()), Err)
+    }
 }

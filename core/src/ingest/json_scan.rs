@@ -1,13 +1,12 @@
 //! Streaming over a JSON file of any size: a growable window of the file, from which one
-//! value at a time (a row, a record, a column list) is parsed with serde's typed, borrowing
-//! deserialisation. Structure around the values (`{"tables":[{...,"rows":[`) is walked byte
-//! by byte. Memory holds the window, never the whole file.
+//! value at a time is parsed: rows and records by the hand-written scanner of [`json_row`],
+//! the rest (keys, column lists, values to skip) with serde's typed deserialisation.
+//! Structure around the values (`{"tables":[{...,"rows":[`) is walked byte by byte. Memory
+//! holds the window, never the whole file.
 
-use super::cell::Raw;
 use super::error::{LoadError, LoadErrorKind};
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use std::borrow::Cow;
-use std::fmt;
+use super::json_row::{self, RowValues, Scan};
+use serde::de;
 use std::io::Read;
 
 use super::window::CHUNK_BYTES;
@@ -18,18 +17,26 @@ pub enum Parsed<T> {
     Done(T, usize),
     /// The window ends inside the value: read more and try again.
     NeedMore,
-    Bad(serde_json::Error),
+    /// Invalid JSON at this byte offset of the window.
+    Bad(usize, String),
 }
 
-/// Parses one `T` from the start of `bytes` (a row array, a record object, ...).
-pub fn parse_one<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Parsed<T> {
+/// Parses one `T` from the start of `bytes` with serde.
+pub fn parse_one<'a, T: de::Deserialize<'a>>(bytes: &'a [u8]) -> Parsed<T> {
     let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<T>();
     match values.next() {
         Some(Ok(value)) => Parsed::Done(value, values.byte_offset()),
         Some(Err(e)) if e.is_eof() => Parsed::NeedMore,
-        Some(Err(e)) => Parsed::Bad(e),
+        Some(Err(e)) => Parsed::Bad(offset_of(bytes, e.line(), e.column()), json_row::strip_position(&e)),
         None => Parsed::NeedMore,
     }
+}
+
+/// The byte offset of a 1-based line and column of `bytes`.
+fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
+    let line_start =
+        if line <= 1 { 0 } else { memchr::memchr_iter(b'\n', bytes).nth(line - 2).map_or(bytes.len(), |i| i + 1) };
+    (line_start + column.saturating_sub(1)).min(bytes.len())
 }
 
 pub struct JsonScan<R> {
@@ -160,17 +167,23 @@ impl<R: Read> JsonScan<R> {
                         return Err(self.truncated());
                     }
                 }
-                Parsed::Bad(e) => {
-                    // serde's line/column count from the start of the window.
-                    let line = self.line + e.line() as u64 - 1;
-                    let column = if e.line() <= 1 {
-                        self.offset - self.line_start + e.column() as u64
-                    } else {
-                        e.column() as u64
-                    };
-                    let message = format!("invalid JSON: {}", strip_position(&e.to_string()));
+                Parsed::Bad(at, message) => {
+                    let (line, column) = self.position_at(at);
+                    let message = format!("invalid JSON: {message}");
                     return Err(LoadError::new(&self.source, LoadErrorKind::Malformed, message).at(line, column));
                 }
+            }
+        }
+    }
+
+    /// 1-based line and character column of the window byte `at` bytes after the next one.
+    fn position_at(&self, at: usize) -> (u64, u64) {
+        let before = &self.buf[self.start..(self.start + at).min(self.end)];
+        match memchr::memrchr(b'\n', before) {
+            None => (self.line, self.offset - self.line_start + before.len() as u64 + 1),
+            Some(last) => {
+                let lines = memchr::memchr_iter(b'\n', before).count() as u64;
+                (self.line + lines, (before.len() - last) as u64)
             }
         }
     }
@@ -180,166 +193,30 @@ impl<R: Read> JsonScan<R> {
         self.value(|bytes| parse_one::<T>(bytes))
     }
 
-    /// Parses one REST row and hands it to `use_row` while its bytes are in the window.
-    pub fn array_row(&mut self, mut use_row: impl FnMut(ArrayRow<'_>)) -> Result<(), LoadError> {
-        self.value(|bytes| match parse_one::<ArrayRow<'_>>(bytes) {
-            Parsed::Done(row, used) => {
-                use_row(row);
+    /// Scans one REST row into `row` and hands it, with the bytes it was scanned from, to
+    /// `use_row` while they are in the window.
+    pub fn array_row(&mut self, row: &mut RowValues, use_row: impl FnMut(&RowValues, &[u8])) -> Result<(), LoadError> {
+        self.row(json_row::array, row, use_row)
+    }
+
+    /// Scans one record object, as [`JsonScan::array_row`] does a row.
+    pub fn object_row(&mut self, row: &mut RowValues, use_row: impl FnMut(&RowValues, &[u8])) -> Result<(), LoadError> {
+        self.row(json_row::object, row, use_row)
+    }
+
+    fn row(
+        &mut self,
+        scan: fn(&[u8], &mut RowValues) -> Scan,
+        row: &mut RowValues,
+        mut use_row: impl FnMut(&RowValues, &[u8]),
+    ) -> Result<(), LoadError> {
+        self.value(|bytes| match scan(bytes, row) {
+            Scan::Done(used) => {
+                use_row(row, bytes);
                 Parsed::Done((), used)
             }
-            Parsed::NeedMore => Parsed::NeedMore,
-            Parsed::Bad(e) => Parsed::Bad(e),
+            Scan::NeedMore => Parsed::NeedMore,
+            Scan::Bad(at, message) => Parsed::Bad(at, message),
         })
-    }
-
-    /// Parses one record object and hands it to `use_row` while its bytes are in the window.
-    pub fn object_row(&mut self, mut use_row: impl FnMut(ObjectRow<'_>)) -> Result<(), LoadError> {
-        self.value(|bytes| match parse_one::<ObjectRow<'_>>(bytes) {
-            Parsed::Done(row, used) => {
-                use_row(row);
-                Parsed::Done((), used)
-            }
-            Parsed::NeedMore => Parsed::NeedMore,
-            Parsed::Bad(e) => Parsed::Bad(e),
-        })
-    }
-}
-
-/// serde_json appends " at line L column C", relative to our window: we report our own.
-fn strip_position(message: &str) -> &str {
-    message.find(" at line ").map_or(message, |i| &message[..i])
-}
-
-impl<'de> Deserialize<'de> for Raw<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
-    }
-}
-
-struct RawVisitor;
-
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = Raw<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Raw::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Raw::Int(v))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(i64::try_from(v).map_or(Raw::Real(v as f64), Raw::Int))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Raw::Real(v))
-    }
-
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Raw::Text(Cow::Borrowed(v)))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Raw::Text(Cow::Owned(v.to_string())))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Raw::Text(Cow::Owned(v)))
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Raw::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(Raw::Null)
-    }
-
-    // Nested arrays and objects are `dynamic` values: kept as compact JSON text.
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        let value = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
-        Ok(Raw::Json(value.to_string()))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        let value = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        Ok(Raw::Json(value.to_string()))
-    }
-}
-
-/// One REST row: `[v1, v2, ...]`.
-pub struct ArrayRow<'a>(pub Vec<Raw<'a>>);
-
-impl<'de> Deserialize<'de> for ArrayRow<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct RowVisitor;
-        impl<'de> Visitor<'de> for RowVisitor {
-            type Value = ArrayRow<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a row (an array of values)")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(48));
-                while let Some(value) = seq.next_element::<Raw<'de>>()? {
-                    values.push(value);
-                }
-                Ok(ArrayRow(values))
-            }
-        }
-        deserializer.deserialize_seq(RowVisitor)
-    }
-}
-
-/// One record object, keys in file order: `{"TimeGenerated": ..., "Computer": ...}`.
-pub struct ObjectRow<'a> {
-    pub keys: Vec<Cow<'a, str>>,
-    pub values: Vec<Raw<'a>>,
-}
-
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a column name")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v.to_string())))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
-
-impl<'de> Deserialize<'de> for ObjectRow<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = ObjectRow<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a record (a JSON object)")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut row = ObjectRow { keys: Vec::with_capacity(48), values: Vec::with_capacity(48) };
-                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-                    row.keys.push(key);
-                    row.values.push(map.next_value::<Raw<'de>>()?);
-                }
-                Ok(row)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }

@@ -9,6 +9,7 @@ pub mod cell;
 pub mod csv_split;
 pub mod error;
 pub mod json_records;
+pub mod json_row;
 pub mod json_scan;
 pub mod portal_csv;
 pub mod progress;

@@ -1,32 +1,38 @@
 //! Portal "Export to CSV" (all or displayed columns): RFC 4180, ` [UTC]` header suffixes,
 //! locale dates, dynamic values as JSON text, quoted fields with commas, quotes and newlines.
 
-use super::csv_split::{CsvSplitter, Record, SplitError};
+use super::cell::Value;
+use super::csv_split::{CsvSplitter, SplitError};
 use super::error::{LoadError, LoadErrorKind};
 use super::progress::Control;
-use super::rows::{RowPosition, RowSink};
+use super::rows::{Field, RowPosition, RowSink, recycle};
 use std::io::Read;
 
 pub fn load<R: Read>(reader: R, sink: &mut RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
     let mut splitter = CsvSplitter::new(reader);
-    let mut record = Record::default();
-    let next = |splitter: &mut CsvSplitter<R>, record: &mut Record, source: &str| {
-        splitter.next_record(record).map_err(|SplitError::Io(e)| {
-            LoadError::new(source, LoadErrorKind::Io, format!("cannot read the file: {e}")).at(record.line, 1)
-        })
+    let source = sink.source().to_string();
+    let read_error = |e: SplitError| {
+        let message = match e {
+            SplitError::Io(e) => format!("cannot read the file: {e}"),
+            SplitError::TooLong => "a record longer than 2 GB: not a CSV export".to_string(),
+        };
+        LoadError::new(&source, LoadErrorKind::Io, message)
     };
-    if !next(&mut splitter, &mut record, sink.source())? {
+    let Some(header) = splitter.next_record().map_err(read_error)? else {
         return Err(LoadError::new(sink.source(), LoadErrorKind::NotAnExport, "the file is empty"));
-    }
-    let header: Vec<String> =
-        (0..record.len()).map(|i| String::from_utf8_lossy(record.field(i)).into_owned()).collect();
-    sink.set_header(header.iter().map(String::as_str))?;
-    while next(&mut splitter, &mut record, sink.source())? {
+    };
+    let names: Vec<String> = (0..header.len()).map(|i| String::from_utf8_lossy(header.field(i)).into_owned()).collect();
+    sink.set_header(names.iter().map(String::as_str))?;
+    let mut fields: Vec<Field<'_>> = Vec::with_capacity(names.len());
+    while let Some(record) = splitter.next_record().map_err(read_error)? {
         // A lone empty line is not a record.
         if record.is_blank() {
             continue;
         }
-        sink.push_record(&record, RowPosition { line: record.line, record_column: None });
+        let mut row = recycle(std::mem::take(&mut fields));
+        row.extend((0..record.len()).map(|i| (i, Value::Text(record.field(i)))));
+        sink.push_row(&row, RowPosition { line: record.line, record_column: None });
+        fields = recycle(row);
         if sink.rows_seen() == 4096 {
             sink.expect_rows(splitter.offset(), control.bytes_total());
         }

@@ -3,9 +3,10 @@
 //! Rows are streamed one at a time; dynamic values may be JSON strings or nested JSON.
 
 use super::error::{LoadError, LoadErrorKind};
+use super::json_row::RowValues;
 use super::json_scan::JsonScan;
 use super::progress::Control;
-use super::rows::{RowPosition, RowSink};
+use super::rows::{Field, RowPosition, RowSink, recycle};
 use serde::Deserialize;
 use std::io::Read;
 
@@ -94,10 +95,20 @@ fn load_rows<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut 
     if scan.peek()? == Some(b']') {
         return scan.expect(b']', "']'");
     }
+    let mut row = RowValues::default();
+    let mut fields: Vec<Field<'_>> = Vec::new();
     loop {
         let (line, column) = scan.position();
         let position = RowPosition { line, record_column: Some(column) };
-        scan.array_row(|row| sink.push_row(&row.0, position))?;
+        scan.array_row(&mut row, |row, bytes| {
+            let mut values = recycle(std::mem::take(&mut fields));
+            values.extend((0..row.len()).map(|i| (i, row.value(i, bytes))));
+            sink.push_row(&values, position);
+            fields = recycle(values);
+        })?;
+        if sink.rows_seen() == 4096 {
+            sink.expect_rows(scan.offset(), control.bytes_total());
+        }
         if control.tick(scan.offset(), sink.rows_seen()).is_err() {
             return Err(LoadError::new(sink.source(), LoadErrorKind::Cancelled, "loading cancelled"));
         }

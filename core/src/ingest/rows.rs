@@ -1,17 +1,16 @@
 //! The shape-independent half of loading: maps a file's column names onto the schema,
 //! finds each row's table, types each value and appends the row to the batch.
 
-use super::cell::{NullText, Raw, to_cell};
-use super::csv_split::Record;
+use super::cell::{NullText, Value, to_cell};
 use super::error::{LoadError, LoadErrorKind, Warning, Warnings, excerpt};
 use crate::model::{ColType, TableKind, time::TICKS_PER_SEC};
-use crate::store::{Batch, Cell};
-use std::collections::BTreeMap;
+use crate::store::{Batch, Cell, Interner, Sym, Table};
+use std::collections::{BTreeMap, HashMap};
 
 /// Where one header column's values go in a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Target {
-    Column(usize),
+    Column(usize, ColType),
     Extra(usize),
     /// `Type` and the `az` CLI's `TableName`: they say which table, they are not data.
     Skip,
@@ -24,19 +23,31 @@ pub struct RowPosition {
     pub record_column: Option<u64>,
 }
 
+/// One value of a row: the header column it belongs to and the value.
+pub type Field<'a> = (usize, Value<'a>);
+
+/// An emptied row, keeping its allocation, for the next row's fields (which borrow another
+/// record, so the type's lifetime changes).
+pub fn recycle<'b>(mut fields: Vec<Field<'_>>) -> Vec<Field<'b>> {
+    fields.clear();
+    fields.into_iter().map(|_| (0, Value::Null)).collect()
+}
+
 pub struct RowSink {
     pub batch: Batch,
     pub warnings: Warnings,
     null_text: NullText,
     path_table: Option<TableKind>,
     file_table: Option<TableKind>,
+    /// Header names without their time-zone suffix, and as written (to match JSON keys).
     names: Vec<String>,
+    raw_names: Vec<Box<[u8]>>,
+    by_raw_name: HashMap<Box<[u8]>, usize>,
     /// UTC offset of each column's times, from a `[UTC+02:00]` header suffix.
     offsets: Vec<i64>,
     type_column: Option<usize>,
-    targets: [Option<Vec<Target>>; 4],
-    cells: Vec<Cell>,
-    extras: Vec<(usize, Cell)>,
+    /// Per table, where each header column goes (grown as JSON records bring new keys).
+    targets: [Vec<Target>; 4],
     unknown_tables: BTreeMap<String, usize>,
     rows_seen: u64,
     first_problem: Option<Warning>,
@@ -53,11 +64,11 @@ impl RowSink {
             path_table: TableKind::from_path(source),
             file_table: None,
             names: Vec::new(),
+            raw_names: Vec::new(),
+            by_raw_name: HashMap::new(),
             offsets: Vec::new(),
             type_column: None,
             targets: Default::default(),
-            cells: Vec::new(),
-            extras: Vec::new(),
             unknown_tables: BTreeMap::new(),
             rows_seen: 0,
             first_problem: None,
@@ -78,21 +89,23 @@ impl RowSink {
         self.rows_seen
     }
 
-    /// True when `names` is the header already in use (JSON objects repeat their keys per row).
-    pub fn same_header<'a>(&self, names: impl ExactSizeIterator<Item = &'a str>) -> bool {
-        names.len() == self.names.len() && names.zip(&self.names).all(|(a, b)| normalise_name(a).0 == *b)
+    pub fn has_header(&self) -> bool {
+        !self.names.is_empty()
     }
 
     /// Sets the column names of the rows that follow and decides their table when the rows
     /// carry no `Type`: from the file name, else from which table's columns they are.
     pub fn set_header<'a>(&mut self, names: impl Iterator<Item = &'a str>) -> Result<(), LoadError> {
-        let (names, offsets): (Vec<String>, Vec<i64>) = names.map(normalise_name).unzip();
-        self.type_column = names.iter().position(|n| n == "Type");
-        self.names = names;
-        self.offsets = offsets;
+        self.names.clear();
+        self.raw_names.clear();
+        self.by_raw_name.clear();
+        self.offsets.clear();
         self.targets = Default::default();
         self.memo.clear();
         self.last_type = None;
+        for name in names {
+            self.add_name(name.as_bytes());
+        }
         if self.file_table.is_none() {
             self.file_table = self.path_table.or_else(|| table_from_columns(&self.names));
         }
@@ -110,23 +123,49 @@ impl RowSink {
         Ok(())
     }
 
-    /// Computes (once per header and table) where each header column goes.
+    fn add_name(&mut self, raw: &[u8]) -> usize {
+        let (name, offset) = normalise_name(&String::from_utf8_lossy(raw));
+        let index = self.names.len();
+        if name == "Type" && self.type_column.is_none() {
+            self.type_column = Some(index);
+        }
+        self.names.push(name);
+        self.offsets.push(offset);
+        self.raw_names.push(raw.into());
+        self.by_raw_name.entry(raw.into()).or_insert(index);
+        self.memo.push(Memo::default());
+        index
+    }
+
+    /// The header column of a JSON record's key, added when new. Records mostly list their
+    /// keys in the same order, leaving out nulls: `hint` (the column after the previous key)
+    /// and the few after it are tried before the map.
+    pub fn key_column(&mut self, key: &[u8], hint: usize) -> usize {
+        for i in hint..(hint + 4).min(self.raw_names.len()) {
+            if *self.raw_names[i] == *key {
+                return i;
+            }
+        }
+        match self.by_raw_name.get(key) {
+            Some(&i) => i,
+            None => self.add_name(key),
+        }
+    }
+
+    /// Where each header column goes in a table, computed for columns not seen before.
     fn targets_for(&mut self, kind: TableKind) {
         let k = kind.index();
-        if self.targets[k].is_none() {
-            let table = self.batch.table_mut(kind);
-            let targets = self
-                .names
-                .iter()
-                .map(|name| match name.as_str() {
-                    "Type" | "TableName" => Target::Skip,
-                    _ => match schema_index(kind, name) {
-                        Some(i) => Target::Column(i),
-                        None => Target::Extra(table.extra_index(name)),
-                    },
-                })
-                .collect();
-            self.targets[k] = Some(targets);
+        let table = &mut self.batch.tables[k];
+        let known = self.targets[k].len();
+        for name in &self.names[known..] {
+            let target = match name.as_str() {
+                "Type" | "TableName" => Target::Skip,
+                _ => match schema_index(kind, name) {
+                    Some(i) => Target::Column(i, kind.columns()[i].ty),
+                    None => Target::Extra(table.extra_index(name)),
+                },
+            };
+            self.targets[k].push(target);
         }
     }
 
@@ -143,21 +182,14 @@ impl RowSink {
         self.warnings.push(warning);
     }
 
-    /// Types and appends one row of JSON values lined up with the header. A bad value skips
-    /// the row with a warning.
-    pub fn push_row(&mut self, values: &[Raw<'_>], position: RowPosition) {
-        self.push_fields(values.len(), |i| Field::Value(&values[i]), position);
-    }
-
-    /// Types and appends one CSV record lined up with the header.
-    pub fn push_record(&mut self, record: &Record, position: RowPosition) {
-        self.push_fields(record.len(), |i| Field::Bytes(record.field(i)), position);
-    }
-
-    fn push_fields<'v>(&mut self, count: usize, field_at: impl Fn(usize) -> Field<'v>, position: RowPosition) {
+    /// Types and appends one row. A bad value skips the row with a warning.
+    pub fn push_row(&mut self, fields: &[Field<'_>], position: RowPosition) {
         self.rows_seen += 1;
-        let type_field = self.type_column.filter(|&i| i < count).map(&field_at);
-        let kind = match self.row_table(type_field) {
+        let type_value = self.type_column.and_then(|t| {
+            let at = fields.get(t).filter(|f| f.0 == t);
+            at.or_else(|| fields.iter().find(|f| f.0 == t)).map(|f| f.1)
+        });
+        let kind = match self.row_table(type_value) {
             Ok(kind) => kind,
             Err(type_name) => {
                 *self.unknown_tables.entry(type_name.clone()).or_insert(0) += 1;
@@ -168,98 +200,35 @@ impl RowSink {
                 return;
             }
         };
-        if count > self.names.len() {
-            let message = format!("row has {count} values but the header has {} columns: skipped", self.names.len());
+        if let Some(&(extra, _)) = fields.iter().find(|f| f.0 >= self.names.len()) {
+            let message =
+                format!("row has {} values but the header has {} columns: skipped", extra + 1, self.names.len());
             self.warn(position, self.names.len(), message);
             return;
         }
-        let columns = kind.columns();
-        let mut cells = std::mem::take(&mut self.cells);
-        let mut extras = std::mem::take(&mut self.extras);
-        cells.clear();
-        cells.resize(columns.len(), Cell::Null);
-        extras.clear();
-        let mut problem = None;
-        self.targets_for(kind);
-        // Taken out for the loop (it needs `self` mutably) and put back after it.
-        let targets = self.targets[kind.index()].take().unwrap_or_default();
-        for (field, target) in targets.iter().enumerate().take(count) {
-            let ty = match target {
-                Target::Skip => continue,
-                Target::Column(i) => columns[*i].ty,
-                Target::Extra(_) => ColType::Str,
-            };
-            match self.convert(field, ty, field_at(field)) {
-                Ok(cell) => match target {
-                    Target::Column(i) => cells[*i] = cell,
-                    Target::Extra(i) => extras.push((*i, cell)),
-                    Target::Skip => {}
-                },
-                Err(reason) => {
-                    problem = Some((field, reason));
-                    break;
-                }
-            }
+        if self.targets[kind.index()].len() < self.names.len() {
+            self.targets_for(kind);
         }
-        self.targets[kind.index()] = Some(targets);
-        match problem {
-            None => self.batch.table_mut(kind).push_row(&cells, &extras),
-            Some((field, reason)) => {
+        let Self { batch, targets, memo, offsets, null_text, .. } = self;
+        let mut decoder = Decoder {
+            table: &mut batch.tables[kind.index()],
+            interner: &mut batch.interner,
+            memo,
+            offsets,
+            null_text: *null_text,
+        };
+        let targets = &targets[kind.index()];
+        let row = decoder.table.len();
+        for &(field, value) in fields {
+            if let Err(reason) = decoder.push(targets[field], field, value, row) {
+                decoder.table.abandon_row();
                 let name = self.names.get(field).cloned().unwrap_or_default();
-                let value = field_at(field).text();
-                self.warn(position, field, format!("column {name}: {reason}: {:?}; row skipped", excerpt(&value)));
+                let message = format!("column {name}: {reason}: {:?}; row skipped", excerpt(&value.text()));
+                self.warn(position, field, message);
+                return;
             }
         }
-        self.cells = cells;
-        self.extras = extras;
-    }
-
-    /// One value to its column's type. Exports repeat values down a column (the tenant, the
-    /// computer, the minute), so the last text seen in each column and its cell are kept:
-    /// a repeat costs a comparison, not a parse or a hash.
-    fn convert(&mut self, field: usize, ty: ColType, value: Field<'_>) -> Result<Cell, String> {
-        let bytes = match value {
-            Field::Bytes(bytes) => Some(bytes),
-            Field::Value(Raw::Text(text)) => Some(text.as_bytes()),
-            Field::Value(_) => None,
-        };
-        if ty == ColType::Int {
-            // Metrics differ row to row: parse plain digits directly, no memo, no UTF-8 pass.
-            if let Some(value) = bytes.and_then(parse_plain_int) {
-                return Ok(Cell::Int(value));
-            }
-        }
-        if self.memo.len() <= field {
-            self.memo.resize_with(field + 1, Memo::default);
-        }
-        if let Some(bytes) = bytes.filter(|_| ty != ColType::Int) {
-            let memo = &self.memo[field];
-            if memo.ty == Some(ty) && memo.text == bytes {
-                return Ok(memo.cell);
-            }
-        }
-        let offset = self.offsets.get(field).copied().unwrap_or(0);
-        let cell = match value {
-            Field::Bytes(bytes) => {
-                let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
-                to_cell(
-                    &Raw::Text(std::borrow::Cow::Borrowed(text)),
-                    ty,
-                    self.null_text,
-                    offset,
-                    &mut self.batch.interner,
-                )?
-            }
-            Field::Value(raw) => to_cell(raw, ty, self.null_text, offset, &mut self.batch.interner)?,
-        };
-        if let Some(bytes) = bytes.filter(|_| ty != ColType::Int) {
-            let memo = &mut self.memo[field];
-            memo.ty = Some(ty);
-            memo.text.clear();
-            memo.text.extend_from_slice(bytes);
-            memo.cell = cell;
-        }
-        Ok(cell)
+        decoder.table.end_row();
     }
 
     /// Sizes the tables once a sample of rows tells how many the file holds: `bytes_done` of
@@ -287,10 +256,9 @@ impl RowSink {
     }
 
     /// The row's table from its `Type` value, else the file's. `Err` names an unknown table.
-    fn row_table(&mut self, type_field: Option<Field<'_>>) -> Result<TableKind, String> {
-        let bytes: &[u8] = match type_field {
-            Some(Field::Bytes(bytes)) => bytes,
-            Some(Field::Value(Raw::Text(text))) => text.as_bytes(),
+    fn row_table(&mut self, type_value: Option<Value<'_>>) -> Result<TableKind, String> {
+        let bytes: &[u8] = match type_value {
+            Some(Value::Text(bytes)) => bytes,
             _ => b"",
         };
         // Union exports repeat a handful of Type values: remember the last one.
@@ -353,6 +321,70 @@ impl RowSink {
     }
 }
 
+/// Types one row's values straight into the columns of its table.
+struct Decoder<'s> {
+    table: &'s mut Table,
+    interner: &'s mut Interner,
+    memo: &'s mut [Memo],
+    offsets: &'s [i64],
+    null_text: NullText,
+}
+
+impl Decoder<'_> {
+    fn push(&mut self, target: Target, field: usize, value: Value<'_>, row: usize) -> Result<(), String> {
+        let (column, ty) = match target {
+            Target::Skip => return Ok(()),
+            Target::Column(i, ty) => (&mut self.table.columns[i], ty),
+            Target::Extra(i) => match self.table.extras.get_mut(i) {
+                Some((_, column)) => (column, ColType::Str),
+                None => return Ok(()),
+            },
+        };
+        // A key given twice in one record: the first value stands.
+        if column.len() != row {
+            return Ok(());
+        }
+        let memo = &mut self.memo[field];
+        match (ty, value) {
+            // Metrics differ row to row: plain digits are parsed directly, no memo.
+            (ColType::Int, Value::Number(bytes) | Value::Text(bytes)) if let Some(v) = parse_plain_int(bytes) => {
+                column.push_int(v);
+                return Ok(());
+            }
+            // Exports repeat values down a column (the computer, the process, the minute):
+            // a repeat of the previous row's text costs a comparison, not a parse or a hash.
+            (ColType::Str | ColType::Dynamic, Value::Text(bytes) | Value::Json(bytes))
+                if !memo.text_sym.is_empty() && self.interner.resolve(memo.text_sym).as_bytes() == bytes =>
+            {
+                column.push_sym(memo.text_sym);
+                return Ok(());
+            }
+            (ColType::Time | ColType::Real | ColType::Bool, Value::Text(bytes) | Value::Number(bytes))
+                if memo.bytes_cell.is_some() && *memo.bytes == *bytes =>
+            {
+                column.push(memo.bytes_cell.unwrap_or_default());
+                return Ok(());
+            }
+            _ => {}
+        }
+        let offset = self.offsets.get(field).copied().unwrap_or(0);
+        let cell = to_cell(value, ty, self.null_text, offset, self.interner)?;
+        column.push(cell);
+        match (cell, value) {
+            (Cell::Str(sym), _) => memo.text_sym = sym,
+            (_, Value::Text(bytes) | Value::Number(bytes))
+                if matches!(ty, ColType::Time | ColType::Real | ColType::Bool) =>
+            {
+                memo.bytes.clear();
+                memo.bytes.extend_from_slice(bytes);
+                memo.bytes_cell = Some(cell);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
 /// `123` or `-45` with nothing around it (the common case of a metric), else `None` and the
 /// general conversion handles it.
 fn parse_plain_int(bytes: &[u8]) -> Option<i64> {
@@ -373,39 +405,13 @@ fn parse_plain_int(bytes: &[u8]) -> Option<i64> {
     Some(if negative { -value } else { value })
 }
 
-/// A value as it arrives: raw CSV bytes or a JSON value.
-#[derive(Clone, Copy)]
-enum Field<'a> {
-    Bytes(&'a [u8]),
-    Value(&'a Raw<'a>),
-}
-
-impl Field<'_> {
-    fn text(self) -> String {
-        match self {
-            Field::Bytes(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-            Field::Value(raw) => raw_text(raw),
-        }
-    }
-}
-
-/// The last text of a column and the cell it gave.
+/// The previous value of a header column: the symbol its text gave (string columns), or
+/// its text and the cell it gave (times, numbers, bools).
 #[derive(Default)]
 struct Memo {
-    ty: Option<ColType>,
-    text: Vec<u8>,
-    cell: Cell,
-}
-
-fn raw_text(raw: &Raw<'_>) -> String {
-    match raw {
-        Raw::Null => String::new(),
-        Raw::Bool(b) => b.to_string(),
-        Raw::Int(v) => v.to_string(),
-        Raw::Real(v) => v.to_string(),
-        Raw::Text(t) => t.to_string(),
-        Raw::Json(j) => j.clone(),
-    }
+    text_sym: Sym,
+    bytes: Vec<u8>,
+    bytes_cell: Option<Cell>,
 }
 
 /// `TimeGenerated [UTC]` -> (`TimeGenerated`, 0); `StartTime [UTC+02:00]` -> offset of 2 h;

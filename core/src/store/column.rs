@@ -94,32 +94,107 @@ impl Column {
     /// Appends a cell; a cell of another type than the column's is stored as null
     /// (ingest converts every cell to the column's type before it gets here).
     pub fn push(&mut self, cell: Cell) {
-        let is_null = match cell {
-            Cell::Null => true,
-            Cell::Str(s) => s.is_empty(),
-            Cell::Int(v) => v == NULL_INT,
-            Cell::Real(v) => v.is_nan(),
-            Cell::Bool(_) => false,
-            Cell::Time(t) => t.0 == NULL_INT,
-        };
-        if is_null && matches!(self.data, Data::AllNull) {
+        match cell {
+            Cell::Str(s) => self.push_sym(s),
+            Cell::Int(v) => self.push_int(v),
+            Cell::Time(t) => self.push_int(t.0),
+            Cell::Real(v) => self.push_real(v),
+            Cell::Bool(b) => self.push_bool(b),
+            Cell::Null => self.push_null(),
+        }
+    }
+
+    pub fn push_null(&mut self) {
+        self.len += 1;
+        match &mut self.data {
+            Data::AllNull => {}
+            Data::Str(v) => v.push(Sym::EMPTY),
+            Data::Int(v) => v.push(NULL_INT),
+            Data::Real(v) => v.push(f64::NAN),
+            Data::Bool(v) => v.push(NULL_BOOL),
+        }
+    }
+
+    /// Appends a string (to a string column; elsewhere it is null).
+    pub fn push_sym(&mut self, sym: Sym) {
+        if sym.is_empty() && matches!(self.data, Data::AllNull) {
             self.len += 1;
             return;
         }
         self.materialise();
-        match (&mut self.data, cell) {
-            (Data::Str(v), Cell::Str(s)) => v.push(s),
-            (Data::Str(v), _) => v.push(Sym::EMPTY),
-            (Data::Int(v), Cell::Int(x)) => v.push(x),
-            (Data::Int(v), Cell::Time(t)) => v.push(t.0),
-            (Data::Int(v), _) => v.push(NULL_INT),
-            (Data::Real(v), Cell::Real(x)) => v.push(x),
-            (Data::Real(v), _) => v.push(f64::NAN),
-            (Data::Bool(v), Cell::Bool(b)) => v.push(u8::from(b)),
-            (Data::Bool(v), _) => v.push(NULL_BOOL),
-            (Data::AllNull, _) => {}
+        match &mut self.data {
+            Data::Str(v) => v.push(sym),
+            _ => return self.push_null(),
         }
         self.len += 1;
+    }
+
+    /// Appends an integer, or the ticks of a time (to an int or time column).
+    pub fn push_int(&mut self, value: i64) {
+        if let Data::Int(v) = &mut self.data {
+            v.push(value);
+            self.len += 1;
+            return;
+        }
+        if value == NULL_INT {
+            return self.push_null();
+        }
+        self.materialise();
+        match &mut self.data {
+            Data::Int(v) => v.push(value),
+            _ => return self.push_null(),
+        }
+        self.len += 1;
+    }
+
+    pub fn push_real(&mut self, value: f64) {
+        if value.is_nan() && matches!(self.data, Data::AllNull) {
+            self.len += 1;
+            return;
+        }
+        self.materialise();
+        match &mut self.data {
+            Data::Real(v) => v.push(value),
+            _ => return self.push_null(),
+        }
+        self.len += 1;
+    }
+
+    pub fn push_bool(&mut self, value: bool) {
+        self.materialise();
+        match &mut self.data {
+            Data::Bool(v) => v.push(u8::from(value)),
+            _ => return self.push_null(),
+        }
+        self.len += 1;
+    }
+
+    /// Adds this column's share of the dedup hash of rows `from..` to `hashes` (one per row):
+    /// a column-wise pass, so loading never hashes row by row. Same rule as [`cell_hash`].
+    pub fn add_hashes(&self, index: usize, from: usize, hashes: &mut [u64]) {
+        fn add_each<T: Copy>(
+            column: usize,
+            from: usize,
+            values: &[T],
+            hashes: &mut [u64],
+            bits: impl Fn(T) -> Option<u64>,
+        ) {
+            for (hash, &value) in hashes.iter_mut().zip(values.get(from..).unwrap_or_default()) {
+                if let Some(bits) = bits(value) {
+                    *hash = hash.wrapping_add(mix(column, bits));
+                }
+            }
+        }
+        match &self.data {
+            Data::AllNull => {}
+            Data::Str(v) => add_each(index, from, v, hashes, |s| (!s.is_empty()).then_some(u64::from(s.0))),
+            Data::Int(v) if self.ty == ColType::Time => {
+                add_each(index, from, v, hashes, |t| (t != NULL_INT).then(|| Timestamp(t).unix_millis() as u64))
+            }
+            Data::Int(v) => add_each(index, from, v, hashes, |x| (x != NULL_INT).then_some(x as u64)),
+            Data::Real(v) => add_each(index, from, v, hashes, |x| (!x.is_nan()).then_some(x.to_bits())),
+            Data::Bool(v) => add_each(index, from, v, hashes, |b| (b != NULL_BOOL).then_some(u64::from(b))),
+        }
     }
 
     pub fn get(&self, row: usize) -> Cell {
@@ -240,7 +315,7 @@ impl Column {
     }
 
     /// Whether two rows (of this column and `other`, same type) hold the same value, by the
-    /// same rule as [`super::table::hash_cells`].
+    /// same rule as [`cell_hash`].
     pub fn same_cell(&self, row: usize, other: &Column, other_row: usize) -> bool {
         match (self.get(row), other.get(other_row)) {
             (Cell::Time(a), Cell::Time(b)) => a.unix_millis() == b.unix_millis(),
@@ -248,6 +323,33 @@ impl Column {
             (a, b) => a == b,
         }
     }
+}
+
+/// One cell's share of its row's dedup hash: rows hash to the sum of their cells' shares, so
+/// a row can be hashed cell by cell or column by column alike. Null adds nothing; times count
+/// to the millisecond, so the same record exported as portal CSV (milliseconds) and as JSON
+/// (100 ns) is the same record.
+pub fn cell_hash(column: usize, cell: Cell) -> u64 {
+    let bits = match cell {
+        Cell::Null => return 0,
+        Cell::Str(s) if s.is_empty() => return 0,
+        Cell::Str(s) => u64::from(s.0),
+        Cell::Int(v) => v as u64,
+        Cell::Real(v) => v.to_bits(),
+        Cell::Bool(b) => u64::from(b),
+        Cell::Time(t) => t.unix_millis() as u64,
+    };
+    mix(column, bits)
+}
+
+/// A well-spread 64-bit value of (column, value bits): the murmur3 finaliser.
+fn mix(column: usize, bits: u64) -> u64 {
+    let mut x = bits ^ (column as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
 }
 
 #[cfg(test)]

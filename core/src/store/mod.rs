@@ -148,8 +148,9 @@ impl Store {
         id
     }
 
-    fn adopt(&mut self, kind: TableKind, table: Table, id: FileId) {
+    fn adopt(&mut self, kind: TableKind, mut table: Table, id: FileId) {
         let k = kind.index();
+        table.ensure_hashes();
         let mut index = hashbrown::HashTable::with_capacity(table.len());
         let mut keep = vec![true; table.len()];
         for (row, flag) in keep.iter_mut().enumerate() {

@@ -1,7 +1,7 @@
 //! The rows of one table: one [`Column`] per schema column, plus columns the schema does not
 //! know (kept as text for the detail panels).
 
-use super::column::{Cell, Column};
+use super::column::{Cell, Column, cell_hash};
 use crate::model::{ColType, TableKind};
 
 #[derive(Clone, Debug)]
@@ -11,7 +11,9 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// Columns outside the schema, by header name, in the order first seen.
     pub extras: Vec<(String, Column)>,
-    /// Each row's [`hash_cells`], computed as it is pushed (for dropping duplicates).
+    /// Each row's dedup hash (the sum of its schema cells' [`cell_hash`]es; extras do not make
+    /// a record different). Rows pushed cell by cell ([`Table::end_row`]) get theirs in one
+    /// column-wise pass ([`Table::ensure_hashes`]) before the store looks at them.
     hashes: Vec<u64>,
     len: usize,
 }
@@ -54,24 +56,49 @@ impl Table {
 
     /// Appends one row: `cells` index-aligned with the schema, `extras` as (extra index, cell).
     pub fn push_row(&mut self, cells: &[Cell], extras: &[(usize, Cell)]) {
-        self.hashes.push(hash_cells(cells));
+        self.ensure_hashes();
+        let hash = cells.iter().enumerate().fold(0u64, |h, (i, &cell)| h.wrapping_add(cell_hash(i, cell)));
+        self.hashes.push(hash);
         for (column, &cell) in self.columns.iter_mut().zip(cells) {
             column.push(cell);
         }
-        for column in self.columns.iter_mut().skip(cells.len()) {
-            column.push(Cell::Null);
-        }
-        self.len += 1;
         for &(i, cell) in extras {
             if let Some((_, column)) = self.extras.get_mut(i) {
                 column.push(cell);
             }
         }
-        // Extras this row has no value for stay aligned.
-        for (_, column) in &mut self.extras {
-            while column.len() < self.len {
-                column.push(Cell::Null);
+        self.end_row();
+    }
+
+    /// Completes a row whose values were pushed straight into its columns: columns (schema or
+    /// extra) the row gave no value get null.
+    pub fn end_row(&mut self) {
+        let row = self.len;
+        for column in self.columns.iter_mut().chain(self.extras.iter_mut().map(|(_, c)| c)) {
+            if column.len() == row {
+                column.push_null();
             }
+        }
+        self.len += 1;
+    }
+
+    /// Drops the values pushed for a row that will not be completed.
+    pub fn abandon_row(&mut self) {
+        let len = self.len;
+        for column in self.columns.iter_mut().chain(self.extras.iter_mut().map(|(_, c)| c)) {
+            column.truncate(len);
+        }
+    }
+
+    /// Computes the dedup hashes of rows pushed without one, column by column.
+    pub fn ensure_hashes(&mut self) {
+        let from = self.hashes.len();
+        if from >= self.len {
+            return;
+        }
+        self.hashes.resize(self.len, 0);
+        for (i, column) in self.columns.iter().enumerate() {
+            column.add_hashes(i, from, &mut self.hashes[from..]);
         }
     }
 
@@ -111,7 +138,7 @@ impl Table {
         self.len = keep.iter().filter(|&&k| k).count();
     }
 
-    /// Hash of a row's schema values (extras do not make a record different).
+    /// The dedup hash of a row (see [`Table::ensure_hashes`]).
     pub fn row_hash(&self, row: usize) -> u64 {
         self.hashes.get(row).copied().unwrap_or_default()
     }
@@ -124,22 +151,4 @@ impl Table {
     pub fn extra(&self, name: &str, row: usize) -> Cell {
         self.extras.iter().find(|(n, _)| n == name).map_or(Cell::Null, |(_, c)| c.get(row))
     }
-}
-
-/// Hash of a row's schema cells. Times count to the millisecond, so the same record exported
-/// as portal CSV (milliseconds) and as JSON (100 ns) is the same record.
-pub fn hash_cells(cells: &[Cell]) -> u64 {
-    use std::hash::Hasher;
-    let mut state = rustc_hash::FxHasher::default();
-    for cell in cells {
-        match *cell {
-            Cell::Null => state.write_u8(0),
-            Cell::Str(s) => state.write_u32(s.0),
-            Cell::Int(v) => state.write_i64(v),
-            Cell::Real(v) => state.write_u64(v.to_bits()),
-            Cell::Bool(b) => state.write_u8(u8::from(b) + 1),
-            Cell::Time(t) => state.write_i64(t.unix_millis()),
-        }
-    }
-    state.finish()
 }

@@ -1,0 +1,381 @@
+//! One row of a JSON export, scanned by hand: a REST row `[v, ...]` or a record object
+//! `{"key": v, ...}`. Strings and numbers stay slices of the read window (a string is copied
+//! only when it holds escapes), so a row costs one pass over its bytes and no allocation.
+//! Nested arrays and objects (`dynamic` values not encoded as strings) are rare: serde_json
+//! turns them into compact text.
+
+use super::cell::Value;
+
+/// What scanning a row at the start of a byte slice found.
+#[derive(Debug, PartialEq)]
+pub enum Scan {
+    /// The row took this many bytes.
+    Done(usize),
+    /// The slice ends inside the row: read more and scan again.
+    NeedMore,
+    /// Not valid JSON at this byte offset.
+    Bad(usize, String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Text,
+    Number,
+    True,
+    False,
+    Null,
+    Json,
+}
+
+/// Bytes of a value or key: in the scanned slice, or in the scratch buffer when `start` has
+/// [`IN_SCRATCH`] set.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    kind: Kind,
+    start: u32,
+    end: u32,
+}
+
+const IN_SCRATCH: u32 = 1 << 31;
+
+/// The keys (objects only) and values of the last row scanned.
+#[derive(Default)]
+pub struct RowValues {
+    keys: Vec<Span>,
+    values: Vec<Span>,
+    scratch: Vec<u8>,
+}
+
+impl RowValues {
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    fn bytes<'a>(&'a self, span: Span, slice: &'a [u8]) -> &'a [u8] {
+        if span.start & IN_SCRATCH != 0 {
+            &self.scratch[(span.start & !IN_SCRATCH) as usize..span.end as usize]
+        } else {
+            &slice[span.start as usize..span.end as usize]
+        }
+    }
+
+    /// Value `i`; `slice` is the one the row was scanned from.
+    pub fn value<'a>(&'a self, i: usize, slice: &'a [u8]) -> Value<'a> {
+        let span = self.values[i];
+        match span.kind {
+            Kind::Text => Value::Text(self.bytes(span, slice)),
+            Kind::Number => Value::Number(self.bytes(span, slice)),
+            Kind::True => Value::Bool(true),
+            Kind::False => Value::Bool(false),
+            Kind::Null => Value::Null,
+            Kind::Json => Value::Json(self.bytes(span, slice)),
+        }
+    }
+
+    /// Key `i` of a record object, unescaped.
+    pub fn key<'a>(&'a self, i: usize, slice: &'a [u8]) -> &'a [u8] {
+        self.keys.get(i).map_or(b"", |&span| self.bytes(span, slice))
+    }
+
+    fn clear(&mut self) {
+        self.keys.clear();
+        self.values.clear();
+        self.scratch.clear();
+    }
+}
+
+/// Scans `[v, v, ...]` at the start of `bytes`.
+pub fn array(bytes: &[u8], row: &mut RowValues) -> Scan {
+    row.clear();
+    let mut cursor = Cursor { bytes, pos: 0 };
+    match cursor.row(row, false) {
+        Ok(()) => Scan::Done(cursor.pos),
+        Err(Stop::NeedMore) => Scan::NeedMore,
+        Err(Stop::Bad(at, message)) => Scan::Bad(at, message),
+    }
+}
+
+/// Scans `{"key": v, ...}` at the start of `bytes`.
+pub fn object(bytes: &[u8], row: &mut RowValues) -> Scan {
+    row.clear();
+    let mut cursor = Cursor { bytes, pos: 0 };
+    match cursor.row(row, true) {
+        Ok(()) => Scan::Done(cursor.pos),
+        Err(Stop::NeedMore) => Scan::NeedMore,
+        Err(Stop::Bad(at, message)) => Scan::Bad(at, message),
+    }
+}
+
+enum Stop {
+    NeedMore,
+    Bad(usize, String),
+}
+
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn bad<T>(&self, message: impl Into<String>) -> Result<T, Stop> {
+        Err(Stop::Bad(self.pos, message.into()))
+    }
+
+    /// The next byte after white space, not consumed.
+    fn peek(&mut self) -> Result<u8, Stop> {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                return Ok(b);
+            }
+            self.pos += 1;
+        }
+        Err(Stop::NeedMore)
+    }
+
+    fn found(&self, b: u8, what: &str) -> String {
+        format!("expected {what} but found {:?}", char::from(b))
+    }
+
+    fn row(&mut self, row: &mut RowValues, object: bool) -> Result<(), Stop> {
+        let (open, close) = if object { (b'{', b'}') } else { (b'[', b']') };
+        let b = self.peek()?;
+        if b != open {
+            let what = if object { "a record ('{')" } else { "a row ('[')" };
+            return self.bad(self.found(b, what));
+        }
+        self.pos += 1;
+        if self.peek()? == close {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            if object {
+                let b = self.peek()?;
+                if b != b'"' {
+                    return self.bad(self.found(b, "a key (a string)"));
+                }
+                let key = self.string(&mut row.scratch, Kind::Text)?;
+                row.keys.push(key);
+                let b = self.peek()?;
+                if b != b':' {
+                    return self.bad(self.found(b, "':'"));
+                }
+                self.pos += 1;
+            }
+            let value = self.value(&mut row.scratch)?;
+            row.values.push(value);
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b if b == close => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                b => return self.bad(self.found(b, if object { "',' or '}'" } else { "',' or ']'" })),
+            }
+        }
+    }
+
+    fn value(&mut self, scratch: &mut Vec<u8>) -> Result<Span, Stop> {
+        match self.peek()? {
+            b'"' => self.string(scratch, Kind::Text),
+            b'-' | b'0'..=b'9' => {
+                let start = self.pos;
+                let run = self.bytes[start..]
+                    .iter()
+                    .position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                    .ok_or(Stop::NeedMore)?;
+                self.pos += run;
+                Ok(Span { kind: Kind::Number, start: start as u32, end: self.pos as u32 })
+            }
+            b't' => self.literal(b"true", Kind::True),
+            b'f' => self.literal(b"false", Kind::False),
+            b'n' => self.literal(b"null", Kind::Null),
+            b'[' | b'{' => self.nested(scratch),
+            b => self.bad(self.found(b, "a value")),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], kind: Kind) -> Result<Span, Stop> {
+        let rest = &self.bytes[self.pos..];
+        let n = rest.len().min(word.len());
+        if rest[..n] != word[..n] {
+            return self.bad("invalid literal (expected true, false or null)");
+        }
+        if n < word.len() {
+            return Err(Stop::NeedMore);
+        }
+        self.pos += word.len();
+        Ok(Span { kind, start: 0, end: 0 })
+    }
+
+    /// A string whose opening quote is at `pos`; escapes are unescaped into `scratch`.
+    fn string(&mut self, scratch: &mut Vec<u8>, kind: Kind) -> Result<Span, Stop> {
+        let start = self.pos + 1;
+        let rest = &self.bytes[start..];
+        let i = memchr::memchr2(b'"', b'\\', rest).ok_or(Stop::NeedMore)?;
+        if rest[i] == b'"' {
+            self.pos = start + i + 1;
+            return Ok(Span { kind, start: start as u32, end: (start + i) as u32 });
+        }
+        let from = scratch.len();
+        let mut at = start;
+        loop {
+            let rest = &self.bytes[at..];
+            let i = memchr::memchr2(b'"', b'\\', rest).ok_or(Stop::NeedMore)?;
+            scratch.extend_from_slice(&rest[..i]);
+            at += i;
+            if self.bytes[at] == b'"' {
+                self.pos = at + 1;
+                return Ok(Span { kind, start: from as u32 | IN_SCRATCH, end: scratch.len() as u32 });
+            }
+            at += self.escape(at, scratch)?;
+        }
+    }
+
+    /// Unescapes the escape at `at` (a backslash) onto `out`; returns its length.
+    fn escape(&mut self, at: usize, out: &mut Vec<u8>) -> Result<usize, Stop> {
+        let bad = |message: &str| Err(Stop::Bad(at, message.to_string()));
+        let Some(&b) = self.bytes.get(at + 1) else {
+            return Err(Stop::NeedMore);
+        };
+        let simple = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let unit = |from: usize| -> Result<u32, Stop> {
+                    let hex = self.bytes.get(from..from + 4).ok_or(Stop::NeedMore)?;
+                    let text = std::str::from_utf8(hex).map_err(|_| Stop::Bad(at, "invalid \\u escape".into()))?;
+                    u32::from_str_radix(text, 16).map_err(|_| Stop::Bad(at, "invalid \\u escape".into()))
+                };
+                let first = unit(at + 2)?;
+                let (code, len) = if (0xD800..0xDC00).contains(&first)
+                    && self.bytes.get(at + 6..at + 8).ok_or(Stop::NeedMore)? == b"\\u"
+                {
+                    let second = unit(at + 8)?;
+                    if (0xDC00..0xE000).contains(&second) {
+                        (0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00), 12)
+                    } else {
+                        (0xFFFD, 6)
+                    }
+                } else {
+                    (first, 6)
+                };
+                // A lone surrogate becomes U+FFFD rather than failing the file.
+                let c = char::from_u32(code).unwrap_or('\u{FFFD}');
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                return Ok(len);
+            }
+            _ => return bad("invalid escape in a string"),
+        };
+        out.push(simple);
+        Ok(2)
+    }
+
+    /// A nested array or object, kept as compact JSON text.
+    fn nested(&mut self, scratch: &mut Vec<u8>) -> Result<Span, Stop> {
+        let start = self.pos;
+        let mut depth = 0usize;
+        let mut at = start;
+        loop {
+            let rest = &self.bytes[at..];
+            let i = rest.iter().position(|b| matches!(b, b'"' | b'[' | b'{' | b']' | b'}')).ok_or(Stop::NeedMore)?;
+            at += i;
+            match self.bytes[at] {
+                b'"' => {
+                    // Skip the string, escapes included.
+                    let mut end = at + 1;
+                    loop {
+                        let i = memchr::memchr2(b'"', b'\\', &self.bytes[end..]).ok_or(Stop::NeedMore)?;
+                        end += i;
+                        if self.bytes[end] == b'"' {
+                            break;
+                        }
+                        end += 2;
+                        if end > self.bytes.len() {
+                            return Err(Stop::NeedMore);
+                        }
+                    }
+                    at = end + 1;
+                    continue;
+                }
+                b'[' | b'{' => depth += 1,
+                _ => depth -= 1,
+            }
+            at += 1;
+            if depth == 0 {
+                break;
+            }
+        }
+        let raw = &self.bytes[start..at];
+        let value: serde_json::Value = serde_json::from_slice(raw)
+            .map_err(|e| Stop::Bad(start, format!("invalid JSON: {}", strip_position(&e))))?;
+        let from = scratch.len();
+        // Writing a Value to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *scratch, &value);
+        self.pos = at;
+        Ok(Span { kind: Kind::Json, start: from as u32 | IN_SCRATCH, end: scratch.len() as u32 })
+    }
+}
+
+/// serde_json appends " at line L column C", relative to its input: we report our own.
+pub fn strip_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    message.find(" at line ").map_or(message.clone(), |i| message[..i].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(text: &str) -> Vec<String> {
+        let mut row = RowValues::default();
+        let bytes = text.as_bytes();
+        assert_eq!(array(bytes, &mut row), Scan::Done(bytes.len()), "{text}");
+        (0..row.len()).map(|i| format!("{:?}", row.value(i, bytes))).collect()
+    }
+
+    #[test]
+    fn values_of_every_kind() {
+        let got = values(r#"[ "a\"b\u00e9\ud83d\ude00", -12.5e3, true, false, null, [ "x", {"k" : 1} ], "" ]"#);
+        assert_eq!(got[0], format!("{:?}", Value::Text("a\"b\u{e9}\u{1F600}".as_bytes())));
+        assert_eq!(got[1], format!("{:?}", Value::Number(b"-12.5e3")));
+        assert_eq!(got[2..5], ["Bool(true)", "Bool(false)", "Null"]);
+        assert_eq!(got[5], format!("{:?}", Value::Json(br#"["x",{"k":1}]"#)));
+        assert_eq!(got[6], format!("{:?}", Value::Text(b"")));
+    }
+
+    #[test]
+    fn object_keys_and_values() {
+        let text = br#"{"TimeGenerated": "2026-10-05T00:00:00Z", "Ports" :[1,2], "Esc\nKey":1}"#;
+        let mut row = RowValues::default();
+        assert_eq!(object(text, &mut row), Scan::Done(text.len()));
+        assert_eq!(row.key(0, text), b"TimeGenerated");
+        assert_eq!(row.key(2, text), b"Esc\nKey");
+        assert_eq!(row.value(1, text), Value::Json(b"[1,2]"));
+    }
+
+    #[test]
+    fn every_cut_of_a_row_needs_more_and_bad_bytes_are_placed() {
+        let text = br#"["a\"b", 12, true, null, {"x":["]"]}, "\u00e9"]"#;
+        let mut row = RowValues::default();
+        for cut in 0..text.len() {
+            assert_eq!(array(&text[..cut], &mut row), Scan::NeedMore, "cut at {cut}");
+        }
+        assert!(matches!(array(b"[1, x]", &mut row), Scan::Bad(4, _)));
+        assert!(matches!(array(b"[1 2]", &mut row), Scan::Bad(3, _)));
+        assert!(matches!(array(b"[nul]", &mut row), Scan::Bad(1, _)));
+        assert!(matches!(array(br#"["\q"]"#, &mut row), Scan::Bad(2, _)));
+        assert!(matches!(object(br#"{"a" 1}"#, &mut row), Scan::Bad(5, _)));
+        assert!(matches!(object(br#"{1: 2}"#, &mut row), Scan::Bad(1, _)));
+    }
+}
