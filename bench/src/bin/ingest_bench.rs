@@ -1,6 +1,6 @@
 //! Load and map-build timings for one export file, on one thread, file cached.
 //!
-//! `ingest_bench FILE [--runs N]` prints one JSON object: bytes, rows, the median load time
+//! `ingest_bench FILE [--runs N] [--load-only]` prints one JSON object: bytes, rows, the median load time
 //! and throughput, the median time to build the inventory and the whole-estate map, and the
 //! peak resident memory of the process (run it once per file for a clean peak).
 
@@ -51,10 +51,12 @@ fn main() -> Result<()> {
         }
     }
     let rows: usize = store.record_counts().iter().sum();
+    // `--load-only` skips the map timings, for profiling the load alone.
+    let map_runs = if args.iter().any(|a| a == "--load-only") { 0 } else { 5 };
     let mut inventory_secs = Vec::new();
     let mut map_secs = Vec::new();
     let mut edges = 0;
-    for _ in 0..5 {
+    for _ in 0..map_runs {
         let start = Instant::now();
         let inventory = Inventory::new(&store);
         inventory_secs.push(start.elapsed().as_secs_f64());

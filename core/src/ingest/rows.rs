@@ -353,10 +353,17 @@ impl Decoder<'_> {
             }
             // Exports repeat values down a column (the computer, the process, the minute):
             // a repeat of the previous row's text costs a comparison, not a parse or a hash.
-            (ColType::Str | ColType::Dynamic, Value::Text(bytes) | Value::Json(bytes))
-                if !memo.text_sym.is_empty() && self.interner.resolve(memo.text_sym).as_bytes() == bytes =>
-            {
-                column.push_sym(memo.text_sym);
+            (ColType::Str | ColType::Dynamic, Value::Text(bytes) | Value::Json(bytes)) => {
+                let slot = &mut memo.recent[recent_slot(bytes)];
+                let sym = if !slot.is_empty() && self.interner.resolve(*slot).as_bytes() == bytes {
+                    *slot
+                } else if self.null_text.is_null(bytes, ColType::Str) {
+                    Sym::EMPTY
+                } else {
+                    *slot = self.interner.intern_bytes(bytes).ok_or("not UTF-8 text")?;
+                    *slot
+                };
+                column.push_sym(sym);
                 return Ok(());
             }
             (ColType::Time | ColType::Real | ColType::Bool, Value::Text(bytes) | Value::Number(bytes))
@@ -371,7 +378,6 @@ impl Decoder<'_> {
         let cell = to_cell(value, ty, self.null_text, offset, self.interner)?;
         column.push(cell);
         match (cell, value) {
-            (Cell::Str(sym), _) => memo.text_sym = sym,
             (_, Value::Text(bytes) | Value::Number(bytes))
                 if matches!(ty, ColType::Time | ColType::Real | ColType::Bool) =>
             {
@@ -405,13 +411,33 @@ fn parse_plain_int(bytes: &[u8]) -> Option<i64> {
     Some(if negative { -value } else { value })
 }
 
-/// The previous value of a header column: the symbol its text gave (string columns), or
-/// its text and the cell it gave (times, numbers, bools).
-#[derive(Default)]
+/// What a header column's recent values gave. String columns keep a few dozen recent
+/// symbols, found by a hash of the text's length and ends: an estate's machines, processes
+/// and addresses recur row after row, and finding one here costs a comparison, not a hash of
+/// the whole text and a probe of the interner. Times, numbers and bools keep the previous
+/// text and its cell (exports repeat the minute down the rows).
 struct Memo {
-    text_sym: Sym,
+    recent: [Sym; RECENT],
     bytes: Vec<u8>,
     bytes_cell: Option<Cell>,
+}
+
+const RECENT: usize = 64;
+
+impl Default for Memo {
+    fn default() -> Self {
+        Memo { recent: [Sym::EMPTY; RECENT], bytes: Vec::new(), bytes_cell: None }
+    }
+}
+
+/// The slot of [`Memo::recent`] for a text: a hash of its length and first and last 8 bytes
+/// (texts of one column mostly differ at an end: ids, addresses, host names).
+fn recent_slot(bytes: &[u8]) -> usize {
+    let word = |b: &[u8]| b.iter().fold(0u64, |w, &x| w << 8 | u64::from(x));
+    let n = bytes.len();
+    let (head, tail) = (word(&bytes[..n.min(8)]), word(&bytes[n.saturating_sub(8)..]));
+    let mixed = (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> 58) as usize
 }
 
 /// `TimeGenerated [UTC]` -> (`TimeGenerated`, 0); `StartTime [UTC+02:00]` -> offset of 2 h;

@@ -1,5 +1,6 @@
-//! One typed column of a table. Columns that are null on every row so far (malicious-IP
-//! fields, Azure cloud-service fields...) hold no vector at all until a value arrives.
+//! One typed column of a table. Columns that are mostly null (malicious-IP fields, Azure
+//! cloud-service fields...) hold only their values and the rows they are on; a column turns
+//! into a full vector once values are common.
 
 use super::intern::Sym;
 use crate::model::{ColType, Timestamp};
@@ -23,25 +24,31 @@ pub enum Cell {
 
 #[derive(Clone, Debug)]
 enum Data {
-    AllNull,
+    /// The rows that have a value (ascending) and their values, of the column's type.
+    Sparse(Vec<u32>, Vec<Cell>),
     Str(Vec<Sym>),
     Int(Vec<i64>),
     Real(Vec<f64>),
     Bool(Vec<u8>),
 }
 
+/// A sparse column turns dense once it has this many values and they are on more than one
+/// row in [`DENSE_SHARE`].
+const DENSE_AFTER: usize = 1024;
+const DENSE_SHARE: usize = 32;
+
 #[derive(Clone, Debug)]
 pub struct Column {
     ty: ColType,
     len: usize,
     data: Data,
-    /// Rows expected in all, so a column that materialises late allocates once.
+    /// Rows expected in all, so a column that turns dense late allocates once.
     capacity_hint: usize,
 }
 
 impl Column {
     pub fn new(ty: ColType) -> Self {
-        Column { ty, len: 0, data: Data::AllNull, capacity_hint: 0 }
+        Column { ty, len: 0, data: Data::Sparse(Vec::new(), Vec::new()), capacity_hint: 0 }
     }
 
     pub fn ty(&self) -> ColType {
@@ -58,32 +65,60 @@ impl Column {
 
     /// True when no row has a value in this column.
     pub fn is_all_null(&self) -> bool {
-        matches!(self.data, Data::AllNull)
+        matches!(&self.data, Data::Sparse(_, cells) if cells.is_empty())
     }
 
-    fn materialise(&mut self) {
-        fn filled<T: Copy>(value: T, len: usize, capacity: usize) -> Vec<T> {
+    /// Turns a sparse column into a full vector.
+    fn densify(&mut self) {
+        fn filled<T: Copy>(null: T, len: usize, capacity: usize, cells: &[(u32, T)]) -> Vec<T> {
             let mut v = Vec::with_capacity(capacity.max(len));
-            v.resize(len, value);
+            v.resize(len, null);
+            for &(row, value) in cells {
+                v[row as usize] = value;
+            }
             v
         }
-        if matches!(self.data, Data::AllNull) {
-            let (len, capacity) = (self.len, self.capacity_hint);
-            self.data = match self.ty {
-                ColType::Str | ColType::Dynamic => Data::Str(filled(Sym::EMPTY, len, capacity)),
-                ColType::Int | ColType::Time => Data::Int(filled(NULL_INT, len, capacity)),
-                ColType::Real => Data::Real(filled(f64::NAN, len, capacity)),
-                ColType::Bool => Data::Bool(filled(NULL_BOOL, len, capacity)),
-            };
-        }
+        let Data::Sparse(rows, cells) = &self.data else {
+            return;
+        };
+        let (len, capacity) = (self.len, self.capacity_hint);
+        let pairs = rows.iter().zip(cells);
+        self.data = match self.ty {
+            ColType::Str | ColType::Dynamic => {
+                let values: Vec<(u32, Sym)> =
+                    pairs.filter_map(|(&r, c)| if let Cell::Str(s) = c { Some((r, *s)) } else { None }).collect();
+                Data::Str(filled(Sym::EMPTY, len, capacity, &values))
+            }
+            ColType::Int | ColType::Time => {
+                let values: Vec<(u32, i64)> = pairs
+                    .filter_map(|(&r, c)| match c {
+                        Cell::Int(v) => Some((r, *v)),
+                        Cell::Time(t) => Some((r, t.0)),
+                        _ => None,
+                    })
+                    .collect();
+                Data::Int(filled(NULL_INT, len, capacity, &values))
+            }
+            ColType::Real => {
+                let values: Vec<(u32, f64)> =
+                    pairs.filter_map(|(&r, c)| if let Cell::Real(v) = c { Some((r, *v)) } else { None }).collect();
+                Data::Real(filled(f64::NAN, len, capacity, &values))
+            }
+            ColType::Bool => {
+                let values: Vec<(u32, u8)> = pairs
+                    .filter_map(|(&r, c)| if let Cell::Bool(b) = c { Some((r, u8::from(*b))) } else { None })
+                    .collect();
+                Data::Bool(filled(NULL_BOOL, len, capacity, &values))
+            }
+        };
     }
 
-    /// Makes room for `rows` rows in all (now, or when the first value arrives).
+    /// Makes room for `rows` rows in all (now, or when the column turns dense).
     pub fn reserve_total(&mut self, rows: usize) {
         self.capacity_hint = rows;
         let more = rows.saturating_sub(self.len);
         match &mut self.data {
-            Data::AllNull => {}
+            Data::Sparse(..) => {}
             Data::Str(v) => v.reserve(more),
             Data::Int(v) => v.reserve(more),
             Data::Real(v) => v.reserve(more),
@@ -107,7 +142,7 @@ impl Column {
     pub fn push_null(&mut self) {
         self.len += 1;
         match &mut self.data {
-            Data::AllNull => {}
+            Data::Sparse(..) => {}
             Data::Str(v) => v.push(Sym::EMPTY),
             Data::Int(v) => v.push(NULL_INT),
             Data::Real(v) => v.push(f64::NAN),
@@ -115,58 +150,69 @@ impl Column {
         }
     }
 
+    /// Appends a value to a sparse column (which may turn dense with it).
+    fn push_sparse(&mut self, cell: Cell) {
+        let Data::Sparse(rows, cells) = &mut self.data else {
+            return self.push_null();
+        };
+        if cells.len() < DENSE_AFTER || cells.len() * DENSE_SHARE < self.len {
+            rows.push(self.len as u32);
+            cells.push(cell);
+            self.len += 1;
+        } else {
+            self.densify();
+            self.push(cell);
+        }
+    }
+
     /// Appends a string (to a string column; elsewhere it is null).
     pub fn push_sym(&mut self, sym: Sym) {
-        if sym.is_empty() && matches!(self.data, Data::AllNull) {
-            self.len += 1;
-            return;
-        }
-        self.materialise();
         match &mut self.data {
-            Data::Str(v) => v.push(sym),
-            _ => return self.push_null(),
+            Data::Str(v) => {
+                v.push(sym);
+                self.len += 1;
+            }
+            _ if sym.is_empty() || !matches!(self.ty, ColType::Str | ColType::Dynamic) => self.push_null(),
+            _ => self.push_sparse(Cell::Str(sym)),
         }
-        self.len += 1;
     }
 
     /// Appends an integer, or the ticks of a time (to an int or time column).
     pub fn push_int(&mut self, value: i64) {
-        if let Data::Int(v) = &mut self.data {
-            v.push(value);
-            self.len += 1;
-            return;
-        }
-        if value == NULL_INT {
-            return self.push_null();
-        }
-        self.materialise();
         match &mut self.data {
-            Data::Int(v) => v.push(value),
-            _ => return self.push_null(),
+            Data::Int(v) => {
+                v.push(value);
+                self.len += 1;
+            }
+            _ if value == NULL_INT => self.push_null(),
+            _ => match self.ty {
+                ColType::Int => self.push_sparse(Cell::Int(value)),
+                ColType::Time => self.push_sparse(Cell::Time(Timestamp(value))),
+                _ => self.push_null(),
+            },
         }
-        self.len += 1;
     }
 
     pub fn push_real(&mut self, value: f64) {
-        if value.is_nan() && matches!(self.data, Data::AllNull) {
-            self.len += 1;
-            return;
-        }
-        self.materialise();
         match &mut self.data {
-            Data::Real(v) => v.push(value),
-            _ => return self.push_null(),
+            Data::Real(v) => {
+                v.push(value);
+                self.len += 1;
+            }
+            _ if value.is_nan() || self.ty != ColType::Real => self.push_null(),
+            _ => self.push_sparse(Cell::Real(value)),
         }
-        self.len += 1;
     }
 
     pub fn push_bool(&mut self, value: bool) {
-        self.materialise();
         match &mut self.data {
-            Data::Bool(v) => v.push(u8::from(value)),
-            _ => return self.push_null(),
+            Data::Bool(v) => {
+                v.push(u8::from(value));
+                self.len += 1;
+            }
+            _ if self.ty != ColType::Bool => self.push_null(),
+            _ => self.push_sparse(Cell::Bool(value)),
         }
-        self.len += 1;
     }
 
     /// Adds this column's share of the dedup hash of rows `from..` to `hashes` (one per row):
@@ -186,7 +232,13 @@ impl Column {
             }
         }
         match &self.data {
-            Data::AllNull => {}
+            Data::Sparse(rows, cells) => {
+                for (&row, &cell) in rows.iter().zip(cells) {
+                    if let Some(hash) = (row as usize).checked_sub(from).and_then(|i| hashes.get_mut(i)) {
+                        *hash = hash.wrapping_add(cell_hash(index, cell));
+                    }
+                }
+            }
             Data::Str(v) => add_each(index, from, v, hashes, |s| (!s.is_empty()).then_some(u64::from(s.0))),
             Data::Int(v) if self.ty == ColType::Time => {
                 add_each(index, from, v, hashes, |t| (t != NULL_INT).then(|| Timestamp(t).unix_millis() as u64))
@@ -199,7 +251,10 @@ impl Column {
 
     pub fn get(&self, row: usize) -> Cell {
         match &self.data {
-            Data::AllNull => Cell::Null,
+            Data::Sparse(rows, cells) => match rows.binary_search(&(row as u32)) {
+                Ok(i) => cells[i],
+                Err(_) => Cell::Null,
+            },
             Data::Str(v) => v.get(row).map_or(Cell::Null, |&s| if s.is_empty() { Cell::Null } else { Cell::Str(s) }),
             Data::Int(v) => match v.get(row) {
                 Some(&x) if x != NULL_INT => {
@@ -223,7 +278,10 @@ impl Column {
     pub fn sym(&self, row: usize) -> Sym {
         match &self.data {
             Data::Str(v) => v.get(row).copied().unwrap_or_default(),
-            _ => Sym::EMPTY,
+            _ => match self.get(row) {
+                Cell::Str(s) => s,
+                _ => Sym::EMPTY,
+            },
         }
     }
 
@@ -231,7 +289,11 @@ impl Column {
     pub fn int(&self, row: usize) -> Option<i64> {
         match &self.data {
             Data::Int(v) => v.get(row).copied().filter(|&x| x != NULL_INT),
-            _ => None,
+            _ => match self.get(row) {
+                Cell::Int(v) => Some(v),
+                Cell::Time(t) => Some(t.0),
+                _ => None,
+            },
         }
     }
 
@@ -245,37 +307,16 @@ impl Column {
     }
 
     pub fn real(&self, row: usize) -> Option<f64> {
-        match &self.data {
-            Data::Real(v) => v.get(row).copied().filter(|x| !x.is_nan()),
+        match self.get(row) {
+            Cell::Real(v) => Some(v),
             _ => None,
         }
     }
 
     pub fn bool(&self, row: usize) -> Option<bool> {
-        match &self.data {
-            Data::Bool(v) => match v.get(row) {
-                Some(0) => Some(false),
-                Some(1) => Some(true),
-                _ => None,
-            },
+        match self.get(row) {
+            Cell::Bool(b) => Some(b),
             _ => None,
-        }
-    }
-
-    /// The raw symbols of a string column (empty slice when all null), for fast scans.
-    pub fn syms(&self) -> &[Sym] {
-        match &self.data {
-            Data::Str(v) => v,
-            _ => &[],
-        }
-    }
-
-    /// The raw integers of an int/time column (empty slice when all null), for fast scans;
-    /// null cells hold [`NULL_INT`].
-    pub fn ints(&self) -> &[i64] {
-        match &self.data {
-            Data::Int(v) => v,
-            _ => &[],
         }
     }
 
@@ -285,7 +326,11 @@ impl Column {
         }
         self.len = len;
         match &mut self.data {
-            Data::AllNull => {}
+            Data::Sparse(rows, cells) => {
+                let keep = rows.partition_point(|&r| (r as usize) < len);
+                rows.truncate(keep);
+                cells.truncate(keep);
+            }
             Data::Str(v) => v.truncate(len),
             Data::Int(v) => v.truncate(len),
             Data::Real(v) => v.truncate(len),
@@ -293,7 +338,7 @@ impl Column {
         }
     }
 
-    /// Keeps the rows whose `keep` flag is set.
+    /// Keeps the rows whose `keep` flag is set (rows past the end of `keep` are kept).
     pub fn retain(&mut self, keep: &[bool]) {
         fn filter<T: Copy>(v: &mut Vec<T>, keep: &[bool]) {
             let mut i = 0;
@@ -304,13 +349,31 @@ impl Column {
             });
         }
         match &mut self.data {
-            Data::AllNull => {}
+            Data::Sparse(rows, cells) => {
+                // Each kept row moves down by the number of dropped rows before it.
+                let mut dropped_before = 0u32;
+                let mut scanned = 0usize;
+                let mut out = 0;
+                for i in 0..rows.len() {
+                    let row = rows[i] as usize;
+                    while scanned < row {
+                        dropped_before += u32::from(!keep.get(scanned).copied().unwrap_or(true));
+                        scanned += 1;
+                    }
+                    if keep.get(row).copied().unwrap_or(true) {
+                        rows[out] = rows[i] - dropped_before;
+                        cells[out] = cells[i];
+                        out += 1;
+                    }
+                }
+                rows.truncate(out);
+                cells.truncate(out);
+            }
             Data::Str(v) => filter(v, keep),
             Data::Int(v) => filter(v, keep),
             Data::Real(v) => filter(v, keep),
             Data::Bool(v) => filter(v, keep),
         }
-        // Rows past the end of `keep` are kept, as `filter` does.
         self.len = keep.iter().take(self.len).filter(|&&k| k).count() + self.len.saturating_sub(keep.len());
     }
 
@@ -369,5 +432,38 @@ mod tests {
         column.retain(&[true, false, true]);
         assert_eq!(column.len(), 2);
         assert_eq!(column.int(1), Some(7));
+    }
+
+    #[test]
+    fn sparse_and_dense_columns_read_and_hash_alike() {
+        let values = |n: usize, every: usize| {
+            let mut column = Column::new(ColType::Str);
+            for row in 0..n {
+                column.push_sym(if row % every == 0 { Sym(row as u32 + 1) } else { Sym::EMPTY });
+            }
+            column
+        };
+        let sparse = values(100_000, 1000);
+        let dense = values(100_000, 2);
+        assert!(matches!(sparse.data, Data::Sparse(..)));
+        assert!(matches!(dense.data, Data::Str(..)), "turned dense once values were common");
+        for row in [0, 1, 2, 1000, 99_000, 99_999] {
+            let expected = |every: usize| if row % every == 0 { Sym(row as u32 + 1) } else { Sym::EMPTY };
+            assert_eq!(sparse.sym(row), expected(1000), "row {row}");
+            assert_eq!(dense.sym(row), expected(2), "row {row}");
+        }
+        let mut hashes = vec![0; 100_000];
+        sparse.add_hashes(3, 0, &mut hashes);
+        assert_eq!(hashes[1000], cell_hash(3, Cell::Str(Sym(1001))));
+        assert_eq!(hashes[1001], 0);
+        let mut trimmed = sparse.clone();
+        trimmed.truncate(2001);
+        assert_eq!(trimmed.len(), 2001);
+        assert_eq!(trimmed.sym(2000), Sym(2001));
+        let keep: Vec<bool> = (0..100_000).map(|row| row != 500).collect();
+        trimmed = sparse.clone();
+        trimmed.retain(&keep);
+        assert_eq!(trimmed.sym(999), Sym(1001), "rows after a dropped one move down");
+        assert_eq!(trimmed.sym(0), Sym(1));
     }
 }

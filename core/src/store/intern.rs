@@ -33,38 +33,42 @@ impl Default for Interner {
 }
 
 impl Interner {
-    fn hash(&self, s: &str) -> u64 {
+    fn hash(bytes: &[u8]) -> u64 {
         use std::hash::BuildHasher;
-        FxBuildHasher.hash_one(s)
+        FxBuildHasher.hash_one(bytes)
+    }
+
+    fn text_of<'a>(text: &'a str, ends: &[u32], i: u32) -> &'a [u8] {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+        &text.as_bytes()[start..ends[i] as usize]
     }
 
     pub fn intern(&mut self, s: &str) -> Sym {
-        let hash = self.hash(s);
+        // A &str is UTF-8 already.
+        self.intern_bytes(s.as_bytes()).unwrap_or_default()
+    }
+
+    /// The symbol of a text given as bytes; `None` when they are not UTF-8. Bytes already
+    /// interned are not checked again: a repeat costs a hash and a comparison.
+    pub fn intern_bytes(&mut self, bytes: &[u8]) -> Option<Sym> {
+        let hash = Self::hash(bytes);
         let Self { text, ends, table } = self;
-        let get = |i: u32| -> &str {
-            let i = i as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-            &text[start..ends[i] as usize]
-        };
-        if let Some(&found) = table.find(hash, |&i| get(i) == s) {
-            return Sym(found);
+        if let Some(&found) = table.find(hash, |&i| Self::text_of(text, ends, i) == bytes) {
+            return Some(Sym(found));
         }
+        let s = std::str::from_utf8(bytes).ok()?;
         let id = ends.len() as u32;
         text.push_str(s);
         ends.push(text.len() as u32);
         let (text, ends) = (&*text, &*ends);
-        table.insert_unique(hash, id, |&i| {
-            use std::hash::BuildHasher;
-            let i = i as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-            FxBuildHasher.hash_one(&text[start..ends[i] as usize])
-        });
-        Sym(id)
+        table.insert_unique(hash, id, |&i| Self::hash(Self::text_of(text, ends, i)));
+        Some(Sym(id))
     }
 
     /// The symbol of a text already interned, without adding it.
     pub fn lookup(&self, s: &str) -> Option<Sym> {
-        let hash = self.hash(s);
+        let hash = Self::hash(s.as_bytes());
         self.table.find(hash, |&i| self.resolve(Sym(i)) == s).map(|&i| Sym(i))
     }
 

@@ -176,10 +176,9 @@ struct SelectedRow {
 /// The first and last `TimeGenerated` of a table (for an open window).
 pub fn time_extent(store: &Store, kind: TableKind) -> Option<(Timestamp, Timestamp)> {
     let column = store.table(kind).col(0);
-    column.ints().iter().filter(|&&t| t != crate::store::column::NULL_INT).fold(None, |acc, &t| {
-        let t = Timestamp(t);
-        Some(acc.map_or((t, t), |(a, b): (Timestamp, Timestamp)| (a.min(t), b.max(t))))
-    })
+    (0..column.len())
+        .filter_map(|row| column.time(row))
+        .fold(None, |acc, t| Some(acc.map_or((t, t), |(a, b): (Timestamp, Timestamp)| (a.min(t), b.max(t)))))
 }
 
 fn window_bins(store: &Store, request: &TrendRequest, table: TableKind) -> Bins {
