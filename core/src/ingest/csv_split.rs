@@ -160,6 +160,9 @@ impl<R: Read> CsvSplitter<R> {
         let mut record_start = 0;
         let mut line = self.line;
         let mut newlines_before = 0u64;
+        // Quotes before the block, and before the field: a field with none, or with just its
+        // enclosing two, needs no unescaping.
+        let (mut quotes_before, mut field_quotes_from) = (0u64, 0u64);
         // All ones while inside quotes at the end of the previous block.
         let mut in_quote = 0u64;
         let mut block = [0u8; 64];
@@ -179,7 +182,10 @@ impl<R: Read> CsvSplitter<R> {
                 if ends_record && newline == b'\n' && field_end > field_start && window[field_end - 1] == b'\r' {
                     field_end -= 1;
                 }
-                push_field(window, base_offset, field_start, field_end, &mut self.spans, &mut self.scratch);
+                let quotes_to_here = quotes_before + u64::from((quotes & ((1u64 << bit) - 1)).count_ones());
+                let field = Field { start: field_start, end: field_end, quotes: quotes_to_here - field_quotes_from };
+                push_field(window, base_offset, field, &mut self.spans, &mut self.scratch);
+                field_quotes_from = quotes_to_here;
                 field_start = pos + 1;
                 if ends_record {
                     self.marks.push(Mark { spans_end: self.spans.len(), line, end: pos + 1 });
@@ -190,13 +196,15 @@ impl<R: Read> CsvSplitter<R> {
                 separators &= separators - 1;
             }
             newlines_before += u64::from(newlines.count_ones());
+            quotes_before += u64::from(quotes.count_ones());
         }
         if self.eof && record_start < window.len() {
             let mut field_end = window.len();
             if newline == b'\n' && field_end > field_start && window[field_end - 1] == b'\r' {
                 field_end -= 1;
             }
-            push_field(window, base_offset, field_start, field_end, &mut self.spans, &mut self.scratch);
+            let field = Field { start: field_start, end: field_end, quotes: quotes_before - field_quotes_from };
+            push_field(window, base_offset, field, &mut self.spans, &mut self.scratch);
             self.marks.push(Mark { spans_end: self.spans.len(), line, end: window.len() });
             record_start = window.len();
         } else {
@@ -248,17 +256,30 @@ fn prefix_xor(mut x: u64) -> u64 {
     x
 }
 
-/// Adds the span of the field `window[start..end]` (window offsets; `base` turns them into
-/// buffer offsets): its quotes removed, and `""` unescaped into the scratch buffer.
-fn push_field(window: &[u8], base: usize, start: usize, end: usize, spans: &mut Vec<Span>, scratch: &mut Vec<u8>) {
+/// A field found by the index: window offsets and how many quotes it holds.
+struct Field {
+    start: usize,
+    end: usize,
+    quotes: u64,
+}
+
+/// Adds the span of a field (`base` turns window offsets into buffer offsets): its quotes
+/// removed, and `""` unescaped into the scratch buffer.
+fn push_field(window: &[u8], base: usize, field: Field, spans: &mut Vec<Span>, scratch: &mut Vec<u8>) {
+    let Field { start, end, quotes } = field;
     let raw = &window[start..end];
     let at = |from: usize, to: usize| Span { start: (base + from) as u32, end: (base + to) as u32 };
-    if raw.first() != Some(&b'"') {
+    if quotes == 0 {
         spans.push(at(start, end));
         return;
     }
-    if raw.len() >= 2 && raw[raw.len() - 1] == b'"' && memchr::memchr(b'"', &raw[1..raw.len() - 1]).is_none() {
+    if quotes == 2 && raw.len() >= 2 && raw[0] == b'"' && raw[raw.len() - 1] == b'"' {
         spans.push(at(start + 1, end - 1));
+        return;
+    }
+    if raw.first() != Some(&b'"') {
+        // Quotes inside an unquoted field (malformed) are kept as they are.
+        spans.push(at(start, end));
         return;
     }
     // `""` is a quote; other quotes open or close quoting and are dropped, so text after a

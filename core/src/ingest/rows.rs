@@ -346,6 +346,11 @@ impl Decoder<'_> {
         }
         let memo = &mut self.memo[field];
         match (ty, value) {
+            // Empty is null whatever the column (a third of a connection row's fields).
+            (_, Value::Text(b"") | Value::Null) => {
+                column.push_null();
+                return Ok(());
+            }
             // Metrics differ row to row: plain digits are parsed directly, no memo.
             (ColType::Int, Value::Number(bytes) | Value::Text(bytes)) if let Some(v) = parse_plain_int(bytes) => {
                 column.push_int(v);
@@ -422,7 +427,7 @@ struct Memo {
     bytes_cell: Option<Cell>,
 }
 
-const RECENT: usize = 64;
+const RECENT: usize = 1024;
 
 impl Default for Memo {
     fn default() -> Self {
@@ -437,7 +442,7 @@ fn recent_slot(bytes: &[u8]) -> usize {
     let n = bytes.len();
     let (head, tail) = (word(&bytes[..n.min(8)]), word(&bytes[n.saturating_sub(8)..]));
     let mixed = (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (mixed >> 58) as usize
+    (mixed >> (64 - RECENT.trailing_zeros())) as usize
 }
 
 /// `TimeGenerated [UTC]` -> (`TimeGenerated`, 0); `StartTime [UTC+02:00]` -> offset of 2 h;

@@ -27,9 +27,20 @@ enum Data {
     /// The rows that have a value (ascending) and their values, of the column's type.
     Sparse(Vec<u32>, Vec<Cell>),
     Str(Vec<Sym>),
+    /// Integers that have all fitted in 32 bits (most metrics): half the memory. Null is
+    /// [`NULL_NARROW`]; the first value that does not fit widens the column to `Int`.
+    Narrow(Vec<i32>),
+    /// Times, and integers that need 64 bits.
     Int(Vec<i64>),
     Real(Vec<f64>),
     Bool(Vec<u8>),
+}
+
+const NULL_NARROW: i32 = i32::MIN;
+
+/// The 32-bit form of an integer, when it has one.
+fn narrow(value: i64) -> Option<i32> {
+    i32::try_from(value).ok().filter(|&v| v != NULL_NARROW)
 }
 
 /// A sparse column turns dense once it has this many values and they are on more than one
@@ -97,7 +108,12 @@ impl Column {
                         _ => None,
                     })
                     .collect();
-                Data::Int(filled(NULL_INT, len, capacity, &values))
+                let narrowed: Option<Vec<(u32, i32)>> =
+                    values.iter().map(|&(r, v)| narrow(v).map(|v| (r, v))).collect();
+                match narrowed.filter(|_| self.ty == ColType::Int) {
+                    Some(values) => Data::Narrow(filled(NULL_NARROW, len, capacity, &values)),
+                    None => Data::Int(filled(NULL_INT, len, capacity, &values)),
+                }
             }
             ColType::Real => {
                 let values: Vec<(u32, f64)> =
@@ -120,6 +136,7 @@ impl Column {
         match &mut self.data {
             Data::Sparse(..) => {}
             Data::Str(v) => v.reserve(more),
+            Data::Narrow(v) => v.reserve(more),
             Data::Int(v) => v.reserve(more),
             Data::Real(v) => v.reserve(more),
             Data::Bool(v) => v.reserve(more),
@@ -144,6 +161,7 @@ impl Column {
         match &mut self.data {
             Data::Sparse(..) => {}
             Data::Str(v) => v.push(Sym::EMPTY),
+            Data::Narrow(v) => v.push(NULL_NARROW),
             Data::Int(v) => v.push(NULL_INT),
             Data::Real(v) => v.push(f64::NAN),
             Data::Bool(v) => v.push(NULL_BOOL),
@@ -180,6 +198,18 @@ impl Column {
     /// Appends an integer, or the ticks of a time (to an int or time column).
     pub fn push_int(&mut self, value: i64) {
         match &mut self.data {
+            Data::Narrow(v) => match narrow(value) {
+                Some(x) => {
+                    v.push(x);
+                    self.len += 1;
+                }
+                None if value == NULL_INT => self.push_null(),
+                None => {
+                    let wide = v.iter().map(|&x| if x == NULL_NARROW { NULL_INT } else { i64::from(x) }).collect();
+                    self.data = Data::Int(wide);
+                    self.push_int(value);
+                }
+            },
             Data::Int(v) => {
                 v.push(value);
                 self.len += 1;
@@ -244,6 +274,7 @@ impl Column {
                 add_each(index, from, v, hashes, |t| (t != NULL_INT).then(|| Timestamp(t).unix_millis() as u64))
             }
             Data::Int(v) => add_each(index, from, v, hashes, |x| (x != NULL_INT).then_some(x as u64)),
+            Data::Narrow(v) => add_each(index, from, v, hashes, |x| (x != NULL_NARROW).then_some(i64::from(x) as u64)),
             Data::Real(v) => add_each(index, from, v, hashes, |x| (!x.is_nan()).then_some(x.to_bits())),
             Data::Bool(v) => add_each(index, from, v, hashes, |b| (b != NULL_BOOL).then_some(u64::from(b))),
         }
@@ -256,6 +287,10 @@ impl Column {
                 Err(_) => Cell::Null,
             },
             Data::Str(v) => v.get(row).map_or(Cell::Null, |&s| if s.is_empty() { Cell::Null } else { Cell::Str(s) }),
+            Data::Narrow(v) => match v.get(row) {
+                Some(&x) if x != NULL_NARROW => Cell::Int(i64::from(x)),
+                _ => Cell::Null,
+            },
             Data::Int(v) => match v.get(row) {
                 Some(&x) if x != NULL_INT => {
                     if self.ty == ColType::Time {
@@ -289,6 +324,7 @@ impl Column {
     pub fn int(&self, row: usize) -> Option<i64> {
         match &self.data {
             Data::Int(v) => v.get(row).copied().filter(|&x| x != NULL_INT),
+            Data::Narrow(v) => v.get(row).copied().filter(|&x| x != NULL_NARROW).map(i64::from),
             _ => match self.get(row) {
                 Cell::Int(v) => Some(v),
                 Cell::Time(t) => Some(t.0),
@@ -332,6 +368,7 @@ impl Column {
                 cells.truncate(keep);
             }
             Data::Str(v) => v.truncate(len),
+            Data::Narrow(v) => v.truncate(len),
             Data::Int(v) => v.truncate(len),
             Data::Real(v) => v.truncate(len),
             Data::Bool(v) => v.truncate(len),
@@ -370,6 +407,7 @@ impl Column {
                 cells.truncate(out);
             }
             Data::Str(v) => filter(v, keep),
+            Data::Narrow(v) => filter(v, keep),
             Data::Int(v) => filter(v, keep),
             Data::Real(v) => filter(v, keep),
             Data::Bool(v) => filter(v, keep),
@@ -432,6 +470,32 @@ mod tests {
         column.retain(&[true, false, true]);
         assert_eq!(column.len(), 2);
         assert_eq!(column.int(1), Some(7));
+    }
+
+    #[test]
+    fn integers_widen_when_one_needs_64_bits() {
+        let mut column = Column::new(ColType::Int);
+        for row in 0..5000 {
+            column.push_int(row);
+        }
+        column.push_null();
+        assert!(matches!(column.data, Data::Narrow(..)));
+        column.push_int(5_000_000_000);
+        column.push_int(i64::from(i32::MIN));
+        assert!(matches!(column.data, Data::Int(..)));
+        assert_eq!(column.int(4999), Some(4999));
+        assert_eq!(column.int(5000), None, "null survives widening");
+        assert_eq!(column.int(5001), Some(5_000_000_000));
+        assert_eq!(column.int(5002), Some(i64::from(i32::MIN)));
+        let mut narrow_hash = vec![0; 1];
+        let mut cells_hash = 0;
+        let mut small = Column::new(ColType::Int);
+        for row in 0..2000 {
+            small.push_int(-row);
+        }
+        small.add_hashes(4, 1999, &mut narrow_hash);
+        cells_hash += cell_hash(4, Cell::Int(-1999));
+        assert_eq!(narrow_hash[0], cells_hash);
     }
 
     #[test]
