@@ -91,38 +91,46 @@ impl RowValues {
 /// Scans `[v, v, ...]` at the start of `bytes`.
 pub fn array(bytes: &[u8], row: &mut RowValues) -> Scan {
     row.clear();
-    let mut cursor = Cursor { bytes, pos: 0 };
-    match cursor.row(row, false) {
-        Ok(()) => Scan::Done(cursor.pos),
-        Err(Stop::NeedMore) => Scan::NeedMore,
-        Err(Stop::Bad(at, message)) => Scan::Bad(at, message),
-    }
+    scan_row(bytes, row, false)
 }
 
 /// Scans `{"key": v, ...}` at the start of `bytes`.
 pub fn object(bytes: &[u8], row: &mut RowValues) -> Scan {
     row.clear();
-    let mut cursor = Cursor { bytes, pos: 0 };
-    match cursor.row(row, true) {
+    scan_row(bytes, row, true)
+}
+
+fn scan_row(bytes: &[u8], row: &mut RowValues, object: bool) -> Scan {
+    let mut cursor = Cursor { bytes, pos: 0, message: String::new() };
+    match cursor.row(row, object) {
         Ok(()) => Scan::Done(cursor.pos),
         Err(Stop::NeedMore) => Scan::NeedMore,
-        Err(Stop::Bad(at, message)) => Scan::Bad(at, message),
+        Err(Stop::Bad(at)) => Scan::Bad(at, cursor.message),
     }
 }
 
+/// Why scanning stopped; small, so results pass in registers (the message waits in the
+/// cursor).
+#[derive(Clone, Copy)]
 enum Stop {
     NeedMore,
-    Bad(usize, String),
+    Bad(usize),
 }
 
 struct Cursor<'a> {
     bytes: &'a [u8],
     pos: usize,
+    message: String,
 }
 
 impl Cursor<'_> {
-    fn bad<T>(&self, message: impl Into<String>) -> Result<T, Stop> {
-        Err(Stop::Bad(self.pos, message.into()))
+    fn bad<T>(&mut self, message: impl Into<String>) -> Result<T, Stop> {
+        self.bad_at(self.pos, message)
+    }
+
+    fn bad_at<T>(&mut self, at: usize, message: impl Into<String>) -> Result<T, Stop> {
+        self.message = message.into();
+        Err(Stop::Bad(at))
     }
 
     /// The next byte after white space, not consumed.
@@ -216,7 +224,7 @@ impl Cursor<'_> {
     fn string(&mut self, scratch: &mut Vec<u8>, kind: Kind) -> Result<Span, Stop> {
         let start = self.pos + 1;
         let rest = &self.bytes[start..];
-        let i = memchr::memchr2(b'"', b'\\', rest).ok_or(Stop::NeedMore)?;
+        let i = quote_or_backslash(rest).ok_or(Stop::NeedMore)?;
         if rest[i] == b'"' {
             self.pos = start + i + 1;
             return Ok(Span { kind, start: start as u32, end: (start + i) as u32 });
@@ -225,7 +233,7 @@ impl Cursor<'_> {
         let mut at = start;
         loop {
             let rest = &self.bytes[at..];
-            let i = memchr::memchr2(b'"', b'\\', rest).ok_or(Stop::NeedMore)?;
+            let i = quote_or_backslash(rest).ok_or(Stop::NeedMore)?;
             scratch.extend_from_slice(&rest[..i]);
             at += i;
             if self.bytes[at] == b'"' {
@@ -238,7 +246,6 @@ impl Cursor<'_> {
 
     /// Unescapes the escape at `at` (a backslash) onto `out`; returns its length.
     fn escape(&mut self, at: usize, out: &mut Vec<u8>) -> Result<usize, Stop> {
-        let bad = |message: &str| Err(Stop::Bad(at, message.to_string()));
         let Some(&b) = self.bytes.get(at + 1) else {
             return Err(Stop::NeedMore);
         };
@@ -252,16 +259,18 @@ impl Cursor<'_> {
             b'r' => b'\r',
             b't' => b'\t',
             b'u' => {
-                let unit = |from: usize| -> Result<u32, Stop> {
-                    let hex = self.bytes.get(from..from + 4).ok_or(Stop::NeedMore)?;
-                    let text = std::str::from_utf8(hex).map_err(|_| Stop::Bad(at, "invalid \\u escape".into()))?;
-                    u32::from_str_radix(text, 16).map_err(|_| Stop::Bad(at, "invalid \\u escape".into()))
+                let unit = |cursor: &mut Self, from: usize| -> Result<u32, Stop> {
+                    let hex = cursor.bytes.get(from..from + 4).ok_or(Stop::NeedMore)?;
+                    match std::str::from_utf8(hex).ok().and_then(|t| u32::from_str_radix(t, 16).ok()) {
+                        Some(unit) => Ok(unit),
+                        None => cursor.bad_at(at, "invalid \\u escape"),
+                    }
                 };
-                let first = unit(at + 2)?;
+                let first = unit(self, at + 2)?;
                 let (code, len) = if (0xD800..0xDC00).contains(&first)
                     && self.bytes.get(at + 6..at + 8).ok_or(Stop::NeedMore)? == b"\\u"
                 {
-                    let second = unit(at + 8)?;
+                    let second = unit(self, at + 8)?;
                     if (0xDC00..0xE000).contains(&second) {
                         (0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00), 12)
                     } else {
@@ -275,7 +284,7 @@ impl Cursor<'_> {
                 out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
                 return Ok(len);
             }
-            _ => return bad("invalid escape in a string"),
+            _ => return self.bad_at(at, "invalid escape in a string"),
         };
         out.push(simple);
         Ok(2)
@@ -295,7 +304,7 @@ impl Cursor<'_> {
                     // Skip the string, escapes included.
                     let mut end = at + 1;
                     loop {
-                        let i = memchr::memchr2(b'"', b'\\', &self.bytes[end..]).ok_or(Stop::NeedMore)?;
+                        let i = quote_or_backslash(&self.bytes[end..]).ok_or(Stop::NeedMore)?;
                         end += i;
                         if self.bytes[end] == b'"' {
                             break;
@@ -317,14 +326,36 @@ impl Cursor<'_> {
             }
         }
         let raw = &self.bytes[start..at];
-        let value: serde_json::Value = serde_json::from_slice(raw)
-            .map_err(|e| Stop::Bad(start, format!("invalid JSON: {}", strip_position(&e))))?;
+        let value: serde_json::Value = match serde_json::from_slice(raw) {
+            Ok(value) => value,
+            Err(e) => return self.bad_at(start, strip_position(&e)),
+        };
         let from = scratch.len();
         // Writing a Value to a Vec cannot fail.
         let _ = serde_json::to_writer(&mut *scratch, &value);
         self.pos = at;
         Ok(Span { kind: Kind::Json, start: from as u32 | IN_SCRATCH, end: scratch.len() as u32 })
     }
+}
+
+/// The first `"` or `\\` in `bytes`, 16 bytes at a time: strings in exports are short, so
+/// this beats a general search's setup.
+fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    use wide::u8x16;
+    let (quote, backslash) = (u8x16::splat(b'"'), u8x16::splat(b'\\'));
+    let mut chunks = bytes.chunks_exact(16);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut lane = [0u8; 16];
+        lane.copy_from_slice(chunk);
+        let v = u8x16::new(lane);
+        let hits = (v.simd_eq(quote) | v.simd_eq(backslash)).to_bitmask();
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    chunks.remainder().iter().position(|&b| b == b'"' || b == b'\\').map(|i| at + i)
 }
 
 /// serde_json appends " at line L column C", relative to its input: we report our own.
