@@ -11,17 +11,8 @@ use std::io::Read;
 
 use wide::u8x16;
 
+use super::span::{MAX_OFFSET, Span};
 use super::window::CHUNK_BYTES;
-
-/// Where a field's bytes are: in the read window, or (unescaped) in the scratch buffer when
-/// `start` has [`IN_SCRATCH`] set.
-#[derive(Clone, Copy, Debug)]
-struct Span {
-    start: u32,
-    end: u32,
-}
-
-const IN_SCRATCH: u32 = 1 << 31;
 
 /// One indexed record: where its spans end and the line it starts on.
 #[derive(Clone, Copy, Debug)]
@@ -51,14 +42,7 @@ impl<'a> Record<'a> {
     }
 
     pub fn field(&self, i: usize) -> &'a [u8] {
-        let Some(&Span { start, end }) = self.spans.get(i) else {
-            return b"";
-        };
-        if start & IN_SCRATCH != 0 {
-            &self.scratch[(start & !IN_SCRATCH) as usize..end as usize]
-        } else {
-            &self.window[start as usize..end as usize]
-        }
+        self.spans.get(i).map_or(b"", |span| span.bytes(self.window, self.scratch))
     }
 
     /// A record that is one empty line.
@@ -133,7 +117,7 @@ impl<R: Read> CsvSplitter<R> {
                 }
                 super::window::refill(&mut self.reader, &mut self.buf, &mut self.start, &mut self.end, &mut self.eof)
                     .map_err(SplitError::Io)?;
-                if self.end - self.start >= IN_SCRATCH as usize {
+                if self.end >= MAX_OFFSET {
                     return Err(SplitError::TooLong);
                 }
             }
@@ -268,7 +252,7 @@ struct Field {
 fn push_field(window: &[u8], base: usize, field: Field, spans: &mut Vec<Span>, scratch: &mut Vec<u8>) {
     let Field { start, end, quotes } = field;
     let raw = &window[start..end];
-    let at = |from: usize, to: usize| Span { start: (base + from) as u32, end: (base + to) as u32 };
+    let at = |from: usize, to: usize| Span::window(base + from, base + to);
     if quotes == 0 {
         spans.push(at(start, end));
         return;
@@ -296,7 +280,7 @@ fn push_field(window: &[u8], base: usize, field: Field, spans: &mut Vec<Span>, s
         }
     }
     scratch.extend_from_slice(rest);
-    spans.push(Span { start: from as u32 | IN_SCRATCH, end: scratch.len() as u32 });
+    spans.push(Span::scratch(from, scratch.len()));
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! turns them into compact text.
 
 use super::cell::Value;
+use super::span::{MAX_OFFSET, Span};
 
 /// What scanning a row at the start of a byte slice found.
 #[derive(Debug, PartialEq)]
@@ -27,22 +28,18 @@ enum Kind {
     Json,
 }
 
-/// Bytes of a value or key: in the scanned slice, or in the scratch buffer when `start` has
-/// [`IN_SCRATCH`] set.
+/// A value or key: its kind and bytes.
 #[derive(Clone, Copy, Debug)]
-struct Span {
+struct Item {
     kind: Kind,
-    start: u32,
-    end: u32,
+    span: Span,
 }
-
-const IN_SCRATCH: u32 = 1 << 31;
 
 /// The keys (objects only) and values of the last row scanned.
 #[derive(Default)]
 pub struct RowValues {
-    keys: Vec<Span>,
-    values: Vec<Span>,
+    keys: Vec<Item>,
+    values: Vec<Item>,
     scratch: Vec<u8>,
 }
 
@@ -55,30 +52,26 @@ impl RowValues {
         self.values.is_empty()
     }
 
-    fn bytes<'a>(&'a self, span: Span, slice: &'a [u8]) -> &'a [u8] {
-        if span.start & IN_SCRATCH != 0 {
-            &self.scratch[(span.start & !IN_SCRATCH) as usize..span.end as usize]
-        } else {
-            &slice[span.start as usize..span.end as usize]
-        }
+    fn bytes<'a>(&'a self, item: Item, slice: &'a [u8]) -> &'a [u8] {
+        item.span.bytes(slice, &self.scratch)
     }
 
     /// Value `i`; `slice` is the one the row was scanned from.
     pub fn value<'a>(&'a self, i: usize, slice: &'a [u8]) -> Value<'a> {
-        let span = self.values[i];
-        match span.kind {
-            Kind::Text => Value::Text(self.bytes(span, slice)),
-            Kind::Number => Value::Number(self.bytes(span, slice)),
+        let item = self.values[i];
+        match item.kind {
+            Kind::Text => Value::Text(self.bytes(item, slice)),
+            Kind::Number => Value::Number(self.bytes(item, slice)),
             Kind::True => Value::Bool(true),
             Kind::False => Value::Bool(false),
             Kind::Null => Value::Null,
-            Kind::Json => Value::Json(self.bytes(span, slice)),
+            Kind::Json => Value::Json(self.bytes(item, slice)),
         }
     }
 
     /// Key `i` of a record object, unescaped.
     pub fn key<'a>(&'a self, i: usize, slice: &'a [u8]) -> &'a [u8] {
-        self.keys.get(i).map_or(b"", |&span| self.bytes(span, slice))
+        self.keys.get(i).map_or(b"", |&item| self.bytes(item, slice))
     }
 
     fn clear(&mut self) {
@@ -101,6 +94,8 @@ pub fn object(bytes: &[u8], row: &mut RowValues) -> Scan {
 }
 
 fn scan_row(bytes: &[u8], row: &mut RowValues, object: bool) -> Scan {
+    // Offsets beyond this do not fit a span: the window never grows past it for a real row.
+    let bytes = &bytes[..bytes.len().min(MAX_OFFSET - 1)];
     let mut cursor = Cursor { bytes, pos: 0, message: String::new() };
     match cursor.row(row, object) {
         Ok(()) => Scan::Done(cursor.pos),
@@ -187,7 +182,7 @@ impl Cursor<'_> {
         }
     }
 
-    fn value(&mut self, scratch: &mut Vec<u8>) -> Result<Span, Stop> {
+    fn value(&mut self, scratch: &mut Vec<u8>) -> Result<Item, Stop> {
         match self.peek()? {
             b'"' => self.string(scratch, Kind::Text),
             b'-' | b'0'..=b'9' => {
@@ -197,7 +192,7 @@ impl Cursor<'_> {
                     .position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
                     .ok_or(Stop::NeedMore)?;
                 self.pos += run;
-                Ok(Span { kind: Kind::Number, start: start as u32, end: self.pos as u32 })
+                Ok(Item { kind: Kind::Number, span: Span::window(start, self.pos) })
             }
             b't' => self.literal(b"true", Kind::True),
             b'f' => self.literal(b"false", Kind::False),
@@ -207,7 +202,7 @@ impl Cursor<'_> {
         }
     }
 
-    fn literal(&mut self, word: &[u8], kind: Kind) -> Result<Span, Stop> {
+    fn literal(&mut self, word: &[u8], kind: Kind) -> Result<Item, Stop> {
         let rest = &self.bytes[self.pos..];
         let n = rest.len().min(word.len());
         if rest[..n] != word[..n] {
@@ -217,17 +212,17 @@ impl Cursor<'_> {
             return Err(Stop::NeedMore);
         }
         self.pos += word.len();
-        Ok(Span { kind, start: 0, end: 0 })
+        Ok(Item { kind, span: Span::default() })
     }
 
     /// A string whose opening quote is at `pos`; escapes are unescaped into `scratch`.
-    fn string(&mut self, scratch: &mut Vec<u8>, kind: Kind) -> Result<Span, Stop> {
+    fn string(&mut self, scratch: &mut Vec<u8>, kind: Kind) -> Result<Item, Stop> {
         let start = self.pos + 1;
         let rest = &self.bytes[start..];
         let i = quote_or_backslash(rest).ok_or(Stop::NeedMore)?;
         if rest[i] == b'"' {
             self.pos = start + i + 1;
-            return Ok(Span { kind, start: start as u32, end: (start + i) as u32 });
+            return Ok(Item { kind, span: Span::window(start, start + i) });
         }
         let from = scratch.len();
         let mut at = start;
@@ -238,7 +233,7 @@ impl Cursor<'_> {
             at += i;
             if self.bytes[at] == b'"' {
                 self.pos = at + 1;
-                return Ok(Span { kind, start: from as u32 | IN_SCRATCH, end: scratch.len() as u32 });
+                return Ok(Item { kind, span: Span::scratch(from, scratch.len()) });
             }
             at += self.escape(at, scratch)?;
         }
@@ -291,7 +286,7 @@ impl Cursor<'_> {
     }
 
     /// A nested array or object, kept as compact JSON text.
-    fn nested(&mut self, scratch: &mut Vec<u8>) -> Result<Span, Stop> {
+    fn nested(&mut self, scratch: &mut Vec<u8>) -> Result<Item, Stop> {
         let start = self.pos;
         let mut depth = 0usize;
         let mut at = start;
@@ -334,7 +329,7 @@ impl Cursor<'_> {
         // Writing a Value to a Vec cannot fail.
         let _ = serde_json::to_writer(&mut *scratch, &value);
         self.pos = at;
-        Ok(Span { kind: Kind::Json, start: from as u32 | IN_SCRATCH, end: scratch.len() as u32 })
+        Ok(Item { kind: Kind::Json, span: Span::scratch(from, scratch.len()) })
     }
 }
 

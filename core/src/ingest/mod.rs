@@ -15,6 +15,7 @@ pub mod portal_csv;
 pub mod progress;
 pub mod rest_json;
 pub mod rows;
+pub mod span;
 pub mod window;
 
 pub use error::{LoadError, LoadErrorKind, Warning, Warnings};
