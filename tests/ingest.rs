@@ -139,6 +139,23 @@ fn one_file_of_several_tables_is_split_by_its_type_column() {
 }
 
 #[test]
+fn a_rest_response_of_several_tables_reads_each_by_its_own_columns() {
+    // A `union` run as two queries: each table lists its columns in its own order.
+    let json = r#"{"tables":[
+        {"name":"A","columns":[{"name":"Type"},{"name":"Computer"},{"name":"TimeGenerated"}],
+         "rows":[["VMComputer","web-01","2026-10-05T00:00:00Z"]]},
+        {"name":"B","columns":[{"name":"Computer"},{"name":"TimeGenerated"},{"name":"Type"}],
+         "rows":[["app-02","2026-10-05T00:01:00Z","VMProcess"]]}]}"#;
+    let loaded = ingest::load_bytes("two-tables.json", json.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let mut store = Store::default();
+    store.merge(loaded.batch);
+    assert_eq!(store.record_counts()[TableKind::VMComputer.index()], 1);
+    assert_eq!(store.record_counts()[TableKind::VMProcess.index()], 1);
+    assert_eq!(text(&store, TableKind::VMProcess, process::COMPUTER, 0), "app-02");
+}
+
+#[test]
 fn malformed_rows_are_skipped_with_file_line_column_and_value() {
     let loaded = load_fixture("bad/VMConnection-wrong-types.csv");
     assert_eq!(loaded.batch.table(TableKind::VMConnection).len(), 2, "the two good rows load");

@@ -100,6 +100,7 @@ impl RowSink {
         self.raw_names.clear();
         self.by_raw_name.clear();
         self.offsets.clear();
+        self.type_column = None;
         self.targets = Default::default();
         self.memo.clear();
         self.last_type = None;
