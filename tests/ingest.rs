@@ -156,6 +156,17 @@ fn a_rest_response_of_several_tables_reads_each_by_its_own_columns() {
 }
 
 #[test]
+fn a_row_longer_than_the_header_is_skipped_with_its_line() {
+    let csv = "TimeGenerated,Computer,Machine\n2026-10-05T00:00:00Z,a,m-1\n2026-10-05T00:00:00Z,b,m-2,x,y\n";
+    let loaded = ingest::load_bytes("VMComputer.csv", csv.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.batch.table(TableKind::VMComputer).len(), 1);
+    assert_eq!(loaded.warnings.total, 1);
+    let warning = &loaded.warnings.kept[0];
+    assert_eq!(warning.line, 3);
+    assert!(warning.message.contains("row has 5 values but the header has 3 columns"), "{}", warning.message);
+}
+
+#[test]
 fn malformed_rows_are_skipped_with_file_line_column_and_value() {
     let loaded = load_fixture("bad/VMConnection-wrong-types.csv");
     assert_eq!(loaded.batch.table(TableKind::VMConnection).len(), 2, "the two good rows load");

@@ -201,12 +201,6 @@ impl RowSink {
                 return;
             }
         };
-        if let Some(&(extra, _)) = fields.iter().find(|f| f.0 >= self.names.len()) {
-            let message =
-                format!("row has {} values but the header has {} columns: skipped", extra + 1, self.names.len());
-            self.warn(position, self.names.len(), message);
-            return;
-        }
         if self.targets[kind.index()].len() < self.names.len() {
             self.targets_for(kind);
         }
@@ -221,7 +215,15 @@ impl RowSink {
         let targets = &targets[kind.index()];
         let row = decoder.table.len();
         for &(field, value) in fields {
-            if let Err(reason) = decoder.push(targets[field], field, value, row) {
+            // Only positional rows (CSV, REST) can run past the header.
+            let Some(&target) = targets.get(field) else {
+                decoder.table.abandon_row();
+                let message =
+                    format!("row has {} values but the header has {} columns: skipped", fields.len(), targets.len());
+                self.warn(position, self.names.len(), message);
+                return;
+            };
+            if let Err(reason) = decoder.push(target, field, value, row) {
                 decoder.table.abandon_row();
                 let name = self.names.get(field).cloned().unwrap_or_default();
                 let message = format!("column {name}: {reason}: {:?}; row skipped", excerpt(&value.text()));
