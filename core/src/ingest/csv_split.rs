@@ -11,7 +11,7 @@ use std::io::Read;
 
 use wide::u8x16;
 
-use super::span::{MAX_OFFSET, Span};
+use super::span::{Kind, MAX_OFFSET, RawRow, RawValue, Span};
 use super::window::CHUNK_BYTES;
 
 /// One indexed record: where its spans end and the line it starts on.
@@ -25,29 +25,28 @@ struct Mark {
 
 /// One record's fields, borrowed from the splitter until the next call.
 pub struct Record<'a> {
-    window: &'a [u8],
-    scratch: &'a [u8],
-    spans: &'a [Span],
+    /// The fields, as text values of columns 0, 1, ...
+    pub row: RawRow<'a>,
     /// 1-based line the record starts on.
     pub line: u64,
 }
 
 impl<'a> Record<'a> {
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.row.values.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.row.values.is_empty()
     }
 
     pub fn field(&self, i: usize) -> &'a [u8] {
-        self.spans.get(i).map_or(b"", |span| span.bytes(self.window, self.scratch))
+        self.row.values.get(i).map_or(b"", |&raw| self.row.bytes(raw))
     }
 
     /// A record that is one empty line.
     pub fn is_blank(&self) -> bool {
-        self.spans.len() == 1 && self.field(0).is_empty()
+        self.len() == 1 && self.field(0).is_empty()
     }
 }
 
@@ -64,7 +63,7 @@ pub struct CsvSplitter<R> {
     consumed: u64,
     /// `\n`, or `\r` for files with classic Mac line ends (decided on the first line).
     newline: Option<u8>,
-    spans: Vec<Span>,
+    spans: Vec<RawValue>,
     marks: Vec<Mark>,
     next_mark: usize,
     scratch: Vec<u8>,
@@ -126,12 +125,8 @@ impl<R: Read> CsvSplitter<R> {
         let spans_start = if self.next_mark == 0 { 0 } else { self.marks[self.next_mark - 1].spans_end };
         self.next_mark += 1;
         self.consumed = self.indexed_offset + mark.end as u64;
-        Ok(Some(Record {
-            window: &self.buf,
-            scratch: &self.scratch,
-            spans: &self.spans[spans_start..mark.spans_end],
-            line: mark.line,
-        }))
+        let values = &self.spans[spans_start..mark.spans_end];
+        Ok(Some(Record { row: RawRow { values, window: &self.buf, scratch: &self.scratch }, line: mark.line }))
     }
 
     /// Indexes the complete records of `buf[start..end]` (at the end of the file, what is
@@ -142,6 +137,8 @@ impl<R: Read> CsvSplitter<R> {
         let base_offset = self.start;
         let mut field_start = 0;
         let mut record_start = 0;
+        // Index of the next field in its record.
+        let mut column = 0u32;
         let mut line = self.line;
         let mut newlines_before = 0u64;
         // Quotes before the block, and before the field: a field with none, or with just its
@@ -168,10 +165,13 @@ impl<R: Read> CsvSplitter<R> {
                 }
                 let quotes_to_here = quotes_before + u64::from((quotes & ((1u64 << bit) - 1)).count_ones());
                 let field = Field { start: field_start, end: field_end, quotes: quotes_to_here - field_quotes_from };
-                push_field(window, base_offset, field, &mut self.spans, &mut self.scratch);
+                let span = field_span(window, base_offset, field, &mut self.scratch);
+                self.spans.push(RawValue { column, kind: Kind::Text, span });
+                column += 1;
                 field_quotes_from = quotes_to_here;
                 field_start = pos + 1;
                 if ends_record {
+                    column = 0;
                     self.marks.push(Mark { spans_end: self.spans.len(), line, end: pos + 1 });
                     let through = if bit == 63 { u64::MAX } else { (2u64 << bit) - 1 };
                     line = self.line + newlines_before + u64::from((newlines & through).count_ones());
@@ -188,7 +188,8 @@ impl<R: Read> CsvSplitter<R> {
                 field_end -= 1;
             }
             let field = Field { start: field_start, end: field_end, quotes: quotes_before - field_quotes_from };
-            push_field(window, base_offset, field, &mut self.spans, &mut self.scratch);
+            let span = field_span(window, base_offset, field, &mut self.scratch);
+            self.spans.push(RawValue { column, kind: Kind::Text, span });
             self.marks.push(Mark { spans_end: self.spans.len(), line, end: window.len() });
             record_start = window.len();
         } else {
@@ -247,24 +248,21 @@ struct Field {
     quotes: u64,
 }
 
-/// Adds the span of a field (`base` turns window offsets into buffer offsets): its quotes
+/// The span of a field (`base` turns window offsets into buffer offsets): its quotes
 /// removed, and `""` unescaped into the scratch buffer.
-fn push_field(window: &[u8], base: usize, field: Field, spans: &mut Vec<Span>, scratch: &mut Vec<u8>) {
+fn field_span(window: &[u8], base: usize, field: Field, scratch: &mut Vec<u8>) -> Span {
     let Field { start, end, quotes } = field;
     let raw = &window[start..end];
     let at = |from: usize, to: usize| Span::window(base + from, base + to);
     if quotes == 0 {
-        spans.push(at(start, end));
-        return;
+        return at(start, end);
     }
     if quotes == 2 && raw.len() >= 2 && raw[0] == b'"' && raw[raw.len() - 1] == b'"' {
-        spans.push(at(start + 1, end - 1));
-        return;
+        return at(start + 1, end - 1);
     }
     if raw.first() != Some(&b'"') {
         // Quotes inside an unquoted field (malformed) are kept as they are.
-        spans.push(at(start, end));
-        return;
+        return at(start, end);
     }
     // `""` is a quote; other quotes open or close quoting and are dropped, so text after a
     // closing quote (malformed, but seen) is kept up to the separator.
@@ -280,7 +278,7 @@ fn push_field(window: &[u8], base: usize, field: Field, spans: &mut Vec<Span>, s
         }
     }
     scratch.extend_from_slice(rest);
-    spans.push(Span::scratch(from, scratch.len()));
+    Span::scratch(from, scratch.len())
 }
 
 #[cfg(test)]

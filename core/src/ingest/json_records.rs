@@ -7,7 +7,7 @@ use super::error::{LoadError, LoadErrorKind};
 use super::json_row::RowValues;
 use super::json_scan::JsonScan;
 use super::progress::Control;
-use super::rows::{Field, RowPosition, RowSink, recycle};
+use super::rows::{RowPosition, RowSink};
 use std::io::Read;
 
 /// `[ {...}, {...} ]`
@@ -70,7 +70,6 @@ fn tick<R: Read>(scan: &JsonScan<R>, sink: &RowSink, control: &mut Control<'_>) 
 #[derive(Default)]
 struct Records {
     row: RowValues,
-    fields: Vec<Field<'static>>,
 }
 
 impl Records {
@@ -85,8 +84,7 @@ impl Records {
         let (line, column) = scan.position();
         let position = RowPosition { line, record_column: Some(column) };
         let mut header_error = None;
-        let Records { row, fields } = self;
-        scan.object_row(row, |row, bytes| {
+        scan.object_row(&mut self.row, |row, bytes| {
             if !sink.has_header() {
                 let keys: Vec<String> =
                     (0..row.len()).map(|i| String::from_utf8_lossy(row.key(i, bytes)).into_owned()).collect();
@@ -99,15 +97,13 @@ impl Records {
                     return;
                 }
             }
-            let mut values = recycle(std::mem::take(fields));
             let mut hint = 0;
             for i in 0..row.len() {
                 let column = sink.key_column(row.key(i, bytes), hint);
                 hint = column + 1;
-                values.push((column, row.value(i, bytes)));
+                row.set_column(i, column);
             }
-            sink.push_row(&values, position);
-            *fields = recycle(values);
+            sink.push_row(row.raw(bytes), position);
         })?;
         if sink.rows_seen() == 4096 {
             sink.expect_rows(scan.offset(), control.bytes_total());

@@ -4,8 +4,7 @@
 //! Nested arrays and objects (`dynamic` values not encoded as strings) are rare: serde_json
 //! turns them into compact text.
 
-use super::cell::Value;
-use super::span::{MAX_OFFSET, Span};
+use super::span::{Kind, MAX_OFFSET, RawRow, RawValue, Span};
 
 /// What scanning a row at the start of a byte slice found.
 #[derive(Debug, PartialEq)]
@@ -18,28 +17,12 @@ pub enum Scan {
     Bad(usize, String),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Kind {
-    Text,
-    Number,
-    True,
-    False,
-    Null,
-    Json,
-}
-
-/// A value or key: its kind and bytes.
-#[derive(Clone, Copy, Debug)]
-struct Item {
-    kind: Kind,
-    span: Span,
-}
-
-/// The keys (objects only) and values of the last row scanned.
+/// The keys (objects only) and values of the last row scanned. Values are numbered by
+/// position; a record's loader renumbers them by key ([`RowValues::set_column`]).
 #[derive(Default)]
 pub struct RowValues {
-    keys: Vec<Item>,
-    values: Vec<Item>,
+    keys: Vec<Span>,
+    values: Vec<RawValue>,
     scratch: Vec<u8>,
 }
 
@@ -52,26 +35,21 @@ impl RowValues {
         self.values.is_empty()
     }
 
-    fn bytes<'a>(&'a self, item: Item, slice: &'a [u8]) -> &'a [u8] {
-        item.span.bytes(slice, &self.scratch)
-    }
-
-    /// Value `i`; `slice` is the one the row was scanned from.
-    pub fn value<'a>(&'a self, i: usize, slice: &'a [u8]) -> Value<'a> {
-        let item = self.values[i];
-        match item.kind {
-            Kind::Text => Value::Text(self.bytes(item, slice)),
-            Kind::Number => Value::Number(self.bytes(item, slice)),
-            Kind::True => Value::Bool(true),
-            Kind::False => Value::Bool(false),
-            Kind::Null => Value::Null,
-            Kind::Json => Value::Json(self.bytes(item, slice)),
-        }
+    /// The row, with `slice` the bytes it was scanned from.
+    pub fn raw<'a>(&'a self, slice: &'a [u8]) -> RawRow<'a> {
+        RawRow { values: &self.values, window: slice, scratch: &self.scratch }
     }
 
     /// Key `i` of a record object, unescaped.
     pub fn key<'a>(&'a self, i: usize, slice: &'a [u8]) -> &'a [u8] {
-        self.keys.get(i).map_or(b"", |&item| self.bytes(item, slice))
+        self.keys.get(i).map_or(b"", |&span| span.bytes(slice, &self.scratch))
+    }
+
+    /// Makes value `i` one of header column `column`.
+    pub fn set_column(&mut self, i: usize, column: usize) {
+        if let Some(value) = self.values.get_mut(i) {
+            value.column = column as u32;
+        }
     }
 
     fn clear(&mut self) {
@@ -161,7 +139,7 @@ impl Cursor<'_> {
                 if b != b'"' {
                     return self.bad(self.found(b, "a key (a string)"));
                 }
-                let key = self.string(&mut row.scratch, Kind::Text)?;
+                let key = self.string(&mut row.scratch)?;
                 row.keys.push(key);
                 let b = self.peek()?;
                 if b != b':' {
@@ -169,8 +147,8 @@ impl Cursor<'_> {
                 }
                 self.pos += 1;
             }
-            let value = self.value(&mut row.scratch)?;
-            row.values.push(value);
+            let (kind, span) = self.value(&mut row.scratch)?;
+            row.values.push(RawValue { column: row.values.len() as u32, kind, span });
             match self.peek()? {
                 b',' => self.pos += 1,
                 b if b == close => {
@@ -182,9 +160,9 @@ impl Cursor<'_> {
         }
     }
 
-    fn value(&mut self, scratch: &mut Vec<u8>) -> Result<Item, Stop> {
+    fn value(&mut self, scratch: &mut Vec<u8>) -> Result<(Kind, Span), Stop> {
         match self.peek()? {
-            b'"' => self.string(scratch, Kind::Text),
+            b'"' => Ok((Kind::Text, self.string(scratch)?)),
             b'-' | b'0'..=b'9' => {
                 let start = self.pos;
                 let run = self.bytes[start..]
@@ -192,17 +170,17 @@ impl Cursor<'_> {
                     .position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
                     .ok_or(Stop::NeedMore)?;
                 self.pos += run;
-                Ok(Item { kind: Kind::Number, span: Span::window(start, self.pos) })
+                Ok((Kind::Number, Span::window(start, self.pos)))
             }
             b't' => self.literal(b"true", Kind::True),
             b'f' => self.literal(b"false", Kind::False),
             b'n' => self.literal(b"null", Kind::Null),
-            b'[' | b'{' => self.nested(scratch),
+            b'[' | b'{' => Ok((Kind::Json, self.nested(scratch)?)),
             b => self.bad(self.found(b, "a value")),
         }
     }
 
-    fn literal(&mut self, word: &[u8], kind: Kind) -> Result<Item, Stop> {
+    fn literal(&mut self, word: &[u8], kind: Kind) -> Result<(Kind, Span), Stop> {
         let rest = &self.bytes[self.pos..];
         let n = rest.len().min(word.len());
         if rest[..n] != word[..n] {
@@ -212,17 +190,17 @@ impl Cursor<'_> {
             return Err(Stop::NeedMore);
         }
         self.pos += word.len();
-        Ok(Item { kind, span: Span::default() })
+        Ok((kind, Span::default()))
     }
 
     /// A string whose opening quote is at `pos`; escapes are unescaped into `scratch`.
-    fn string(&mut self, scratch: &mut Vec<u8>, kind: Kind) -> Result<Item, Stop> {
+    fn string(&mut self, scratch: &mut Vec<u8>) -> Result<Span, Stop> {
         let start = self.pos + 1;
         let rest = &self.bytes[start..];
         let i = quote_or_backslash(rest).ok_or(Stop::NeedMore)?;
         if rest[i] == b'"' {
             self.pos = start + i + 1;
-            return Ok(Item { kind, span: Span::window(start, start + i) });
+            return Ok(Span::window(start, start + i));
         }
         let from = scratch.len();
         let mut at = start;
@@ -233,7 +211,7 @@ impl Cursor<'_> {
             at += i;
             if self.bytes[at] == b'"' {
                 self.pos = at + 1;
-                return Ok(Item { kind, span: Span::scratch(from, scratch.len()) });
+                return Ok(Span::scratch(from, scratch.len()));
             }
             at += self.escape(at, scratch)?;
         }
@@ -286,7 +264,7 @@ impl Cursor<'_> {
     }
 
     /// A nested array or object, kept as compact JSON text.
-    fn nested(&mut self, scratch: &mut Vec<u8>) -> Result<Item, Stop> {
+    fn nested(&mut self, scratch: &mut Vec<u8>) -> Result<Span, Stop> {
         let start = self.pos;
         let mut depth = 0usize;
         let mut at = start;
@@ -329,7 +307,7 @@ impl Cursor<'_> {
         // Writing a Value to a Vec cannot fail.
         let _ = serde_json::to_writer(&mut *scratch, &value);
         self.pos = at;
-        Ok(Item { kind: Kind::Json, span: Span::scratch(from, scratch.len()) })
+        Ok(Span::scratch(from, scratch.len()))
     }
 }
 
@@ -362,12 +340,14 @@ pub fn strip_position(error: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::cell::Value;
 
     fn values(text: &str) -> Vec<String> {
         let mut row = RowValues::default();
         let bytes = text.as_bytes();
         assert_eq!(array(bytes, &mut row), Scan::Done(bytes.len()), "{text}");
-        (0..row.len()).map(|i| format!("{:?}", row.value(i, bytes))).collect()
+        let raw = row.raw(bytes);
+        raw.values.iter().map(|&v| format!("{:?}", raw.value(v))).collect()
     }
 
     #[test]
@@ -387,7 +367,8 @@ mod tests {
         assert_eq!(object(text, &mut row), Scan::Done(text.len()));
         assert_eq!(row.key(0, text), b"TimeGenerated");
         assert_eq!(row.key(2, text), b"Esc\nKey");
-        assert_eq!(row.value(1, text), Value::Json(b"[1,2]"));
+        let raw = row.raw(text);
+        assert_eq!(raw.value(raw.values[1]), Value::Json(b"[1,2]"));
     }
 
     #[test]

@@ -195,12 +195,20 @@ impl<R: Read> JsonScan<R> {
 
     /// Scans one REST row into `row` and hands it, with the bytes it was scanned from, to
     /// `use_row` while they are in the window.
-    pub fn array_row(&mut self, row: &mut RowValues, use_row: impl FnMut(&RowValues, &[u8])) -> Result<(), LoadError> {
+    pub fn array_row(
+        &mut self,
+        row: &mut RowValues,
+        use_row: impl FnMut(&mut RowValues, &[u8]),
+    ) -> Result<(), LoadError> {
         self.row(json_row::array, row, use_row)
     }
 
     /// Scans one record object, as [`JsonScan::array_row`] does a row.
-    pub fn object_row(&mut self, row: &mut RowValues, use_row: impl FnMut(&RowValues, &[u8])) -> Result<(), LoadError> {
+    pub fn object_row(
+        &mut self,
+        row: &mut RowValues,
+        use_row: impl FnMut(&mut RowValues, &[u8]),
+    ) -> Result<(), LoadError> {
         self.row(json_row::object, row, use_row)
     }
 
@@ -208,7 +216,7 @@ impl<R: Read> JsonScan<R> {
         &mut self,
         scan: fn(&[u8], &mut RowValues) -> Scan,
         row: &mut RowValues,
-        mut use_row: impl FnMut(&RowValues, &[u8]),
+        mut use_row: impl FnMut(&mut RowValues, &[u8]),
     ) -> Result<(), LoadError> {
         self.value(|bytes| match scan(bytes, row) {
             Scan::Done(used) => {

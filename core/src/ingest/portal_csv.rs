@@ -1,11 +1,10 @@
 //! Portal "Export to CSV" (all or displayed columns): RFC 4180, ` [UTC]` header suffixes,
 //! locale dates, dynamic values as JSON text, quoted fields with commas, quotes and newlines.
 
-use super::cell::Value;
 use super::csv_split::{CsvSplitter, SplitError};
 use super::error::{LoadError, LoadErrorKind};
 use super::progress::Control;
-use super::rows::{Field, RowPosition, RowSink, recycle};
+use super::rows::{RowPosition, RowSink};
 use std::io::Read;
 
 pub fn load<R: Read>(reader: R, sink: &mut RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
@@ -23,16 +22,12 @@ pub fn load<R: Read>(reader: R, sink: &mut RowSink, control: &mut Control<'_>) -
     };
     let names: Vec<String> = (0..header.len()).map(|i| String::from_utf8_lossy(header.field(i)).into_owned()).collect();
     sink.set_header(names.iter().map(String::as_str))?;
-    let mut fields: Vec<Field<'_>> = Vec::with_capacity(names.len());
     while let Some(record) = splitter.next_record().map_err(read_error)? {
         // A lone empty line is not a record.
         if record.is_blank() {
             continue;
         }
-        let mut row = recycle(std::mem::take(&mut fields));
-        row.extend((0..record.len()).map(|i| (i, Value::Text(record.field(i)))));
-        sink.push_row(&row, RowPosition { line: record.line, record_column: None });
-        fields = recycle(row);
+        sink.push_row(record.row, RowPosition { line: record.line, record_column: None });
         if sink.rows_seen() == 4096 {
             sink.expect_rows(splitter.offset(), control.bytes_total());
         }

@@ -6,7 +6,7 @@ use super::error::{LoadError, LoadErrorKind};
 use super::json_row::RowValues;
 use super::json_scan::JsonScan;
 use super::progress::Control;
-use super::rows::{Field, RowPosition, RowSink, recycle};
+use super::rows::{RowPosition, RowSink};
 use serde::Deserialize;
 use std::io::Read;
 
@@ -96,16 +96,10 @@ fn load_rows<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut 
         return scan.expect(b']', "']'");
     }
     let mut row = RowValues::default();
-    let mut fields: Vec<Field<'_>> = Vec::new();
     loop {
         let (line, column) = scan.position();
         let position = RowPosition { line, record_column: Some(column) };
-        scan.array_row(&mut row, |row, bytes| {
-            let mut values = recycle(std::mem::take(&mut fields));
-            values.extend((0..row.len()).map(|i| (i, row.value(i, bytes))));
-            sink.push_row(&values, position);
-            fields = recycle(values);
-        })?;
+        scan.array_row(&mut row, |row, bytes| sink.push_row(row.raw(bytes), position))?;
         if sink.rows_seen() == 4096 {
             sink.expect_rows(scan.offset(), control.bytes_total());
         }

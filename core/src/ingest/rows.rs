@@ -3,6 +3,7 @@
 
 use super::cell::{NullText, Value, to_cell};
 use super::error::{LoadError, LoadErrorKind, Warning, Warnings, excerpt};
+use super::span::{RawRow, RawValue};
 use crate::model::{ColType, TableKind, time::TICKS_PER_SEC};
 use crate::store::{Batch, Cell, Interner, Sym, Table};
 use std::collections::{BTreeMap, HashMap};
@@ -21,16 +22,6 @@ enum Target {
 pub struct RowPosition {
     pub line: u64,
     pub record_column: Option<u64>,
-}
-
-/// One value of a row: the header column it belongs to and the value.
-pub type Field<'a> = (usize, Value<'a>);
-
-/// An emptied row, keeping its allocation, for the next row's fields (which borrow another
-/// record, so the type's lifetime changes).
-pub fn recycle<'b>(mut fields: Vec<Field<'_>>) -> Vec<Field<'b>> {
-    fields.clear();
-    fields.into_iter().map(|_| (0, Value::Null)).collect()
 }
 
 pub struct RowSink {
@@ -184,11 +175,12 @@ impl RowSink {
     }
 
     /// Types and appends one row. A bad value skips the row with a warning.
-    pub fn push_row(&mut self, fields: &[Field<'_>], position: RowPosition) {
+    pub fn push_row(&mut self, row: RawRow<'_>, position: RowPosition) {
         self.rows_seen += 1;
         let type_value = self.type_column.and_then(|t| {
-            let at = fields.get(t).filter(|f| f.0 == t);
-            at.or_else(|| fields.iter().find(|f| f.0 == t)).map(|f| f.1)
+            let is_type = |raw: &&RawValue| raw.column as usize == t;
+            let at = row.values.get(t).filter(is_type);
+            at.or_else(|| row.values.iter().find(is_type)).map(|&raw| row.value(raw))
         });
         let kind = match self.row_table(type_value) {
             Ok(kind) => kind,
@@ -213,17 +205,21 @@ impl RowSink {
             null_text: *null_text,
         };
         let targets = &targets[kind.index()];
-        let row = decoder.table.len();
-        for &(field, value) in fields {
+        let row_index = decoder.table.len();
+        for &raw in row.values {
+            let (field, value) = (raw.column as usize, row.value(raw));
             // Only positional rows (CSV, REST) can run past the header.
             let Some(&target) = targets.get(field) else {
                 decoder.table.abandon_row();
-                let message =
-                    format!("row has {} values but the header has {} columns: skipped", fields.len(), targets.len());
+                let message = format!(
+                    "row has {} values but the header has {} columns: skipped",
+                    row.values.len(),
+                    targets.len()
+                );
                 self.warn(position, self.names.len(), message);
                 return;
             };
-            if let Err(reason) = decoder.push(target, field, value, row) {
+            if let Err(reason) = decoder.push(target, field, value, row_index) {
                 decoder.table.abandon_row();
                 let name = self.names.get(field).cloned().unwrap_or_default();
                 let message = format!("column {name}: {reason}: {:?}; row skipped", excerpt(&value.text()));
@@ -335,6 +331,11 @@ struct Decoder<'s> {
 
 impl Decoder<'_> {
     fn push(&mut self, target: Target, field: usize, value: Value<'_>, row: usize) -> Result<(), String> {
+        // Empty is null whatever the column (a third of a connection row's fields), and
+        // `Table::end_row` gives null to every column the row left without a value.
+        if matches!(value, Value::Text(b"") | Value::Null) {
+            return Ok(());
+        }
         let (column, ty) = match target {
             Target::Skip => return Ok(()),
             Target::Column(i, ty) => (&mut self.table.columns[i], ty),
@@ -343,17 +344,12 @@ impl Decoder<'_> {
                 None => return Ok(()),
             },
         };
-        // A key given twice in one record: the first value stands.
+        // A key given twice in one record: the first value (nulls aside) stands.
         if column.len() != row {
             return Ok(());
         }
         let memo = &mut self.memo[field];
         match (ty, value) {
-            // Empty is null whatever the column (a third of a connection row's fields).
-            (_, Value::Text(b"") | Value::Null) => {
-                column.push_null();
-                return Ok(());
-            }
             // Metrics differ row to row: plain digits are parsed directly, no memo.
             (ColType::Int, Value::Number(bytes) | Value::Text(bytes)) if let Some(v) = parse_plain_int(bytes) => {
                 column.push_int(v);
@@ -363,7 +359,8 @@ impl Decoder<'_> {
             // a repeat of the previous row's text costs a comparison, not a parse or a hash.
             (ColType::Str | ColType::Dynamic, Value::Text(bytes) | Value::Json(bytes)) => {
                 let slot = &mut memo.recent[recent_slot(bytes)];
-                let sym = if !slot.is_empty() && self.interner.resolve(*slot).as_bytes() == bytes {
+                // The empty slot's text never equals these bytes, which are not empty.
+                let sym = if self.interner.resolve_bytes(*slot) == bytes {
                     *slot
                 } else if self.null_text.is_null(bytes, ColType::Str) {
                     Sym::EMPTY
@@ -441,9 +438,14 @@ impl Default for Memo {
 /// The slot of [`Memo::recent`] for a text: a hash of its length and first and last 8 bytes
 /// (texts of one column mostly differ at an end: ids, addresses, host names).
 fn recent_slot(bytes: &[u8]) -> usize {
-    let word = |b: &[u8]| b.iter().fold(0u64, |w, &x| w << 8 | u64::from(x));
     let n = bytes.len();
-    let (head, tail) = (word(&bytes[..n.min(8)]), word(&bytes[n.saturating_sub(8)..]));
+    let (head, tail) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+        _ => {
+            let word = bytes.iter().fold(0u64, |w, &x| w << 8 | u64::from(x));
+            (word, word)
+        }
+    };
     let mixed = (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (mixed >> (64 - RECENT.trailing_zeros())) as usize
 }

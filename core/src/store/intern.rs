@@ -72,6 +72,15 @@ impl Interner {
         self.table.find(hash, |&i| self.resolve(Sym(i)) == s).map(|&i| Sym(i))
     }
 
+    /// The bytes of a symbol's text: [`Interner::resolve`] without the character-boundary
+    /// checks of slicing a `str`, for the loader's comparisons.
+    pub fn resolve_bytes(&self, sym: Sym) -> &[u8] {
+        let i = sym.0 as usize;
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1).map_or(0, |&e| e as usize) };
+        let end = self.ends.get(i).map_or(0, |&e| e as usize);
+        self.text.as_bytes().get(start..end).unwrap_or_default()
+    }
+
     pub fn resolve(&self, sym: Sym) -> &str {
         let i = sym.0 as usize;
         let Some(&end) = self.ends.get(i) else {
