@@ -182,6 +182,11 @@ impl Cursor<'_> {
 
     fn literal(&mut self, word: &[u8], kind: Kind) -> Result<(Kind, Span), Stop> {
         let rest = &self.bytes[self.pos..];
+        // The common case, whole: one word compare.
+        if rest.len() >= word.len() && super::span::same_bytes(&rest[..word.len()], word) {
+            self.pos += word.len();
+            return Ok((kind, Span::default()));
+        }
         let n = rest.len().min(word.len());
         if rest[..n] != word[..n] {
             return self.bad("invalid literal (expected true, false or null)");

@@ -3,7 +3,7 @@
 
 use super::cell::{NullText, Value, to_cell};
 use super::error::{LoadError, LoadErrorKind, Warning, Warnings, excerpt};
-use super::span::{RawRow, RawValue};
+use super::span::{RawRow, RawValue, same_bytes};
 use crate::model::{ColType, TableKind, time::TICKS_PER_SEC};
 use crate::store::{Batch, Cell, Interner, Sym, Table};
 use std::collections::{BTreeMap, HashMap};
@@ -134,7 +134,7 @@ impl RowSink {
     /// and the few after it are tried before the map.
     pub fn key_column(&mut self, key: &[u8], hint: usize) -> usize {
         for i in hint..(hint + 4).min(self.raw_names.len()) {
-            if *self.raw_names[i] == *key {
+            if same_bytes(&self.raw_names[i], key) {
                 return i;
             }
         }
@@ -262,7 +262,7 @@ impl RowSink {
         };
         // Union exports repeat a handful of Type values: remember the last one.
         if let Some((last, kind)) = &self.last_type
-            && last.as_slice() == bytes
+            && same_bytes(last, bytes)
         {
             return Ok(*kind);
         }
@@ -360,7 +360,7 @@ impl Decoder<'_> {
             (ColType::Str | ColType::Dynamic, Value::Text(bytes) | Value::Json(bytes)) => {
                 let slot = &mut memo.recent[recent_slot(bytes)];
                 // The empty slot's text never equals these bytes, which are not empty.
-                let sym = if self.interner.resolve_bytes(*slot) == bytes {
+                let sym = if same_bytes(self.interner.resolve_bytes(*slot), bytes) {
                     *slot
                 } else if self.null_text.is_null(bytes, ColType::Str) {
                     Sym::EMPTY
@@ -372,7 +372,7 @@ impl Decoder<'_> {
                 return Ok(());
             }
             (ColType::Time | ColType::Real | ColType::Bool, Value::Text(bytes) | Value::Number(bytes))
-                if memo.bytes_cell.is_some() && *memo.bytes == *bytes =>
+                if memo.bytes_cell.is_some() && same_bytes(&memo.bytes, bytes) =>
             {
                 column.push(memo.bytes_cell.unwrap_or_default());
                 return Ok(());

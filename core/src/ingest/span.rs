@@ -84,3 +84,52 @@ impl<'a> RawRow<'a> {
         }
     }
 }
+
+/// Byte equality for the short texts of a row (names, ids, times): whole-word compares,
+/// where a call to `memcmp` would cost more than the comparison at these lengths.
+#[inline]
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word =
+        |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| w.first_chunk::<8>()).map(|w| u64::from_le_bytes(*w));
+    if n < 8 {
+        let half =
+            |s: &[u8], at: usize| s.get(at..at + 4).and_then(|w| w.first_chunk::<4>()).map(|w| u32::from_le_bytes(*w));
+        if n >= 4 {
+            return half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4);
+        }
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    // 8-byte words from the start, then the last 8 bytes (overlapping the previous word).
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_bytes_agrees_with_slice_equality_at_every_length() {
+        let text: Vec<u8> = (0..40u8).collect();
+        for n in 0..40 {
+            let a = &text[..n];
+            assert!(same_bytes(a, a), "{n}");
+            for at in 0..n {
+                let mut b = a.to_vec();
+                b[at] ^= 0x20;
+                assert!(!same_bytes(a, &b), "{n} bytes differing at {at}");
+            }
+            assert!(!same_bytes(a, &text[..n + 1]));
+        }
+    }
+}
