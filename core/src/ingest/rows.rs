@@ -416,7 +416,7 @@ fn parse_plain_int(bytes: &[u8]) -> Option<i64> {
     Some(if negative { -value } else { value })
 }
 
-/// What a header column's recent values gave. String columns keep a few dozen recent
+/// What a header column's recent values gave. String columns keep [`RECENT`] recent
 /// symbols, found by a hash of the text's length and ends: an estate's machines, processes
 /// and addresses recur row after row, and finding one here costs a comparison, not a hash of
 /// the whole text and a probe of the interner. Times, numbers and bools keep the previous
