@@ -4,7 +4,7 @@
 
 use super::cell::NullText;
 use super::error::{LoadError, LoadErrorKind};
-use super::json_row::RowValues;
+use super::json_row::{self, RowValues};
 use super::json_scan::JsonScan;
 use super::progress::Control;
 use super::rows::{RowPosition, RowSink};
@@ -20,12 +20,12 @@ pub fn load_array<R: Read>(
     if scan.peek()? == Some(b']') {
         return scan.expect(b']', "']'");
     }
-    let mut records = Records::default();
+    let mut row = RowValues::default();
     loop {
         if scan.peek()? != Some(b'{') {
             return Err(scan.error(LoadErrorKind::NotAnExport, "a JSON array whose elements are not records (objects)"));
         }
-        records.load(scan, sink, control)?;
+        load_record(scan, &mut row, sink, control)?;
         tick(scan, sink, control)?;
         if !scan.next_element()? {
             break;
@@ -47,14 +47,14 @@ pub fn load_lines<R: Read>(
     sink: &mut RowSink,
     control: &mut Control<'_>,
 ) -> Result<(), LoadError> {
-    let mut records = Records::default();
+    let mut row = RowValues::default();
     while let Some(b) = scan.peek()? {
         if b != b'{' {
             return Err(
                 scan.error(LoadErrorKind::Malformed, format!("expected a record ('{{') but found {:?}", char::from(b)))
             );
         }
-        records.load(scan, sink, control)?;
+        load_record(scan, &mut row, sink, control)?;
         tick(scan, sink, control)?;
     }
     Ok(())
@@ -66,48 +66,41 @@ fn tick<R: Read>(scan: &JsonScan<R>, sink: &RowSink, control: &mut Control<'_>) 
         .map_err(|_| LoadError::new(sink.source(), LoadErrorKind::Cancelled, "loading cancelled"))
 }
 
-/// Buffers reused from record to record.
-#[derive(Default)]
-struct Records {
-    row: RowValues,
-}
-
-impl Records {
-    /// Loads the record object at the scan position. The first record's keys are the header
-    /// that decides the table; later records may leave keys out (nulls) or bring new ones.
-    fn load<R: Read>(
-        &mut self,
-        scan: &mut JsonScan<R>,
-        sink: &mut RowSink,
-        control: &mut Control<'_>,
-    ) -> Result<(), LoadError> {
-        let (line, column) = scan.position();
-        let position = RowPosition { line, record_column: Some(column) };
-        let mut header_error = None;
-        scan.object_row(&mut self.row, |row, bytes| {
-            if !sink.has_header() {
-                let keys: Vec<String> =
-                    (0..row.len()).map(|i| String::from_utf8_lossy(row.key(i, bytes)).into_owned()).collect();
-                // The az CLI marks its output with a TableName key and writes null as "None".
-                if keys.first().is_some_and(|k| k == "TableName") {
-                    sink.set_null_text(NullText::EmptyOrNone);
-                }
-                if let Err(e) = sink.set_header(keys.iter().map(String::as_str)) {
-                    header_error = Some(e.at(position.line, column));
-                    return;
-                }
+/// Loads the record object at the scan position (`row` is reused from record to record). The
+/// first record's keys are the header that decides the table; later records may leave keys
+/// out (nulls) or bring new ones.
+fn load_record<R: Read>(
+    scan: &mut JsonScan<R>,
+    row: &mut RowValues,
+    sink: &mut RowSink,
+    control: &mut Control<'_>,
+) -> Result<(), LoadError> {
+    let (line, column) = scan.position();
+    let position = RowPosition { line, record_column: Some(column) };
+    let mut header_error = None;
+    scan.row(json_row::object, row, |row, bytes| {
+        if !sink.has_header() {
+            let keys: Vec<String> =
+                (0..row.len()).map(|i| String::from_utf8_lossy(row.key(i, bytes)).into_owned()).collect();
+            // The az CLI marks its output with a TableName key and writes null as "None".
+            if keys.first().is_some_and(|k| k == "TableName") {
+                sink.set_null_text(NullText::EmptyOrNone);
             }
-            let mut hint = 0;
-            for i in 0..row.len() {
-                let column = sink.key_column(row.key(i, bytes), hint);
-                hint = column + 1;
-                row.set_column(i, column);
+            if let Err(e) = sink.set_header(keys.iter().map(String::as_str)) {
+                header_error = Some(e.at(position.line, column));
+                return;
             }
-            sink.push_row(row.raw(bytes), position);
-        })?;
-        if sink.rows_seen() == 4096 {
-            sink.expect_rows(scan.offset(), control.bytes_total());
         }
-        header_error.map_or(Ok(()), Err)
+        let mut hint = 0;
+        for i in 0..row.len() {
+            let column = sink.key_column(row.key(i, bytes), hint);
+            hint = column + 1;
+            row.set_column(i, column);
+        }
+        sink.push_row(row.raw(bytes), position);
+    })?;
+    if sink.rows_seen() == 4096 {
+        sink.expect_rows(scan.offset(), control.bytes_total());
     }
+    header_error.map_or(Ok(()), Err)
 }

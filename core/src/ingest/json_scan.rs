@@ -193,26 +193,10 @@ impl<R: Read> JsonScan<R> {
         self.value(|bytes| parse_one::<T>(bytes))
     }
 
-    /// Scans one REST row into `row` and hands it, with the bytes it was scanned from, to
+    /// Scans one row with `scan` ([`json_row::array`] for a REST row, [`json_row::object`]
+    /// for a record) into `row`, and hands it, with the bytes it was scanned from, to
     /// `use_row` while they are in the window.
-    pub fn array_row(
-        &mut self,
-        row: &mut RowValues,
-        use_row: impl FnMut(&mut RowValues, &[u8]),
-    ) -> Result<(), LoadError> {
-        self.row(json_row::array, row, use_row)
-    }
-
-    /// Scans one record object, as [`JsonScan::array_row`] does a row.
-    pub fn object_row(
-        &mut self,
-        row: &mut RowValues,
-        use_row: impl FnMut(&mut RowValues, &[u8]),
-    ) -> Result<(), LoadError> {
-        self.row(json_row::object, row, use_row)
-    }
-
-    fn row(
+    pub fn row(
         &mut self,
         scan: fn(&[u8], &mut RowValues) -> Scan,
         row: &mut RowValues,

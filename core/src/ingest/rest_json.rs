@@ -3,7 +3,7 @@
 //! Rows are streamed one at a time; dynamic values may be JSON strings or nested JSON.
 
 use super::error::{LoadError, LoadErrorKind};
-use super::json_row::RowValues;
+use super::json_row::{self, RowValues};
 use super::json_scan::JsonScan;
 use super::progress::Control;
 use super::rows::{RowPosition, RowSink};
@@ -99,7 +99,7 @@ fn load_rows<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut 
     loop {
         let (line, column) = scan.position();
         let position = RowPosition { line, record_column: Some(column) };
-        scan.array_row(&mut row, |row, bytes| sink.push_row(row.raw(bytes), position))?;
+        scan.row(json_row::array, &mut row, |row, bytes| sink.push_row(row.raw(bytes), position))?;
         if sink.rows_seen() == 4096 {
             sink.expect_rows(scan.offset(), control.bytes_total());
         }

@@ -38,10 +38,16 @@ impl Interner {
         FxBuildHasher.hash_one(bytes)
     }
 
-    fn text_of<'a>(text: &'a str, ends: &[u32], i: u32) -> &'a [u8] {
+    /// Where text `i` lies in the texts; `None` for a symbol this interner did not give.
+    fn range(ends: &[u32], i: u32) -> Option<std::ops::Range<usize>> {
         let i = i as usize;
+        let end = *ends.get(i)? as usize;
         let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-        &text.as_bytes()[start..ends[i] as usize]
+        Some(start..end)
+    }
+
+    fn text_of<'a>(text: &'a str, ends: &[u32], i: u32) -> &'a [u8] {
+        Self::range(ends, i).and_then(|r| text.as_bytes().get(r)).unwrap_or_default()
     }
 
     pub fn intern(&mut self, s: &str) -> Sym {
@@ -75,19 +81,11 @@ impl Interner {
     /// The bytes of a symbol's text: [`Interner::resolve`] without the character-boundary
     /// checks of slicing a `str`, for the loader's comparisons.
     pub fn resolve_bytes(&self, sym: Sym) -> &[u8] {
-        let i = sym.0 as usize;
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1).map_or(0, |&e| e as usize) };
-        let end = self.ends.get(i).map_or(0, |&e| e as usize);
-        self.text.as_bytes().get(start..end).unwrap_or_default()
+        Self::text_of(&self.text, &self.ends, sym.0)
     }
 
     pub fn resolve(&self, sym: Sym) -> &str {
-        let i = sym.0 as usize;
-        let Some(&end) = self.ends.get(i) else {
-            return "";
-        };
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..end as usize]
+        Self::range(&self.ends, sym.0).and_then(|r| self.text.get(r)).unwrap_or_default()
     }
 
     pub fn len(&self) -> usize {
