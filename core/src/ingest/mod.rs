@@ -74,6 +74,10 @@ pub fn load_reader(
 ) -> Result<Loaded, LoadError> {
     let mut reader = BufReader::with_capacity(1 << 20, reader);
     let shape = detect(source, &mut reader)?;
+    // The splitters read into windows of their own: past the bytes detection looked at,
+    // a buffer in between would only copy every byte once more.
+    let head = std::io::Cursor::new(reader.buffer().to_vec());
+    let mut reader = head.chain(reader.into_inner());
     let mut control = Control::new(bytes_total, on_progress);
     let mut sink = RowSink::new(source, NullText::EmptyOnly);
     match shape {
