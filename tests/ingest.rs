@@ -167,6 +167,26 @@ fn a_row_longer_than_the_header_is_skipped_with_its_line() {
 }
 
 #[test]
+fn a_rest_row_longer_than_the_header_is_skipped_even_when_its_extra_values_are_null() {
+    let rest = r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"Computer","type":"string"},{"name":"Machine","type":"string"}],"rows":[
+["a","m-1"],
+["b",null,null,null],
+[null,"m-3"]]}]}"#;
+    let loaded = ingest::load_bytes("VMComputer.json", rest.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let table = loaded.batch.table(TableKind::VMComputer);
+    assert_eq!(table.len(), 2);
+    assert_eq!(loaded.warnings.total, 1);
+    let warning = &loaded.warnings.kept[0];
+    assert_eq!(warning.line, 3);
+    assert!(warning.message.contains("row has 4 values but the header has 2 columns"), "{}", warning.message);
+    // The null left out of the last row is null in the store; its other value keeps its column.
+    let computer = table.col(computer::COMPUTER);
+    assert_eq!(computer.get(1), Cell::Null);
+    let machine = table.col(computer::MACHINE);
+    assert!(matches!(machine.get(1), Cell::Str(_)));
+}
+
+#[test]
 fn malformed_rows_are_skipped_with_file_line_column_and_value() {
     let loaded = load_fixture("bad/VMConnection-wrong-types.csv");
     assert_eq!(loaded.batch.table(TableKind::VMConnection).len(), 2, "the two good rows load");

@@ -126,7 +126,10 @@ impl<R: Read> CsvSplitter<R> {
         self.next_mark += 1;
         self.consumed = self.indexed_offset + mark.end as u64;
         let values = &self.spans[spans_start..mark.spans_end];
-        Ok(Some(Record { row: RawRow { values, window: &self.buf, scratch: &self.scratch }, line: mark.line }))
+        Ok(Some(Record {
+            row: RawRow { values, width: values.len(), window: &self.buf, scratch: &self.scratch },
+            line: mark.line,
+        }))
     }
 
     /// Indexes the complete records of `buf[start..end]` (at the end of the file, what is

@@ -75,6 +75,8 @@ fn load_record<R: Read>(
     sink: &mut RowSink,
     control: &mut Control<'_>,
 ) -> Result<(), LoadError> {
+    // The record's position is where it starts, past the line break before it.
+    scan.peek()?;
     let (line, column) = scan.position();
     let position = RowPosition { line, record_column: Some(column) };
     let mut header_error = None;

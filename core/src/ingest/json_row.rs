@@ -21,6 +21,8 @@ pub enum Scan {
 /// position; a record's loader renumbers them by key ([`RowValues::set_column`]).
 #[derive(Default)]
 pub struct RowValues {
+    /// Values in the row, those left out (a REST row's nulls) included.
+    width: u32,
     keys: Vec<Span>,
     values: Vec<RawValue>,
     scratch: Vec<u8>,
@@ -37,7 +39,7 @@ impl RowValues {
 
     /// The row, with `slice` the bytes it was scanned from.
     pub fn raw<'a>(&'a self, slice: &'a [u8]) -> RawRow<'a> {
-        RawRow { values: &self.values, window: slice, scratch: &self.scratch }
+        RawRow { values: &self.values, width: self.width as usize, window: slice, scratch: &self.scratch }
     }
 
     /// Key `i` of a record object, unescaped.
@@ -53,6 +55,7 @@ impl RowValues {
     }
 
     fn clear(&mut self) {
+        self.width = 0;
         self.keys.clear();
         self.values.clear();
         self.scratch.clear();
@@ -107,7 +110,17 @@ impl Cursor<'_> {
     }
 
     /// The next byte after white space, not consumed.
+    #[inline(always)]
     fn peek(&mut self) -> Result<u8, Stop> {
+        // Exports rarely put white space between values: one test for the common case.
+        match self.bytes.get(self.pos) {
+            Some(&b) if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') => Ok(b),
+            _ => self.skip_space(),
+        }
+    }
+
+    #[inline(never)]
+    fn skip_space(&mut self) -> Result<u8, Stop> {
         while let Some(&b) = self.bytes.get(self.pos) {
             if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
                 return Ok(b);
@@ -115,6 +128,16 @@ impl Cursor<'_> {
             self.pos += 1;
         }
         Err(Stop::NeedMore)
+    }
+
+    /// True, past it, when a whole `null` is next (the commonest value of a REST row).
+    #[inline(always)]
+    fn skip_null(&mut self) -> bool {
+        let null = self.bytes.get(self.pos..self.pos + 4).is_some_and(|w| w == b"null");
+        if null {
+            self.pos += 4;
+        }
+        null
     }
 
     fn found(&self, b: u8, what: &str) -> String {
@@ -134,6 +157,8 @@ impl Cursor<'_> {
             return Ok(());
         }
         loop {
+            let column = row.width;
+            row.width += 1;
             if object {
                 let b = self.peek()?;
                 if b != b'"' {
@@ -146,9 +171,14 @@ impl Cursor<'_> {
                     return self.bad(self.found(b, "':'"));
                 }
                 self.pos += 1;
+                let (kind, span) = self.value(&mut row.scratch)?;
+                row.values.push(RawValue { column, kind, span });
+            } else if !(self.peek()? == b'n' && self.skip_null()) {
+                // A row's values are numbered by position, so a null can be left out: the
+                // store gives null to every column a row has no value for.
+                let (kind, span) = self.value(&mut row.scratch)?;
+                row.values.push(RawValue { column, kind, span });
             }
-            let (kind, span) = self.value(&mut row.scratch)?;
-            row.values.push(RawValue { column: row.values.len() as u32, kind, span });
             match self.peek()? {
                 b',' => self.pos += 1,
                 b if b == close => {
@@ -160,6 +190,7 @@ impl Cursor<'_> {
         }
     }
 
+    #[inline(always)]
     fn value(&mut self, scratch: &mut Vec<u8>) -> Result<(Kind, Span), Stop> {
         match self.peek()? {
             b'"' => Ok((Kind::Text, self.string(scratch)?)),
@@ -199,6 +230,7 @@ impl Cursor<'_> {
     }
 
     /// A string whose opening quote is at `pos`; escapes are unescaped into `scratch`.
+    #[inline(always)]
     fn string(&mut self, scratch: &mut Vec<u8>) -> Result<Span, Stop> {
         let start = self.pos + 1;
         let rest = &self.bytes[start..];
@@ -347,22 +379,38 @@ mod tests {
     use super::*;
     use crate::ingest::cell::Value;
 
-    fn values(text: &str) -> Vec<String> {
+    /// Each value of a REST row as (column, value), and the row's width.
+    fn values(text: &str) -> (Vec<(u32, String)>, usize) {
         let mut row = RowValues::default();
         let bytes = text.as_bytes();
         assert_eq!(array(bytes, &mut row), Scan::Done(bytes.len()), "{text}");
         let raw = row.raw(bytes);
-        raw.values.iter().map(|&v| format!("{:?}", raw.value(v))).collect()
+        (raw.values.iter().map(|&v| (v.column, format!("{:?}", raw.value(v)))).collect(), raw.width)
     }
 
     #[test]
-    fn values_of_every_kind() {
-        let got = values(r#"[ "a\"b\u00e9\ud83d\ude00", -12.5e3, true, false, null, [ "x", {"k" : 1} ], "" ]"#);
-        assert_eq!(got[0], format!("{:?}", Value::Text("a\"b\u{e9}\u{1F600}".as_bytes())));
-        assert_eq!(got[1], format!("{:?}", Value::Number(b"-12.5e3")));
-        assert_eq!(got[2..5], ["Bool(true)", "Bool(false)", "Null"]);
-        assert_eq!(got[5], format!("{:?}", Value::Json(br#"["x",{"k":1}]"#)));
-        assert_eq!(got[6], format!("{:?}", Value::Text(b"")));
+    fn values_of_every_kind_and_nulls_left_out() {
+        let (got, width) =
+            values(r#"[ "a\"b\u00e9\ud83d\ude00", -12.5e3, true, false, null, [ "x", {"k" : 1} ], "" , null ]"#);
+        assert_eq!(width, 8);
+        let text = |v: Value| format!("{v:?}");
+        assert_eq!(got[0], (0, text(Value::Text("a\"b\u{e9}\u{1F600}".as_bytes()))));
+        assert_eq!(got[1], (1, text(Value::Number(b"-12.5e3"))));
+        assert_eq!(got[2..4], [(2, "Bool(true)".to_string()), (3, "Bool(false)".to_string())]);
+        // The null of column 4 is left out; the values after it keep their columns.
+        assert_eq!(got[4], (5, text(Value::Json(br#"["x",{"k":1}]"#))));
+        assert_eq!(got[5], (6, text(Value::Text(b""))));
+        assert_eq!(got.len(), 6);
+    }
+
+    #[test]
+    fn record_nulls_are_kept_with_their_keys() {
+        let text = br#"{"a":null,"b":1}"#;
+        let mut row = RowValues::default();
+        assert_eq!(object(text, &mut row), Scan::Done(text.len()));
+        let raw = row.raw(text);
+        assert_eq!((raw.values.len(), row.key(0, text)), (2, &b"a"[..]));
+        assert_eq!(raw.value(raw.values[0]), Value::Null);
     }
 
     #[test]

@@ -97,6 +97,8 @@ fn load_rows<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut 
     }
     let mut row = RowValues::default();
     loop {
+        // The row's position is where it starts, past the line break before it.
+        scan.peek()?;
         let (line, column) = scan.position();
         let position = RowPosition { line, record_column: Some(column) };
         scan.row(json_row::array, &mut row, |row, bytes| sink.push_row(row.raw(bytes), position))?;

@@ -179,8 +179,10 @@ impl RowSink {
         self.rows_seen += 1;
         let type_value = self.type_column.and_then(|t| {
             let is_type = |raw: &&RawValue| raw.column as usize == t;
-            let at = row.values.get(t).filter(is_type);
-            at.or_else(|| row.values.iter().find(is_type)).map(|&raw| row.value(raw))
+            // Positional rows hold their values in column order, nulls perhaps left out: the
+            // Type value is at `t` or a little before it. Records may order keys any way.
+            let before = &row.values[..row.values.len().min(t + 1)];
+            before.iter().rev().find(is_type).or_else(|| row.values.iter().find(is_type)).map(|&raw| row.value(raw))
         });
         let kind = match self.row_table(type_value) {
             Ok(kind) => kind,
@@ -196,6 +198,13 @@ impl RowSink {
         if self.targets[kind.index()].len() < self.names.len() {
             self.targets_for(kind);
         }
+        // Only positional rows (CSV, REST) can run past the header.
+        if row.width > self.names.len() {
+            let message =
+                format!("row has {} values but the header has {} columns: skipped", row.width, self.names.len());
+            self.warn(position, self.names.len(), message);
+            return;
+        }
         let Self { batch, targets, memo, offsets, null_text, .. } = self;
         let mut decoder = Decoder {
             table: &mut batch.tables[kind.index()],
@@ -208,17 +217,8 @@ impl RowSink {
         let row_index = decoder.table.len();
         for &raw in row.values {
             let (field, value) = (raw.column as usize, row.value(raw));
-            // Only positional rows (CSV, REST) can run past the header.
-            let Some(&target) = targets.get(field) else {
-                decoder.table.abandon_row();
-                let message = format!(
-                    "row has {} values but the header has {} columns: skipped",
-                    row.values.len(),
-                    targets.len()
-                );
-                self.warn(position, self.names.len(), message);
-                return;
-            };
+            // Every column of the row has a target (checked above).
+            let target = targets.get(field).copied().unwrap_or(Target::Skip);
             if let Err(reason) = decoder.push(target, field, value, row_index) {
                 decoder.table.abandon_row();
                 let name = self.names.get(field).cloned().unwrap_or_default();

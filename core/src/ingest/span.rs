@@ -60,7 +60,10 @@ pub struct RawValue {
 /// go from the read window to the columns with no copy in between.
 #[derive(Clone, Copy)]
 pub struct RawRow<'a> {
+    /// The values, in column order. Nulls may be left out.
     pub values: &'a [RawValue],
+    /// How many values the row had, those left out included.
+    pub width: usize,
     pub window: &'a [u8],
     pub scratch: &'a [u8],
 }
