@@ -103,6 +103,10 @@ impl<R: Read> JsonScan<R> {
     pub fn peek(&mut self) -> Result<Option<u8>, LoadError> {
         loop {
             let window = &self.buf[self.start..self.end];
+            match window.first() {
+                Some(&b) if !b.is_ascii_whitespace() => return Ok(Some(b)),
+                _ => {}
+            }
             let spaces = window.iter().take_while(|b| b.is_ascii_whitespace()).count();
             self.advance(spaces);
             if self.start < self.end {

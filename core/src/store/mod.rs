@@ -155,11 +155,13 @@ impl Store {
         let mut keep = vec![true; table.len()];
         for (row, flag) in keep.iter_mut().enumerate() {
             let hash = table.row_hash(row);
-            if index.find(hash, |&r: &u32| table.same_row(r as usize, row)).is_some() {
+            // One probe finds the row's equal or the place for it.
+            match index.entry(hash, |&r: &u32| table.same_row(r as usize, row), |&r| table.row_hash(r as usize)) {
                 // Within one file a repeated record is the same record: keep the first.
-                *flag = false;
-            } else {
-                index.insert_unique(hash, row as u32, |&r| table.row_hash(r as usize));
+                hashbrown::hash_table::Entry::Occupied(_) => *flag = false,
+                hashbrown::hash_table::Entry::Vacant(place) => {
+                    place.insert(row as u32);
+                }
             }
         }
         self.tables[k] = table;
