@@ -41,7 +41,7 @@ fi
 echo "| file | MB | rows | vmi-map load s | MB/s | map build s | peak RSS MiB | wc -l s | DuckDB s | vmi-map / wc | vmi-map / DuckDB |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for f in "$csv" "$jsonl" "$rest"; do
-  json=$(./target/release/ingest_bench "$f" --runs 3)
+  json=$(./target/release/ingest_bench "$f" --runs 3 2>/dev/null)
   python3 - "$json" "$wc_secs" "${duck_secs:-}" "$f" "$csv" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]); wc = float(sys.argv[2]); duck = float(sys.argv[3]) if sys.argv[3] else None
