@@ -114,7 +114,7 @@ impl Cursor<'_> {
     fn peek(&mut self) -> Result<u8, Stop> {
         // Exports rarely put white space between values: one test for the common case.
         match self.bytes.get(self.pos) {
-            Some(&b) if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') => Ok(b),
+            Some(&b) if !is_space(b) => Ok(b),
             _ => self.skip_space(),
         }
     }
@@ -122,7 +122,7 @@ impl Cursor<'_> {
     #[inline(never)]
     fn skip_space(&mut self) -> Result<u8, Stop> {
         while let Some(&b) = self.bytes.get(self.pos) {
-            if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            if !is_space(b) {
                 return Ok(b);
             }
             self.pos += 1;
@@ -171,11 +171,12 @@ impl Cursor<'_> {
                     return self.bad(self.found(b, "':'"));
                 }
                 self.pos += 1;
-                let (kind, span) = self.value(&mut row.scratch)?;
-                row.values.push(RawValue { column, kind, span });
-            } else if !(self.peek()? == b'n' && self.skip_null()) {
-                // A row's values are numbered by position, so a null can be left out: the
-                // store gives null to every column a row has no value for.
+            }
+            // A row's values are numbered by position, so its nulls can be left out: the
+            // store gives null to every column a row has no value for. A record keeps its
+            // nulls, whose keys still name columns.
+            let left_out = !object && self.peek()? == b'n' && self.skip_null();
+            if !left_out {
                 let (kind, span) = self.value(&mut row.scratch)?;
                 row.values.push(RawValue { column, kind, span });
             }
@@ -346,6 +347,11 @@ impl Cursor<'_> {
         self.pos = at;
         Ok(Span::scratch(from, scratch.len()))
     }
+}
+
+/// JSON's white space.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
 }
 
 /// The first `"` or `\\` in `bytes`, 16 bytes at a time: strings in exports are short, so

@@ -60,7 +60,8 @@ pub struct RawValue {
 /// go from the read window to the columns with no copy in between.
 #[derive(Clone, Copy)]
 pub struct RawRow<'a> {
-    /// The values, in column order. Nulls may be left out.
+    /// The values: in column order for positional rows (CSV, REST), in key order for
+    /// records. A REST row leaves its nulls out.
     pub values: &'a [RawValue],
     /// How many values the row had, those left out included.
     pub width: usize,
