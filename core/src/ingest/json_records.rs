@@ -25,8 +25,8 @@ pub fn load_array<R: Read>(
         if scan.peek()? != Some(b'{') {
             return Err(scan.error(LoadErrorKind::NotAnExport, "a JSON array whose elements are not records (objects)"));
         }
-        load_record(scan, &mut row, sink, control)?;
-        tick(scan, sink, control)?;
+        load_record(scan, &mut row, sink)?;
+        sink.after_row(scan.offset(), control)?;
         if !scan.next_element()? {
             break;
         }
@@ -54,27 +54,16 @@ pub fn load_lines<R: Read>(
                 scan.error(LoadErrorKind::Malformed, format!("expected a record ('{{') but found {:?}", char::from(b)))
             );
         }
-        load_record(scan, &mut row, sink, control)?;
-        tick(scan, sink, control)?;
+        load_record(scan, &mut row, sink)?;
+        sink.after_row(scan.offset(), control)?;
     }
     Ok(())
-}
-
-fn tick<R: Read>(scan: &JsonScan<R>, sink: &RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
-    control
-        .tick(scan.offset(), sink.rows_seen())
-        .map_err(|_| LoadError::new(sink.source(), LoadErrorKind::Cancelled, "loading cancelled"))
 }
 
 /// Loads the record object at the scan position (`row` is reused from record to record). The
 /// first record's keys are the header that decides the table; later records may leave keys
 /// out (nulls) or bring new ones.
-fn load_record<R: Read>(
-    scan: &mut JsonScan<R>,
-    row: &mut RowValues,
-    sink: &mut RowSink,
-    control: &mut Control<'_>,
-) -> Result<(), LoadError> {
+fn load_record<R: Read>(scan: &mut JsonScan<R>, row: &mut RowValues, sink: &mut RowSink) -> Result<(), LoadError> {
     // The record's position is where it starts, past the line break before it.
     scan.peek()?;
     let (line, column) = scan.position();
@@ -101,8 +90,5 @@ fn load_record<R: Read>(
         }
         sink.push_row(row.raw(bytes), position);
     })?;
-    if sink.rows_seen() == 4096 {
-        sink.expect_rows(scan.offset(), control.bytes_total());
-    }
     header_error.map_or(Ok(()), Err)
 }

@@ -28,12 +28,7 @@ pub fn load<R: Read>(reader: R, sink: &mut RowSink, control: &mut Control<'_>) -
             continue;
         }
         sink.push_row(record.row, RowPosition { line: record.line, record_column: None });
-        if sink.rows_seen() == 4096 {
-            sink.expect_rows(splitter.offset(), control.bytes_total());
-        }
-        if control.tick(splitter.offset(), sink.rows_seen()).is_err() {
-            return Err(LoadError::new(sink.source(), LoadErrorKind::Cancelled, "loading cancelled"));
-        }
+        sink.after_row(splitter.offset(), control)?;
     }
     Ok(())
 }

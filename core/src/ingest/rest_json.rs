@@ -102,12 +102,7 @@ fn load_rows<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut 
         let (line, column) = scan.position();
         let position = RowPosition { line, record_column: Some(column) };
         scan.row(json_row::array, &mut row, |row, bytes| sink.push_row(row.raw(bytes), position))?;
-        if sink.rows_seen() == 4096 {
-            sink.expect_rows(scan.offset(), control.bytes_total());
-        }
-        if control.tick(scan.offset(), sink.rows_seen()).is_err() {
-            return Err(LoadError::new(sink.source(), LoadErrorKind::Cancelled, "loading cancelled"));
-        }
+        sink.after_row(scan.offset(), control)?;
         if !scan.next_element()? {
             return Ok(());
         }

@@ -3,10 +3,14 @@
 
 use super::cell::{NullText, Value, to_cell};
 use super::error::{LoadError, LoadErrorKind, Warning, Warnings, excerpt};
+use super::progress::Control;
 use super::span::{RawRow, RawValue, same_bytes};
 use crate::model::{ColType, TableKind, time::TICKS_PER_SEC};
 use crate::store::{Batch, Cell, Interner, Sym, Table};
 use std::collections::{BTreeMap, HashMap};
+
+/// Rows read before the tables are sized for the whole file.
+const SAMPLE_ROWS: u64 = 4096;
 
 /// Where one header column's values go in a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,9 +234,21 @@ impl RowSink {
         decoder.table.end_row();
     }
 
-    /// Sizes the tables once a sample of rows tells how many the file holds: `bytes_done` of
-    /// `bytes_total` read so far.
-    pub fn expect_rows(&mut self, bytes_done: u64, bytes_total: u64) {
+    /// Called by every loader after each row, with the bytes of the file done so far: sizes
+    /// the tables once a sample of rows tells how many the file holds, and reports progress.
+    /// `Err` when the caller cancelled.
+    pub fn after_row(&mut self, bytes_done: u64, control: &mut Control<'_>) -> Result<(), LoadError> {
+        if self.rows_seen == SAMPLE_ROWS {
+            self.expect_rows(bytes_done, control.bytes_total());
+        }
+        control
+            .tick(bytes_done, self.rows_seen)
+            .map_err(|_| LoadError::new(self.source(), LoadErrorKind::Cancelled, "loading cancelled"))
+    }
+
+    /// Sizes the tables for the rows a file of `bytes_total` bytes holds, from the rows seen in
+    /// its first `bytes_done`.
+    fn expect_rows(&mut self, bytes_done: u64, bytes_total: u64) {
         if bytes_done == 0 || bytes_total <= bytes_done {
             return;
         }
