@@ -4,6 +4,7 @@
 pub mod graph;
 pub mod ingest;
 pub mod layout;
+mod mix;
 pub mod model;
 pub mod render;
 pub mod reports;

@@ -4,6 +4,7 @@
 //! order, sampled node pairs) comes from here, so a seed fixes the result bit
 //! for bit on every platform and run.
 
+use crate::mix::mix64;
 use std::f64::consts::TAU;
 
 /// SplitMix64 generator (Steele, Lea, Flood 2014): tiny state, good mixing.
@@ -44,14 +45,6 @@ impl SplitMix64 {
         let angle = TAU * self.next_f64();
         [angle.cos(), angle.sin()]
     }
-}
-
-/// SplitMix64's output function: a strong 64-bit mixer, also used to hash
-/// pairs into directions where no random stream is at hand.
-pub(crate) fn mix64(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// A deterministic unit direction for the pair `(a, b)`, used to separate

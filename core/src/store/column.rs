@@ -3,6 +3,7 @@
 //! into a full vector once values are common.
 
 use super::intern::Sym;
+use crate::mix::mix64;
 use crate::model::{ColType, Timestamp};
 
 /// Null sentinel of integer and time columns.
@@ -245,8 +246,9 @@ impl Column {
         }
     }
 
-    /// Adds this column's share of the dedup hash of rows `from..` to `hashes` (one per row):
-    /// a column-wise pass, so loading never hashes row by row. Same rule as [`cell_hash`].
+    /// Adds this column's share of the dedup hash of rows `from..from + hashes.len()` to
+    /// `hashes` (one per row): a column-wise pass, so loading never hashes row by row. Same
+    /// rule as [`cell_hash`].
     pub fn add_hashes(&self, index: usize, from: usize, hashes: &mut [u64]) {
         fn add_each<T: Copy>(
             column: usize,
@@ -255,18 +257,19 @@ impl Column {
             hashes: &mut [u64],
             bits: impl Fn(T) -> Option<u64>,
         ) {
+            let multiplier = column_multiplier(column);
             for (hash, &value) in hashes.iter_mut().zip(values.get(from..).unwrap_or_default()) {
                 if let Some(bits) = bits(value) {
-                    *hash = hash.wrapping_add(mix(column, bits));
+                    *hash = hash.wrapping_add(share(multiplier, bits));
                 }
             }
         }
         match &self.data {
             Data::Sparse(rows, cells) => {
-                for (&row, &cell) in rows.iter().zip(cells) {
-                    if let Some(hash) = (row as usize).checked_sub(from).and_then(|i| hashes.get_mut(i)) {
-                        *hash = hash.wrapping_add(cell_hash(index, cell));
-                    }
+                let first = rows.partition_point(|&r| (r as usize) < from);
+                for (&row, &cell) in rows[first..].iter().zip(&cells[first..]) {
+                    let Some(hash) = hashes.get_mut(row as usize - from) else { break };
+                    *hash = hash.wrapping_add(cell_hash(index, cell));
                 }
             }
             Data::Str(v) => add_each(index, from, v, hashes, |s| (!s.is_empty()).then_some(u64::from(s.0))),
@@ -427,9 +430,9 @@ impl Column {
 }
 
 /// One cell's share of its row's dedup hash: rows hash to the sum of their cells' shares, so
-/// a row can be hashed cell by cell or column by column alike. Null adds nothing; times count
-/// to the millisecond, so the same record exported as portal CSV (milliseconds) and as JSON
-/// (100 ns) is the same record.
+/// a row can be hashed cell by cell or column by column alike (the table mixes the sum, see
+/// `Table::row_hash`). Null adds nothing; times count to the millisecond, so the same record
+/// exported as portal CSV (milliseconds) and as JSON (100 ns) is the same record.
 pub fn cell_hash(column: usize, cell: Cell) -> u64 {
     let bits = match cell {
         Cell::Null => return 0,
@@ -440,17 +443,19 @@ pub fn cell_hash(column: usize, cell: Cell) -> u64 {
         Cell::Bool(b) => u64::from(b),
         Cell::Time(t) => t.unix_millis() as u64,
     };
-    mix(column, bits)
+    share(column_multiplier(column), bits)
 }
 
-/// A well-spread 64-bit value of (column, value bits): the murmur3 finaliser.
-fn mix(column: usize, bits: u64) -> u64 {
-    let mut x = bits ^ (column as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    x ^ (x >> 33)
+/// A random-looking odd multiplier per column: equal values in different columns, and small
+/// values in several columns, add up to different sums.
+fn column_multiplier(column: usize) -> u64 {
+    mix64(column as u64) | 1
+}
+
+/// One multiply per cell; the mix of the whole sum spreads the bits. The offset keeps a zero
+/// apart from null.
+fn share(multiplier: u64, bits: u64) -> u64 {
+    bits.wrapping_add(0x9E37_79B9_7F4A_7C15).wrapping_mul(multiplier)
 }
 
 #[cfg(test)]
