@@ -347,8 +347,8 @@ struct Decoder<'s> {
 
 impl Decoder<'_> {
     fn push(&mut self, target: Target, field: usize, value: Value<'_>, row: usize) -> Result<(), String> {
-        // Empty is null whatever the column (a third of a connection row's fields), and
-        // `Table::end_row` gives null to every column the row left without a value.
+        // Empty is null whatever the column (a third of a connection row's fields), and a
+        // column gets null on every row it was given no value (`Table::end_row`).
         if matches!(value, Value::Text(b"") | Value::Null) {
             return Ok(());
         }
@@ -361,9 +361,10 @@ impl Decoder<'_> {
             },
         };
         // A key given twice in one record: the first value (nulls aside) stands.
-        if column.len() != row {
+        if column.len() > row {
             return Ok(());
         }
+        column.pad_to(row);
         let memo = &mut self.memo[field];
         match (ty, value) {
             // Metrics differ row to row: plain digits are parsed directly, no memo.

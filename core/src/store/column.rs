@@ -169,6 +169,27 @@ impl Column {
         }
     }
 
+    /// Gives null to the rows from the column's end up to `len` (see `Table::end_row`).
+    #[inline]
+    pub fn pad_to(&mut self, len: usize) {
+        if self.len < len {
+            self.pad(len);
+        }
+    }
+
+    fn pad(&mut self, len: usize) {
+        match &mut self.data {
+            // A sparse column holds only its values: its nulls cost nothing.
+            Data::Sparse(..) => {}
+            Data::Str(v) => v.resize(len, Sym::EMPTY),
+            Data::Narrow(v) => v.resize(len, NULL_NARROW),
+            Data::Int(v) => v.resize(len, NULL_INT),
+            Data::Real(v) => v.resize(len, f64::NAN),
+            Data::Bool(v) => v.resize(len, NULL_BOOL),
+        }
+        self.len = len;
+    }
+
     /// Appends a value to a sparse column (which may turn dense with it).
     fn push_sparse(&mut self, cell: Cell) {
         let Data::Sparse(rows, cells) = &mut self.data else {

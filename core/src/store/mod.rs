@@ -182,7 +182,8 @@ impl Store {
         self.generation += 1;
         let records = TableKind::ALL.map(|kind| batch.table(kind).len());
         let before: usize = self.tables.iter().map(Table::len).sum();
-        let Batch { source, bytes, interner, tables } = batch;
+        let Batch { source, bytes, interner, mut tables } = batch;
+        tables.iter_mut().for_each(Table::complete);
         if self.is_empty() && self.interner.len() <= 1 {
             // Adopt the batch as it is: no copy, so a big first file needs no second copy in memory.
             self.interner = interner;

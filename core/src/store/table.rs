@@ -51,9 +51,7 @@ impl Table {
             return i;
         }
         let mut column = Column::new(ColType::Str);
-        for _ in 0..self.len {
-            column.push(Cell::Null);
-        }
+        column.pad_to(self.len);
         self.extras.push((name.to_string(), column));
         self.extras.len() - 1
     }
@@ -63,27 +61,35 @@ impl Table {
         self.ensure_hashes();
         let hash = cells.iter().enumerate().fold(0u64, |h, (i, &cell)| h.wrapping_add(cell_hash(i, cell)));
         self.hashes.push(hash);
+        let row = self.len;
         for (column, &cell) in self.columns.iter_mut().zip(cells) {
+            column.pad_to(row);
             column.push(cell);
         }
         for &(i, cell) in extras {
             if let Some((_, column)) = self.extras.get_mut(i) {
+                column.pad_to(row);
                 column.push(cell);
             }
         }
         self.end_row();
     }
 
-    /// Completes a row whose values were pushed straight into its columns: columns (schema or
-    /// extra) the row gave no value get null.
+    /// Completes a row whose values were pushed straight into its columns. A column the row
+    /// gave no value is not touched: it catches up with nulls when it next gets a value (whoever
+    /// pushes one pads the column to its row first, [`Column::pad_to`]) or when the table is
+    /// completed ([`Table::complete`]). Nulls are a third of a connection row, and most of
+    /// them are in columns that are null on every row.
     pub fn end_row(&mut self) {
-        let row = self.len;
-        for column in self.columns.iter_mut().chain(self.extras.iter_mut().map(|(_, c)| c)) {
-            if column.len() == row {
-                column.push_null();
-            }
-        }
         self.len += 1;
+    }
+
+    /// Pads every column to the table's length (see [`Table::end_row`]).
+    pub fn complete(&mut self) {
+        let len = self.len;
+        for column in self.columns.iter_mut().chain(self.extras.iter_mut().map(|(_, c)| c)) {
+            column.pad_to(len);
+        }
     }
 
     /// Drops the values pushed for a row that will not be completed.
@@ -164,7 +170,7 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::schema;
+    use crate::model::schema::{self, connection};
     use crate::store::Sym;
 
     /// Rows pushed column by column and hashed block by block hash as rows pushed whole do,
@@ -203,5 +209,41 @@ mod tests {
         assert!(matches!(by_column.col(schema::connection::MALICIOUS_IP).get(2003), Cell::Str(_)));
         assert_ne!(whole.row_hash(3), whole.row_hash(4));
         assert!(whole.same_row(5, 5) && !whole.same_row(5, 6));
+    }
+
+    /// Columns a row gave no value read as null on that row, whether they catch up when
+    /// their next value comes, when the table is completed, or when a merged row is pushed.
+    #[test]
+    fn rows_without_a_value_read_as_null() {
+        let mut table = Table::new(TableKind::VMConnection);
+        let (every_third, rare) = (connection::BYTES_SENT, connection::MALICIOUS_IP);
+        for row in 0..10_000 {
+            if row % 3 == 0 {
+                table.columns[every_third].pad_to(row);
+                table.columns[every_third].push_int(row as i64);
+            }
+            if row == 5000 {
+                let extra = table.extra_index("Note");
+                table.extras[extra].1.pad_to(row);
+                table.extras[extra].1.push_sym(Sym(9));
+                table.columns[rare].pad_to(row);
+                table.columns[rare].push_sym(Sym(8));
+            }
+            table.end_row();
+        }
+        table.complete();
+        let cells = vec![Cell::Null; table.columns.len()];
+        table.push_row(&cells, &[]);
+        table.push_row(&cells, &[(0, Cell::Str(Sym(7)))]);
+        assert_eq!(table.len(), 10_002);
+        for column in table.columns.iter().chain(table.extras.iter().map(|(_, c)| c)) {
+            assert_eq!(column.len(), 10_002);
+        }
+        let sent = table.col(every_third);
+        assert_eq!((sent.int(9999), sent.int(9998), sent.int(9997)), (Some(9999), None, None));
+        assert_eq!((table.col(rare).sym(5000), table.col(rare).sym(4999)), (Sym(8), Sym::EMPTY));
+        assert_eq!(table.extra("Note", 5000), Cell::Str(Sym(9)));
+        assert_eq!(table.extra("Note", 10_000), Cell::Null);
+        assert_eq!(table.extra("Note", 10_001), Cell::Str(Sym(7)));
     }
 }
