@@ -218,20 +218,28 @@ impl Column {
     }
 
     /// Appends an integer, or the ticks of a time (to an int or time column).
+    #[inline]
     pub fn push_int(&mut self, value: i64) {
+        // Inline, the common case: a metric that fits the column's 32-bit values.
+        if let Data::Narrow(v) = &mut self.data
+            && let Some(x) = narrow(value)
+        {
+            v.push(x);
+            self.len += 1;
+            return;
+        }
+        self.push_int_otherwise(value);
+    }
+
+    /// [`Column::push_int`] of a value that does not fit 32 bits, or to a column not narrow.
+    fn push_int_otherwise(&mut self, value: i64) {
         match &mut self.data {
-            Data::Narrow(v) => match narrow(value) {
-                Some(x) => {
-                    v.push(x);
-                    self.len += 1;
-                }
-                None if value == NULL_INT => self.push_null(),
-                None => {
-                    let wide = v.iter().map(|&x| if x == NULL_NARROW { NULL_INT } else { i64::from(x) }).collect();
-                    self.data = Data::Int(wide);
-                    self.push_int(value);
-                }
-            },
+            Data::Narrow(_) if value == NULL_INT => self.push_null(),
+            Data::Narrow(v) => {
+                let wide = v.iter().map(|&x| if x == NULL_NARROW { NULL_INT } else { i64::from(x) }).collect();
+                self.data = Data::Int(wide);
+                self.push_int(value);
+            }
             Data::Int(v) => {
                 v.push(value);
                 self.len += 1;
