@@ -12,6 +12,9 @@ pub enum Value<'a> {
     Text(&'a [u8]),
     /// A JSON number as written.
     Number(&'a [u8]),
+    /// A JSON integer written as plain digits, with no leading zero, sign `-` at most, so its
+    /// text is its value's: JSON rows carry their metrics this way, parsed as they are scanned.
+    Int(i64),
     Bool(bool),
     Null,
     /// A nested JSON array or object (a `dynamic` value not encoded as a string), as compact
@@ -24,6 +27,7 @@ impl Value<'_> {
     pub fn text(self) -> String {
         match self {
             Value::Text(b) | Value::Number(b) | Value::Json(b) => String::from_utf8_lossy(b).into_owned(),
+            Value::Int(v) => v.to_string(),
             Value::Bool(b) => b.to_string(),
             Value::Null => "null".to_string(),
         }
@@ -57,6 +61,11 @@ pub fn to_cell(
     interner: &mut Interner,
 ) -> Result<Cell, String> {
     let text = match value {
+        Value::Int(v) if ty == ColType::Int => return Ok(Cell::Int(v)),
+        // Any other column reads it as the number it was written as.
+        Value::Int(v) => {
+            return to_cell(Value::Number(v.to_string().as_bytes()), ty, null_text, offset_ticks, interner);
+        }
         Value::Text(bytes) if null_text.is_null(bytes, ty) => return Ok(Cell::Null),
         Value::Null => return Ok(Cell::Null),
         Value::Text(bytes) | Value::Number(bytes) | Value::Json(bytes) => {
@@ -147,6 +156,13 @@ mod tests {
         assert!(cell(Value::Text(b"abc"), ColType::Int).is_err());
         assert!(cell(Value::Bool(true), ColType::Int).is_err());
         assert!(cell(Value::Number(b"5"), ColType::Time).is_err());
+        assert_eq!(cell(Value::Int(-42), ColType::Int), Ok(Cell::Int(-42)));
+        assert_eq!(cell(Value::Int(47), ColType::Real), Ok(Cell::Real(47.0)));
+        assert_eq!(cell(Value::Int(1), ColType::Bool), Ok(Cell::Bool(true)));
+        assert!(cell(Value::Int(5), ColType::Time).is_err());
+        let mut interner = Interner::default();
+        let port = to_cell(Value::Int(5000), ColType::Str, NullText::EmptyOnly, 0, &mut interner);
+        assert_eq!(port, Ok(Cell::Str(interner.intern("5000"))));
         assert!(cell(Value::Text(&[0xff, 0xfe]), ColType::Str).is_err());
         assert_eq!(cell(Value::Text(b"None"), ColType::Str), Ok(Cell::Null));
         assert_eq!(cell(Value::Text(b" "), ColType::Int), Ok(Cell::Null));

@@ -196,6 +196,9 @@ impl Cursor<'_> {
         match self.peek()? {
             b'"' => Ok((Kind::Text, self.string(scratch)?)),
             b'-' | b'0'..=b'9' => {
+                if let Some(plain) = self.plain_int()? {
+                    return Ok(plain);
+                }
                 let start = self.pos;
                 let run = self.bytes[start..]
                     .iter()
@@ -210,6 +213,35 @@ impl Cursor<'_> {
             b'[' | b'{' => Ok((Kind::Json, self.nested(scratch)?)),
             b => self.bad(self.found(b, "a value")),
         }
+    }
+
+    /// A number at `pos` written as plain digits (`5000`, `-12`; no leading zero, no fraction
+    /// or exponent, at most 18 digits), parsed as it is scanned: the metrics of a row. `None`
+    /// leaves any other number, unconsumed, to be kept as written.
+    #[inline(always)]
+    fn plain_int(&mut self) -> Result<Option<(Kind, Span)>, Stop> {
+        let negative = self.bytes[self.pos] == b'-';
+        let first = self.pos + usize::from(negative);
+        let mut at = first;
+        let mut value: u64 = 0;
+        while let Some(&b) = self.bytes.get(at)
+            && b.is_ascii_digit()
+        {
+            value = value.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+            at += 1;
+        }
+        let next = *self.bytes.get(at).ok_or(Stop::NeedMore)?;
+        let digits = at - first;
+        let plain = (1..=18).contains(&digits)
+            && (digits == 1 || self.bytes[first] != b'0')
+            && !(negative && value == 0)
+            && !matches!(next, b'.' | b'e' | b'E' | b'+' | b'-');
+        if !plain {
+            return Ok(None);
+        }
+        self.pos = at;
+        let value = if negative { -(value as i64) } else { value as i64 };
+        Ok(Some((Kind::Int, Span::int(value))))
     }
 
     fn literal(&mut self, word: &[u8], kind: Kind) -> Result<(Kind, Span), Stop> {
@@ -407,6 +439,29 @@ mod tests {
         assert_eq!(got[4], (5, text(Value::Json(br#"["x",{"k":1}]"#))));
         assert_eq!(got[5], (6, text(Value::Text(b""))));
         assert_eq!(got.len(), 6);
+    }
+
+    #[test]
+    fn plain_integers_are_parsed_while_scanned_and_other_numbers_kept_as_written() {
+        let (got, _) = values("[5000,-12,0,05,-0,1.5,1e3,123456789012345678,1234567890123456789, 7 ]");
+        let kinds: Vec<String> = got.into_iter().map(|(_, v)| v).collect();
+        let number = |text: &[u8]| format!("{:?}", Value::Number(text));
+        let int = |v: i64| format!("{:?}", Value::Int(v));
+        assert_eq!(
+            kinds,
+            [
+                int(5000),
+                int(-12),
+                int(0),
+                number(b"05"),
+                number(b"-0"),
+                number(b"1.5"),
+                number(b"1e3"),
+                int(123_456_789_012_345_678),
+                number(b"1234567890123456789"),
+                int(7)
+            ]
+        );
     }
 
     #[test]

@@ -367,7 +367,12 @@ impl Decoder<'_> {
         column.pad_to(row);
         let memo = &mut self.memo[field];
         match (ty, value) {
-            // Metrics differ row to row: plain digits are parsed directly, no memo.
+            // Metrics differ row to row: JSON rows bring them parsed, CSV as plain digits that are
+            // parsed here; no memo.
+            (ColType::Int, Value::Int(v)) => {
+                column.push_int(v);
+                return Ok(());
+            }
             (ColType::Int, Value::Number(bytes) | Value::Text(bytes)) if let Some(v) = parse_plain_int(bytes) => {
                 column.push_int(v);
                 return Ok(());

@@ -25,6 +25,15 @@ impl Span {
         Span { start: start as u32 | IN_SCRATCH, end: end as u32 }
     }
 
+    /// A plain JSON integer ([`Kind::Int`]) has no bytes to point at: its span holds the value.
+    pub fn int(value: i64) -> Span {
+        Span { start: (value >> 32) as u32, end: value as u32 }
+    }
+
+    pub fn int_value(self) -> i64 {
+        (i64::from(self.start) << 32) | i64::from(self.end)
+    }
+
     pub fn bytes<'a>(self, window: &'a [u8], scratch: &'a [u8]) -> &'a [u8] {
         let (from, bytes) = if self.start & IN_SCRATCH != 0 {
             ((self.start & !IN_SCRATCH) as usize, scratch)
@@ -40,6 +49,8 @@ impl Span {
 pub enum Kind {
     Text,
     Number,
+    /// A number written as plain digits (see [`Value::Int`]), parsed while it was scanned.
+    Int,
     True,
     False,
     Null,
@@ -81,6 +92,7 @@ impl<'a> RawRow<'a> {
         match raw.kind {
             Kind::Text => Value::Text(self.bytes(raw)),
             Kind::Number => Value::Number(self.bytes(raw)),
+            Kind::Int => Value::Int(raw.span.int_value()),
             Kind::True => Value::Bool(true),
             Kind::False => Value::Bool(false),
             Kind::Null => Value::Null,
