@@ -12,10 +12,10 @@ pub use table::Table;
 
 use crate::model::TableKind;
 
-/// The dedup index of a table's `rows`: each row by its hash.
-fn index_rows(table: &Table, rows: std::ops::Range<usize>) -> hashbrown::HashTable<u32> {
-    let mut index = hashbrown::HashTable::with_capacity(rows.len());
-    for row in rows {
+/// The dedup index of a table's first `rows` rows: each row by its hash.
+fn index_rows(table: &Table, rows: usize) -> hashbrown::HashTable<u32> {
+    let mut index = hashbrown::HashTable::with_capacity(rows);
+    for row in 0..rows {
         index.insert_unique(table.row_hash(row), row as u32, |&r| table.row_hash(r as usize));
     }
     index
@@ -30,13 +30,13 @@ fn first_of_each_record(table: &Table) -> Option<Vec<bool>> {
     // About eight bits per row: a new row finds its bit taken in roughly one case in sixteen.
     let bits = (rows.max(64) * 8).next_power_of_two();
     let shift = 64 - bits.trailing_zeros();
-    let bit_of = |row: usize| (table.row_hash(row) >> shift) as usize;
+    // A bit's word in the filter and its mask there.
+    let place = |hash: u64| ((hash >> shift) as usize / 64, 1u64 << ((hash >> shift) % 64));
     let mut seen = vec![0u64; bits / 64];
     let mut suspect = vec![0u64; bits / 64];
     let mut any_suspect = false;
     for row in 0..rows {
-        let bit = bit_of(row);
-        let (word, mask) = (bit / 64, 1u64 << (bit % 64));
+        let (word, mask) = place(table.row_hash(row));
         if seen[word] & mask != 0 {
             suspect[word] |= mask;
             any_suspect = true;
@@ -50,11 +50,11 @@ fn first_of_each_record(table: &Table) -> Option<Vec<bool>> {
     let mut keep = vec![true; rows];
     let mut index = hashbrown::HashTable::new();
     for (row, flag) in keep.iter_mut().enumerate() {
-        let bit = bit_of(row);
-        if suspect[bit / 64] & (1u64 << (bit % 64)) == 0 {
+        let hash = table.row_hash(row);
+        let (word, mask) = place(hash);
+        if suspect[word] & mask == 0 {
             continue;
         }
-        let hash = table.row_hash(row);
         match index.entry(hash, |&r: &u32| table.same_row(r as usize, row), |&r| table.row_hash(r as usize)) {
             hashbrown::hash_table::Entry::Occupied(_) => *flag = false,
             hashbrown::hash_table::Entry::Vacant(place) => {
@@ -219,7 +219,7 @@ impl Store {
     /// indexes it when new. Returns the earlier row it duplicates.
     fn find_or_index(&mut self, k: usize, row: usize) -> Option<u32> {
         let table = &self.tables[k];
-        let index = self.owners[k].index.get_or_insert_with(|| index_rows(table, 0..row));
+        let index = self.owners[k].index.get_or_insert_with(|| index_rows(table, row));
         let hash = table.row_hash(row);
         if let Some(&found) = index.find(hash, |&r| r as usize != row && table.same_row(r as usize, row)) {
             return Some(found);
@@ -257,11 +257,6 @@ impl Store {
         }
     }
 
-    /// Sets ownership after rows were removed; the dedup index is rebuilt when next needed.
-    fn rebuild_owners(&mut self, k: usize, origin: Vec<FileId>, also: Vec<(u32, FileId)>) {
-        self.owners[k] = Owners { origin, also, index: None };
-    }
-
     /// Removes a file: its records go unless another loaded file holds them too.
     pub fn close_file(&mut self, id: FileId) -> bool {
         let Some(position) = self.files.iter().position(|f| f.id == id) else {
@@ -295,7 +290,8 @@ impl Store {
                 also.into_iter().filter(|&(r, _)| keep[r as usize]).map(|(r, f)| (new_row[r as usize], f)).collect();
             let origin: Vec<FileId> = origin.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(o, _)| o).collect();
             self.tables[k].retain(&keep);
-            self.rebuild_owners(k, origin, also);
+            // Row numbers changed: the dedup index is rebuilt when next needed.
+            self.owners[k] = Owners { origin, also, index: None };
         }
         true
     }
