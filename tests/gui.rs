@@ -150,6 +150,53 @@ fn clicking_a_node_shows_its_details() {
     harness.get_by_label_contains("Bytes sent and received - machine web01");
 }
 
+/// A map too big to lay out in one frame is laid out on the layout thread: the canvas draws
+/// each position it delivers, so when it settles a click on a node's place selects it.
+#[test]
+fn a_big_map_laid_out_in_the_background_is_drawn_where_its_nodes_are() {
+    let spec = vmi_fixtures::EstateSpec { machines: 150, hours: 1, seed: 7, ..Default::default() };
+    let dir = crate::support::temp_dir("background-layout");
+    let mut files = vmi_fixtures::write(&vmi_fixtures::generate(spec), vmi_fixtures::Shape::PortalCsv, &dir)
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Connections alone: with no VMComputer records to say which machine holds an address,
+    // remote ends stay endpoints and client groups, a map of several hundred nodes.
+    files.retain(|f| f.ends_with("VMConnection.csv"));
+    let mut harness = harness_with(move |app| {
+        app.always_sync_layout = false;
+        app.apply(Command::OpenFiles(files));
+        app.finish_load_now();
+    });
+    assert!(
+        harness.state().layout.worker.is_some(),
+        "{} nodes go to the layout thread",
+        harness.state().view.nodes.len()
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !harness.state().layout.settled && std::time::Instant::now() < deadline {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(harness.state().layout.settled, "the layout settles");
+    harness.run_steps(3);
+    // The machine on the canvas farthest from where every node starts (the origin).
+    let app = harness.state();
+    let from_origin = |key: &NodeKey| {
+        let [x, y] = app.view_index_of(key).map_or([0.0, 0.0], |i| app.layout.positions[i]);
+        x * x + y * y
+    };
+    let key = app
+        .map
+        .nodes_of_kind(NodeKind::Machine)
+        .map(|(_, n)| n.key)
+        .filter(|key| app.screen_position(key).is_some_and(|p| app.canvas_rect.shrink(20.0).contains(p)))
+        .max_by(|a, b| from_origin(a).total_cmp(&from_origin(b)))
+        .unwrap_or_else(|| panic!("a machine is drawn on the canvas"));
+    assert!(from_origin(&key) > 100.0 * 100.0, "the layout spread the nodes");
+    let pos = app.screen_position(&key).unwrap_or_else(|| panic!("drawn"));
+    click_at(&mut harness, pos);
+    assert_eq!(harness.state().selected, Some(Selected::Node(key)));
+}
+
 #[test]
 fn search_finds_a_process_by_a_word_of_its_command_line() {
     let mut harness = estate_harness();

@@ -68,6 +68,14 @@ pub struct LayoutState {
     pub version: u64,
 }
 
+impl LayoutState {
+    /// New positions for the view's nodes; the canvas redraws from them.
+    fn set_positions(&mut self, positions: Vec<[f32; 2]>) {
+        self.positions = positions;
+        self.version += 1;
+    }
+}
+
 pub struct VmiApp {
     pub store: Store,
     pub inventory: Inventory,
@@ -218,14 +226,14 @@ impl VmiApp {
         if self.always_sync_layout || self.view.nodes.len() <= SYNC_LAYOUT_MAX_NODES {
             let mut layout = vmi_core::layout::Layout::new(input, params, &warm, &pinned);
             layout.run_to_convergence();
-            self.layout.positions = layout.positions().to_vec();
-            self.layout.version += 1;
+            self.layout.set_positions(layout.positions().to_vec());
             self.layout.settled = true;
             self.remember_positions();
         } else {
             // Until the first snapshot, known nodes sit where they were and new ones at the origin.
-            self.layout.positions =
-                self.view.nodes.iter().map(|n| warm.get(&n.key).copied().unwrap_or([0.0, 0.0])).collect();
+            self.layout.set_positions(
+                self.view.nodes.iter().map(|n| warm.get(&n.key).copied().unwrap_or([0.0, 0.0])).collect(),
+            );
             self.layout.settled = false;
             match LayoutWorker::spawn(self.layout.generation, input, params, warm, pinned) {
                 Ok(worker) => self.layout.worker = Some(worker),
@@ -252,7 +260,7 @@ impl VmiApp {
             && snapshot.generation == self.layout.generation
             && snapshot.positions.len() == self.view.nodes.len()
         {
-            self.layout.positions = snapshot.positions;
+            self.layout.set_positions(snapshot.positions);
             if snapshot.done {
                 self.layout.settled = true;
                 self.remember_positions();
