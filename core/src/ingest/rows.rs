@@ -393,6 +393,11 @@ impl Decoder<'_> {
                 column.push_sym(sym);
                 return Ok(());
             }
+            // Coordinates: a short decimal is converted exactly with one division, no text parse.
+            (ColType::Real, Value::Number(bytes)) if let Some(v) = parse_short_decimal(bytes) => {
+                column.push_real(v);
+                return Ok(());
+            }
             (ColType::Time | ColType::Real | ColType::Bool, Value::Text(bytes) | Value::Number(bytes))
                 if memo.bytes_cell.is_some() && same_bytes(&memo.bytes, bytes) =>
             {
@@ -416,6 +421,37 @@ impl Decoder<'_> {
         }
         Ok(())
     }
+}
+
+/// `37.751` or `-97.822`: at most 15 digits, no exponent, else `None` and the general
+/// conversion handles it. The digits and the power of ten are exact doubles, so their
+/// quotient is the correctly rounded value, the same double the general conversion gives.
+fn parse_short_decimal(bytes: &[u8]) -> Option<f64> {
+    const POWERS: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let (negative, text) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (mut digits, mut mantissa, mut fraction) = (0usize, 0u64, None::<usize>);
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                digits += 1;
+            }
+            b'.' if fraction.is_none() && i > 0 => fraction = Some(i + 1),
+            _ => return None,
+        }
+        if digits > 15 {
+            return None;
+        }
+    }
+    let places = fraction.map_or(0, |start| text.len() - start);
+    if digits == 0 || fraction == Some(text.len()) {
+        return None;
+    }
+    let value = mantissa as f64 / POWERS[places];
+    Some(if negative { -value } else { value })
 }
 
 /// `123` or `-45` with nothing around it (the common case of a metric), else `None` and the
@@ -543,6 +579,30 @@ fn table_from_columns(names: &[String]) -> Option<TableKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_decimals_give_the_same_double_as_the_general_conversion() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..200_000 {
+            let (whole, places) = (next() % 100_000_000, (next() % 8) as usize);
+            let sign = if next() % 2 == 0 { "-" } else { "" };
+            let digits = format!("{whole:0>width$}", width = places + 1);
+            let (int, frac) = digits.split_at(digits.len() - places);
+            let text = if places == 0 { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") };
+            let expected: f64 = text.parse().unwrap_or(f64::NAN);
+            assert_eq!(parse_short_decimal(text.as_bytes()).map(f64::to_bits), Some(expected.to_bits()), "{text}");
+        }
+        for text in ["1e3", "1.", ".5", "-", "", "1.2.3", "1234567890123456", "+1", "0x1"] {
+            assert_eq!(parse_short_decimal(text.as_bytes()), None, "{text}");
+        }
+        assert_eq!(parse_short_decimal(b"123456789012.345"), Some(123_456_789_012.345));
+    }
 
     #[test]
     fn header_names_lose_their_time_zone_suffix() {
