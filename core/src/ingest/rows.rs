@@ -393,8 +393,9 @@ impl Decoder<'_> {
                 column.push_sym(sym);
                 return Ok(());
             }
-            // Coordinates: a short decimal is converted exactly with one division, no text parse.
-            (ColType::Real, Value::Number(bytes)) if let Some(v) = parse_short_decimal(bytes) => {
+            // Coordinates: a short decimal, JSON number or text, is converted exactly with one
+            // division, no text parse.
+            (ColType::Real, Value::Number(bytes) | Value::Text(bytes)) if let Some(v) = parse_short_decimal(bytes) => {
                 column.push_real(v);
                 return Ok(());
             }
