@@ -34,6 +34,28 @@ impl Value<'_> {
     }
 }
 
+/// A leading `-`, and the bytes after it.
+pub fn split_sign(bytes: &[u8]) -> (bool, &[u8]) {
+    match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    }
+}
+
+/// The value of the digits at the start of `bytes`, and how many there are. The value wraps
+/// past 19 digits: callers bound the count.
+#[inline]
+pub fn leading_digits(bytes: &[u8]) -> (u64, usize) {
+    let (mut value, mut count) = (0u64, 0);
+    while let Some(&b) = bytes.get(count)
+        && b.is_ascii_digit()
+    {
+        value = value.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+        count += 1;
+    }
+    (value, count)
+}
+
 /// How a shape writes null inside text: the `az` CLI writes Python's `None`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NullText {

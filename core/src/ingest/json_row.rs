@@ -4,6 +4,7 @@
 //! Nested arrays and objects (`dynamic` values not encoded as strings) are rare: serde_json
 //! turns them into compact text.
 
+use super::cell::{leading_digits, split_sign};
 use super::span::{Kind, MAX_OFFSET, RawRow, RawValue, Span};
 
 /// What scanning a row at the start of a byte slice found.
@@ -220,18 +221,11 @@ impl Cursor<'_> {
     /// leaves any other number, unconsumed, to be kept as written.
     #[inline(always)]
     fn plain_int(&mut self) -> Result<Option<(Kind, Span)>, Stop> {
-        let negative = self.bytes[self.pos] == b'-';
+        let (negative, number) = split_sign(&self.bytes[self.pos..]);
         let first = self.pos + usize::from(negative);
-        let mut at = first;
-        let mut value: u64 = 0;
-        while let Some(&b) = self.bytes.get(at)
-            && b.is_ascii_digit()
-        {
-            value = value.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
-            at += 1;
-        }
+        let (value, digits) = leading_digits(number);
+        let at = first + digits;
         let next = *self.bytes.get(at).ok_or(Stop::NeedMore)?;
-        let digits = at - first;
         let plain = (1..=18).contains(&digits)
             && (digits == 1 || self.bytes[first] != b'0')
             && !(negative && value == 0)

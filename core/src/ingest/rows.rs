@@ -1,7 +1,7 @@
 //! The shape-independent half of loading: maps a file's column names onto the schema,
 //! finds each row's table, types each value and appends the row to the batch.
 
-use super::cell::{NullText, Value, to_cell};
+use super::cell::{NullText, Value, leading_digits, split_sign, to_cell};
 use super::error::{LoadError, LoadErrorKind, Warning, Warnings, excerpt};
 use super::progress::Control;
 use super::span::{RawRow, RawValue, same_bytes};
@@ -428,51 +428,31 @@ impl Decoder<'_> {
 /// conversion handles it. The digits and the power of ten are exact doubles, so their
 /// quotient is the correctly rounded value, the same double the general conversion gives.
 fn parse_short_decimal(bytes: &[u8]) -> Option<f64> {
-    const POWERS: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-    let (negative, text) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
-    };
-    let (mut digits, mut mantissa, mut fraction) = (0usize, 0u64, None::<usize>);
-    for (i, &b) in text.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                digits += 1;
-            }
-            b'.' if fraction.is_none() && i > 0 => fraction = Some(i + 1),
+    let (negative, text) = split_sign(bytes);
+    let (whole, whole_digits) = leading_digits(text);
+    let (fraction, places) = match &text[whole_digits..] {
+        [] => (0, 0),
+        [b'.', rest @ ..] => match leading_digits(rest) {
+            (fraction, places) if places == rest.len() && places > 0 => (fraction, places),
             _ => return None,
-        }
-        if digits > 15 {
-            return None;
-        }
-    }
-    let places = fraction.map_or(0, |start| text.len() - start);
-    if digits == 0 || fraction == Some(text.len()) {
+        },
+        _ => return None,
+    };
+    if whole_digits == 0 || whole_digits + places > 15 {
         return None;
     }
-    let value = mantissa as f64 / POWERS[places];
+    let scale = 10u64.pow(places as u32);
+    let value = (whole * scale + fraction) as f64 / scale as f64;
     Some(if negative { -value } else { value })
 }
 
 /// `123` or `-45` with nothing around it (the common case of a metric), else `None` and the
 /// general conversion handles it.
 fn parse_plain_int(bytes: &[u8]) -> Option<i64> {
-    let (negative, digits) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
-    };
-    if digits.is_empty() || digits.len() > 18 {
-        return None;
-    }
-    let mut value: i64 = 0;
-    for &b in digits {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        value = value * 10 + i64::from(b - b'0');
-    }
-    Some(if negative { -value } else { value })
+    let (negative, text) = split_sign(bytes);
+    let (value, digits) = leading_digits(text);
+    let value = value as i64;
+    (digits == text.len() && (1..=18).contains(&digits)).then_some(if negative { -value } else { value })
 }
 
 /// What a header column's recent values gave. String columns keep [`RECENT`] recent
