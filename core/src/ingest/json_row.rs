@@ -376,7 +376,7 @@ impl Cursor<'_> {
 }
 
 /// JSON's white space.
-fn is_space(b: u8) -> bool {
+pub(super) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
 }
 

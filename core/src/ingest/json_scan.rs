@@ -104,10 +104,10 @@ impl<R: Read> JsonScan<R> {
         loop {
             let window = &self.buf[self.start..self.end];
             match window.first() {
-                Some(&b) if !b.is_ascii_whitespace() => return Ok(Some(b)),
+                Some(&b) if !json_row::is_space(b) => return Ok(Some(b)),
                 _ => {}
             }
-            let spaces = window.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let spaces = window.iter().take_while(|&&b| json_row::is_space(b)).count();
             self.advance(spaces);
             if self.start < self.end {
                 return Ok(Some(self.buf[self.start]));

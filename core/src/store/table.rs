@@ -15,9 +15,9 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// Columns outside the schema, by header name, in the order first seen.
     pub extras: Vec<(String, Column)>,
-    /// Each row's dedup sum (of its schema cells' [`cell_hash`]es, mixed by [`Table::row_hash`]; extras do not make
-    /// a record different). Rows pushed cell by cell ([`Table::end_row`]) get theirs in one
-    /// column-wise pass ([`Table::ensure_hashes`]) before the store looks at them.
+    /// Each row's dedup sum: of its schema cells' [`cell_hash`]es (extras do not make a record
+    /// different), mixed by [`Table::row_hash`]. Rows pushed cell by cell ([`Table::end_row`])
+    /// get theirs in one column-wise pass ([`Table::ensure_hashes`]) before the store looks.
     hashes: Vec<u64>,
     len: usize,
 }
