@@ -3,6 +3,7 @@
 //! files -> [`ingest`] -> [`store`] -> graph -> layout -> trends -> render
 pub mod graph;
 pub mod ingest;
+pub mod kql;
 pub mod layout;
 mod mix;
 pub mod model;

@@ -1,0 +1,9 @@
+//! The KQL engine: ask the loaded records any question in Kusto Query Language, offline.
+//!
+//! text -> [`params`] (workbook parameters substituted) -> [`lexer`] (tokens with spans)
+//! -> [`parser`] ([`ast`] with spans) -> plan (names and types checked before any row is
+//! touched) -> exec (operators over columns) -> a result table (and a chart request for
+//! `render`). Scalar functions and aggregations live in [`functions`] and [`aggregates`],
+//! over the [`value`] types.
+
+pub mod value;
