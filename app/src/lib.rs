@@ -1,13 +1,12 @@
-//! vmi-map, the desktop app: state and commands (`app`, `command`), background work
-//! (`jobs`), and the panels (`ui`). The headless commands live in `cli`.
+//! vmi-map, the desktop app. Data flows one way: input -> panels (`ui`, reading the state)
+//! -> actions -> `state::update` (the only code that changes the state) -> effects -> jobs
+//! (`jobs`) -> actions. The headless commands live in `cli`.
 
 pub mod app;
 pub mod cli;
-pub mod command;
 pub mod jobs;
 pub mod sample;
-pub mod search;
+pub mod state;
 pub mod ui;
 
 pub use app::VmiApp;
-pub use command::{Command, Selected};

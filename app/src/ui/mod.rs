@@ -1,83 +1,103 @@
-//! The window: menu, side panels, map, charts, and the windows and messages on top.
+//! The window: menu, side panels, map, charts, and the windows and messages on top. Each
+//! panel is a struct holding only its own widget state; it reads the app state through
+//! [`ViewCtx`] and asks for changes by pushing [`Action`]s.
 
-pub mod charts_ui;
-pub mod details_ui;
-pub mod export_ui;
-pub mod map_ui;
-pub mod menu_ui;
-pub mod reports_ui;
-pub mod side_ui;
+pub mod canvas;
+pub mod charts;
+pub mod details;
+pub mod export;
+pub mod menu;
+pub mod reports;
+pub mod side;
 pub mod style;
 
-use crate::app::VmiApp;
-use crate::command::Command;
+use crate::state::{Action, AppError, CameraAction, ErrorKind, ExportAction, FileAction, UiAction, ViewCtx, Window};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 const TOAST_SECONDS: f32 = 4.0;
 
-pub fn show(app: &mut VmiApp, ui: &mut egui::Ui) {
-    let ctx = ui.ctx().clone();
-    shortcuts(app, &ctx);
-    take_dropped_files(app, &ctx);
-    egui::Panel::top("menu").show(ui, |ui| menu_ui::menu_bar_ui(app, ui));
-    egui::Panel::bottom("status").show(ui, |ui| status_ui(app, ui));
-    egui::Panel::left("side").resizable(true).default_size(270.0).show(ui, |ui| side_ui::side_ui(app, ui));
-    egui::Panel::right("details").resizable(true).default_size(330.0).show(ui, |ui| details_ui::details_ui(app, ui));
-    egui::Panel::bottom("charts").resizable(true).default_size(250.0).show(ui, |ui| charts_ui::charts_ui(app, ui));
-    egui::CentralPanel::no_frame().show(ui, |ui| map_ui::map_ui(app, ui));
-    reports_ui::reports_window(app, &ctx);
-    export_ui::export_window(app, &ctx);
-    problems_window(app, &ctx);
-    errors_ui(app, &ctx);
-    toasts_ui(app, &ctx);
-    drop_overlay(&ctx);
+/// A short message in the corner, gone after a few seconds.
+#[derive(Clone, Debug)]
+pub struct Toast {
+    pub text: String,
+    pub shown_at: Instant,
 }
 
-fn shortcuts(app: &mut VmiApp, ctx: &egui::Context) {
+/// Every panel of the window, each with its own widget state.
+#[derive(Default)]
+pub struct Panels {
+    pub side: side::SidePanel,
+    pub details: details::DetailsPanel,
+    pub charts: charts::ChartsPanel,
+    pub canvas: canvas::Canvas,
+    pub reports: reports::ReportsWindow,
+    pub export: export::ExportWindow,
+}
+
+impl Panels {
+    /// One frame of the whole window; what the user asked for goes into `actions`.
+    pub fn ui(&mut self, ui: &mut egui::Ui, view: ViewCtx<'_>, toasts: &[Toast], actions: &mut Vec<Action>) {
+        let ctx = ui.ctx().clone();
+        shortcuts(&ctx, actions);
+        take_dropped_files(&ctx, actions);
+        egui::Panel::top("menu").show(ui, |ui| menu::menu_bar_ui(ui, view, actions));
+        egui::Panel::bottom("status").show(ui, |ui| status_ui(ui, view, actions));
+        egui::Panel::left("side").resizable(true).default_size(270.0).show(ui, |ui| self.side.ui(ui, view, actions));
+        egui::Panel::right("details")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| self.details.ui(ui, view, actions));
+        egui::Panel::bottom("charts")
+            .resizable(true)
+            .default_size(250.0)
+            .show(ui, |ui| self.charts.ui(ui, view, actions));
+        egui::CentralPanel::no_frame().show(ui, |ui| self.canvas.ui(ui, view, actions));
+        self.reports.show(&ctx, view, actions);
+        self.export.show(&ctx, view, actions);
+        problems_window(&ctx, view, actions);
+        errors_ui(&ctx, view, actions);
+        toasts_ui(&ctx, toasts);
+        drop_overlay(&ctx);
+    }
+}
+
+fn shortcuts(ctx: &egui::Context, actions: &mut Vec<Action>) {
     let typing = ctx.egui_wants_keyboard_input();
-    let mut commands = Vec::new();
     ctx.input_mut(|input| {
         if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::O)) {
-            commands.push(Command::OpenDialog);
+            actions.push(FileAction::OpenDialog.into());
         }
         if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S)) {
-            commands.push(Command::ShowExportDialog(true));
+            actions.push(UiAction::ShowWindow(Window::Export, true).into());
         }
         if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::NONE, Key::F12)) {
-            commands.push(Command::Screenshot(None));
+            actions.push(ExportAction::Screenshot(None).into());
         }
         if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)) {
-            ctx.memory_mut(|m| m.request_focus(side_ui::search_id()));
+            ctx.memory_mut(|m| m.request_focus(side::search_id()));
         }
         if !typing {
             if input.consume_key(Modifiers::NONE, Key::F) {
-                commands.push(Command::FitView);
+                actions.push(CameraAction::FitView.into());
             }
             if input.consume_key(Modifiers::NONE, Key::Plus) || input.consume_key(Modifiers::NONE, Key::Equals) {
-                commands.push(Command::Zoom(1.25));
+                actions.push(CameraAction::Zoom(1.25).into());
             }
             if input.consume_key(Modifiers::NONE, Key::Minus) {
-                commands.push(Command::Zoom(0.8));
+                actions.push(CameraAction::Zoom(0.8).into());
             }
             if input.consume_key(Modifiers::NONE, Key::Escape) {
-                // Escape undoes a chart brush first, then clears the selection.
-                match app.window_before_brush.take() {
-                    Some((from, to)) => commands.push(Command::SetWindow { from, to }),
-                    None => commands.push(Command::Select(None)),
-                }
+                actions.push(UiAction::Escape.into());
             }
         }
     });
-    app.pending.extend(commands);
 }
 
-fn take_dropped_files(app: &mut VmiApp, ctx: &egui::Context) {
+fn take_dropped_files(ctx: &egui::Context, actions: &mut Vec<Action>) {
     let dropped = ctx.input(|i| i.raw.dropped_files.clone());
-    if dropped.is_empty() {
-        return;
-    }
     let mut paths = Vec::new();
     for file in dropped {
         let path = file.path().to_path_buf();
@@ -87,14 +107,20 @@ fn take_dropped_files(app: &mut VmiApp, ctx: &egui::Context) {
             // No readable path (a sandboxed drop): take the bytes.
             match file.bytes() {
                 Ok(bytes) => {
-                    app.pending.push(Command::OpenBytes { name: path.display().to_string(), bytes: Arc::new(bytes) })
+                    actions.push(FileAction::OpenBytes { name: path.display().to_string(), bytes: Arc::new(bytes) }.into())
                 }
-                Err(error) => app.errors.push(format!("{}: cannot read the dropped file: {error}", path.display())),
+                Err(error) => actions.push(
+                    UiAction::ShowError(AppError::new(
+                        ErrorKind::Load,
+                        format!("{}: cannot read the dropped file: {error}", path.display()),
+                    ))
+                    .into(),
+                ),
             }
         }
     }
     if !paths.is_empty() {
-        app.pending.push(Command::OpenFiles(paths));
+        actions.push(FileAction::Open(paths).into());
     }
 }
 
@@ -103,7 +129,7 @@ fn drop_overlay(ctx: &egui::Context) {
     if !hovering {
         return;
     }
-    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop")));
+    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::new("drop")));
     let rect = ctx.content_rect();
     painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(150));
     painter.text(
@@ -115,13 +141,14 @@ fn drop_overlay(ctx: &egui::Context) {
     );
 }
 
-fn status_ui(app: &mut VmiApp, ui: &mut egui::Ui) {
+fn status_ui(ui: &mut egui::Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
+    let state = view.state;
     ui.horizontal(|ui| {
-        if let Some(job) = &app.loading {
-            let p = &job.progress;
+        if let Some(loading) = &state.loading {
+            let p = &loading.progress;
             let (done, total) = (p.bytes_done.load(Ordering::Relaxed), p.bytes_total.load(Ordering::Relaxed));
             let rows = p.rows.load(Ordering::Relaxed);
-            let seconds = job.started.elapsed().as_secs_f64().max(0.001);
+            let seconds = loading.started.elapsed().as_secs_f64().max(0.001);
             let file = p.file.lock().map(|f| f.clone()).unwrap_or_default();
             let fraction = if total > 0 { done as f32 / total as f32 } else { 0.0 };
             ui.add(egui::ProgressBar::new(fraction).desired_width(220.0).show_percentage());
@@ -133,12 +160,12 @@ fn status_ui(app: &mut VmiApp, ui: &mut egui::Ui) {
                 rows as f64 / seconds
             ));
             if ui.button("Cancel").clicked() {
-                app.pending.push(Command::CancelLoad);
+                actions.push(FileAction::CancelLoad.into());
             }
         } else {
-            let (machines, nodes, edges) = app.counts();
+            let (machines, nodes, edges) = state.counts();
             ui.label(format!("{machines} machines, {nodes} nodes, {edges} edges on the map"));
-            if !app.layout.settled {
+            if !state.layout.settled {
                 ui.spinner();
                 ui.label("laying out…");
             }
@@ -146,49 +173,50 @@ fn status_ui(app: &mut VmiApp, ui: &mut egui::Ui) {
     });
 }
 
-fn problems_window(app: &mut VmiApp, ctx: &egui::Context) {
-    let mut open = app.show_problems;
+fn problems_window(ctx: &egui::Context, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
+    let state = view.state;
+    let mut open = state.windows.problems;
     egui::Window::new("Problems").open(&mut open).default_size([640.0, 320.0]).show(ctx, |ui| {
-        if app.problems.is_empty() {
+        if state.problems.is_empty() {
             ui.label("No problems.");
         }
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            for warning in &app.problems {
-                ui.label(RichText::new(warning.to_string()).monospace());
-            }
-            if app.problems_not_kept > 0 {
-                ui.label(format!("… and {} more rows skipped (not listed)", app.problems_not_kept));
+        egui::ScrollArea::vertical().show_rows(ui, 16.0, state.problems.len() + 1, |ui, rows| {
+            for i in rows {
+                match state.problems.get(i) {
+                    Some(warning) => ui.label(RichText::new(warning.to_string()).monospace()),
+                    None if state.problems_not_kept > 0 => {
+                        ui.label(format!("… and {} more rows skipped (not listed)", state.problems_not_kept))
+                    }
+                    None => continue,
+                };
             }
         });
     });
-    app.show_problems = open;
+    if open != state.windows.problems {
+        actions.push(UiAction::ShowWindow(Window::Problems, open).into());
+    }
 }
 
-fn errors_ui(app: &mut VmiApp, ctx: &egui::Context) {
-    let mut dismiss = None;
-    for (i, error) in app.errors.iter().enumerate() {
-        egui::Window::new("Could not load")
-            .id(egui::Id::unique(("error", i)))
+fn errors_ui(ctx: &egui::Context, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
+    for (i, error) in view.state.errors.iter().enumerate() {
+        egui::Window::new(error.title())
+            .id(egui::Id::new(("error", i)))
             .collapsible(false)
             .resizable(false)
             .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0 + 70.0 * i as f32])
             .show(ctx, |ui| {
-                ui.label(RichText::new(error).color(egui::Color32::from_rgb(200, 40, 40)));
-                ui.label("What was loaded before is still there.");
+                ui.label(RichText::new(&error.message).color(egui::Color32::from_rgb(200, 40, 40)));
+                ui.label(error.reassurance());
                 if ui.button("Dismiss").clicked() {
-                    dismiss = Some(i);
+                    actions.push(UiAction::DismissError(i).into());
                 }
             });
     }
-    if let Some(i) = dismiss {
-        app.pending.push(Command::DismissError(i));
-    }
 }
 
-fn toasts_ui(app: &mut VmiApp, ctx: &egui::Context) {
-    app.toasts.retain(|t| t.shown_at.elapsed().as_secs_f32() < TOAST_SECONDS);
-    for (i, toast) in app.toasts.iter().enumerate() {
-        egui::Area::new(egui::Id::unique(("toast", i)))
+fn toasts_ui(ctx: &egui::Context, toasts: &[Toast]) {
+    for (i, toast) in toasts.iter().enumerate() {
+        egui::Area::new(egui::Id::new(("toast", i)))
             .anchor(egui::Align2::RIGHT_BOTTOM, [-16.0, -16.0 - 40.0 * i as f32])
             .show(ctx, |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
@@ -196,7 +224,12 @@ fn toasts_ui(app: &mut VmiApp, ctx: &egui::Context) {
                 });
             });
     }
-    if !app.toasts.is_empty() {
+    if !toasts.is_empty() {
         ctx.request_repaint_after(std::time::Duration::from_millis(250));
     }
+}
+
+/// Drops toasts older than a few seconds.
+pub fn expire_toasts(toasts: &mut Vec<Toast>) {
+    toasts.retain(|t| t.shown_at.elapsed().as_secs_f32() < TOAST_SECONDS);
 }

@@ -6,4 +6,9 @@
 //! `render`). Scalar functions and aggregations live in [`functions`] and [`aggregates`],
 //! over the [`value`] types.
 
+pub mod ast;
+pub mod error;
+pub mod frame;
+pub mod source;
+pub mod temporal;
 pub mod value;

@@ -1,0 +1,218 @@
+//! Every change a user (or a finished job) can ask of the state, grouped by what it is about.
+//! Menus, shortcuts, panels, jobs and tests all send these to [`super::update`].
+
+use crate::jobs::LoadProgress;
+use std::path::PathBuf;
+use std::sync::Arc;
+use vmi_core::graph::NodeKey;
+use vmi_core::graph::view::ViewOptions;
+use vmi_core::ingest::{LoadError, Loaded};
+use vmi_core::model::Timestamp;
+use vmi_core::render::Theme;
+use vmi_core::reports::ReportParams;
+use vmi_core::store::FileId;
+use vmi_core::trends::TrendKind;
+
+/// What is selected on the map (and shown in the detail panel and charts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Selected {
+    Node(NodeKey),
+    Edge { source: NodeKey, target: NodeKey },
+}
+
+/// Where a load's records come from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    Path(PathBuf),
+    Bytes { name: String, bytes: Arc<Vec<u8>> },
+}
+
+impl Source {
+    pub fn name(&self) -> String {
+        match self {
+            Source::Path(path) => path.display().to_string(),
+            Source::Bytes { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// How a map picture is framed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportExtent {
+    WholeMap,
+    CurrentView,
+}
+
+/// The settings of a map picture export (the path comes with the save).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapExport {
+    /// Pixel width of a PNG (an SVG is drawn at the same size).
+    pub width_px: u32,
+    pub extent: ExportExtent,
+    pub theme: Theme,
+    pub legend: bool,
+    pub title: bool,
+}
+
+/// What a save writes, once it has a path.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveTarget {
+    /// The map as a picture: PNG or SVG by the path's extension.
+    MapPicture(MapExport),
+    /// The map as a graph file: GraphML, DOT or JSON by the path's extension.
+    Graph,
+    /// A trend chart: PNG or SVG by the path's extension.
+    Chart(TrendKind),
+    /// The report on screen, as CSV.
+    ReportCsv,
+}
+
+impl SaveTarget {
+    /// The file name a save dialog proposes, before its extension.
+    pub fn file_stem(&self, report_id: &str) -> String {
+        match self {
+            SaveTarget::MapPicture(_) | SaveTarget::Graph => "vmi-map".into(),
+            SaveTarget::Chart(kind) => format!("vmi-map-{}", kind.id()),
+            SaveTarget::ReportCsv => format!("vmi-map-{report_id}"),
+        }
+    }
+}
+
+/// Windows over the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Window {
+    Reports,
+    Export,
+    Problems,
+}
+
+#[derive(Debug)]
+pub enum Action {
+    File(FileAction),
+    Load(LoadAction),
+    Map(MapAction),
+    Camera(CameraAction),
+    Export(ExportAction),
+    Report(ReportAction),
+    Ui(UiAction),
+}
+
+/// Loading and closing files.
+#[derive(Clone, Debug)]
+pub enum FileAction {
+    /// Ask for files with the system dialog.
+    OpenDialog,
+    /// Load these files (from the dialog, a drop or the command line).
+    Open(Vec<PathBuf>),
+    /// Load records held in memory (a sandboxed drop).
+    OpenBytes { name: String, bytes: Arc<Vec<u8>> },
+    /// Load the sample estate bundled in the binary.
+    LoadSample,
+    CancelLoad,
+    Close(FileId),
+    /// Close every file.
+    Clear,
+}
+
+/// What the load job reports.
+#[derive(Debug)]
+pub enum LoadAction {
+    Started(Arc<LoadProgress>),
+    /// One file's outcome.
+    File { name: String, result: Box<Result<Loaded, LoadError>> },
+    /// Every file answered (or the load was cancelled).
+    Finished,
+    /// The load thread could not start.
+    Failed(String),
+}
+
+/// What the map shows and what is selected on it.
+#[derive(Clone, Debug)]
+pub enum MapAction {
+    Select(Option<Selected>),
+    /// Select a node and centre the view on it (opening its machine if needed).
+    Reveal(NodeKey),
+    ToggleExpand(NodeKey),
+    ExpandAll(bool),
+    /// Show the group map of these machines (ids or names); empty shows the whole estate.
+    Focus(Vec<String>),
+    Hide(NodeKey),
+    ShowAllHidden,
+    /// New filters (hide localhost, failed only, OS families...).
+    SetViewOptions(ViewOptions),
+    /// The time window; `brush` when set by dragging across a chart (Escape undoes it).
+    SetWindow { from: Option<Timestamp>, to: Option<Timestamp>, brush: bool },
+    Pin(NodeKey),
+    Unpin(NodeKey),
+    /// A view node dragged by this many world units.
+    DragNode { index: usize, delta: [f32; 2] },
+    /// A drag ended: the node stays (pinned) where it was dropped.
+    DragEnd { index: usize },
+    Search(String),
+    /// Reveal the next search match.
+    SearchNext,
+    /// Take the layout thread's latest positions (every frame).
+    PollLayout,
+}
+
+/// The part of the map on screen.
+#[derive(Clone, Copy, Debug)]
+pub enum CameraAction {
+    FitView,
+    /// Zoom around the canvas centre.
+    Zoom(f32),
+    /// Zoom keeping the world point under `pointer` (screen points) in place.
+    ZoomAt { pointer: [f32; 2], factor: f32 },
+    /// Move the view by screen points.
+    Pan([f32; 2]),
+    /// Where the canvas is drawn, `[left, top, width, height]` in points.
+    CanvasMoved([f32; 4]),
+}
+
+/// Pictures and files written out.
+#[derive(Clone, Debug)]
+pub enum ExportAction {
+    /// Ask where to save (proposing a file of this extension: `png`, `svg`, `graphml`,
+    /// `csv`), then save.
+    SaveDialog { target: SaveTarget, extension: &'static str },
+    Save { target: SaveTarget, path: PathBuf },
+    /// A window screenshot, saved as PNG (to the path, or beside the last export).
+    Screenshot(Option<PathBuf>),
+    /// The screenshot callback's answer.
+    ScreenshotSaved(Result<PathBuf, String>),
+    CopyChart(TrendKind),
+}
+
+/// The reports window.
+#[derive(Clone, Debug)]
+pub enum ReportAction {
+    Run { id: String, params: ReportParams },
+}
+
+/// Everything else about the window.
+#[derive(Clone, Debug)]
+pub enum UiAction {
+    SetTheme(Theme),
+    ShowWindow(Window, bool),
+    /// An error from outside the state (a job that could not start).
+    ShowError(super::AppError),
+    DismissError(usize),
+    CopyText(String),
+    SetChart { kind: TrendKind, bin_ticks: Option<i64> },
+    /// Escape: undo a chart brush, else clear the selection.
+    Escape,
+    Quit,
+}
+
+macro_rules! group {
+    ($($group:ident => $variant:ident),*) => {$(
+        impl From<$group> for Action {
+            fn from(action: $group) -> Action {
+                Action::$variant(action)
+            }
+        }
+    )*};
+}
+
+group!(FileAction => File, LoadAction => Load, MapAction => Map, CameraAction => Camera,
+    ExportAction => Export, ReportAction => Report, UiAction => Ui);

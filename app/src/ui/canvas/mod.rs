@@ -1,0 +1,345 @@
+//! The map canvas: pan, zoom, fit; nodes by kind, edges in one batched mesh, labels where
+//! they fit; hover, select, drag to move and pin, right-click actions; a legend. It keeps
+//! only its drawing caches; every change to the map or camera goes out as an action.
+
+mod hit;
+mod labels;
+mod legend;
+mod mesh;
+
+use crate::state::{Action, AppState, CameraAction, MapAction, Selected, UiAction, ViewCtx};
+use crate::ui::style::color;
+use egui::{Align2, Color32, FontId, Mesh, Rect, Sense, Shape, Stroke, vec2};
+use hit::{Hit, Transform, hit_test};
+use mesh::{add_dashes, add_disc, add_line, add_triangle, reusable};
+use std::sync::Arc;
+use vmi_core::graph::NodeKind;
+use vmi_core::render::Theme;
+use vmi_core::render::scene::{FAILURE_COLOR, MALICIOUS_COLOR, MapScene, edge_color, text_color};
+
+#[derive(Default)]
+pub struct Canvas {
+    /// The view node being dragged.
+    dragging: Option<usize>,
+    /// The view node the open context menu is about.
+    context: Option<usize>,
+    /// The scene of the current view and positions, and the versions it was made from.
+    scene: Option<((u64, u64), Arc<MapScene>)>,
+    /// Edge and node meshes, refilled in place each frame: a big map would otherwise
+    /// allocate (and page-fault) megabytes per frame.
+    edge_mesh: Arc<Mesh>,
+    node_mesh: Arc<Mesh>,
+}
+
+impl Canvas {
+    /// The scene of the current view, rebuilt only when the view or the positions changed.
+    fn scene(&mut self, state: &AppState) -> Arc<MapScene> {
+        let key = (state.view_version, state.layout.version);
+        match &self.scene {
+            Some((cached, scene)) if *cached == key && scene.nodes.len() == state.view.nodes.len() => scene.clone(),
+            _ => {
+                let scene = Arc::new(MapScene::new(&state.view, &state.layout.positions));
+                self.scene = Some((key, scene.clone()));
+                scene
+            }
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
+        let state = view.state;
+        let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
+        let rect = response.rect;
+        let placed = [rect.left(), rect.top(), rect.width(), rect.height()];
+        if placed != state.canvas.0 {
+            actions.push(CameraAction::CanvasMoved(placed).into());
+        }
+        painter.rect_filled(rect, 0.0, color(vmi_core::render::scene::background_color(state.theme)));
+        let scene = self.scene(state);
+        // Zoom around the pointer: wheel, pinch, or trackpad.
+        if response.hovered() {
+            let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+            let factor = pinch * (scroll * 0.0025).exp();
+            if (factor - 1.0).abs() > 1e-4
+                && let Some(pointer) = response.hover_pos()
+            {
+                actions.push(CameraAction::ZoomAt { pointer: [pointer.x, pointer.y], factor }.into());
+            }
+        }
+        let t = Transform { rect, center: state.camera.center, zoom: state.camera.zoom };
+        let hit = response.hover_pos().and_then(|p| hit_test(&scene, &t, p));
+        self.pointer_actions(state, &response, &scene, &t, hit, actions);
+        let hovered = match hit {
+            Some(Hit::Node(i)) => Some(i),
+            _ => None,
+        };
+        self.draw(state, ui, &painter, &scene, &t, hovered, hit);
+        legend::draw_legend(&painter, rect, state.theme);
+        if scene.nodes.is_empty() {
+            let message = if state.loading.is_some() {
+                "Loading…"
+            } else {
+                "Open or drop VM Insights exports (File > Open, Ctrl+O)"
+            };
+            painter.text(
+                rect.center(),
+                Align2::CENTER_CENTER,
+                message,
+                FontId::proportional(18.0),
+                color(text_color(state.theme)),
+            );
+        }
+        // Tooltips: edge metrics, node name.
+        match hit {
+            Some(Hit::Edge(i)) => {
+                let edge = &state.view.edges[i];
+                let (a, b) = (&state.view.nodes[edge.source].label, &state.view.nodes[edge.target].label);
+                response
+                    .clone()
+                    .on_hover_ui_at_pointer(|ui| crate::ui::details::edge_summary_ui(ui, a, b, &edge.metrics));
+            }
+            Some(Hit::Node(i)) => {
+                let node = &state.view.nodes[i];
+                response.clone().on_hover_text_at_pointer(format!("{} ({})", node.label, node.kind.label()));
+            }
+            None => {}
+        }
+        self.context_menu(state, &response, actions);
+    }
+
+    /// Clicks, double-clicks, drags and right-clicks, as actions.
+    fn pointer_actions(
+        &mut self,
+        state: &AppState,
+        response: &egui::Response,
+        scene: &MapScene,
+        t: &Transform,
+        hit: Option<Hit>,
+        actions: &mut Vec<Action>,
+    ) {
+        // Dragging a node moves (and then pins) it; dragging the background pans.
+        if response.drag_started() {
+            self.dragging = match response.interact_pointer_pos().and_then(|p| hit_test(scene, t, p)) {
+                Some(Hit::Node(i)) => Some(i),
+                _ => None,
+            };
+        }
+        if response.dragged() {
+            let delta = response.drag_delta();
+            actions.push(match self.dragging {
+                Some(index) => {
+                    MapAction::DragNode { index, delta: [delta.x / t.zoom, delta.y / t.zoom] }.into()
+                }
+                None => CameraAction::Pan([delta.x, delta.y]).into(),
+            });
+        }
+        if response.drag_stopped()
+            && let Some(index) = self.dragging.take()
+        {
+            actions.push(MapAction::DragEnd { index }.into());
+        }
+        if response.clicked() {
+            let selection = match hit {
+                Some(Hit::Node(i)) => state.node_key_of_view(i).map(Selected::Node),
+                Some(Hit::Edge(i)) => edge_selection(state, i),
+                None => None,
+            };
+            actions.push(MapAction::Select(selection).into());
+        }
+        if response.double_clicked() {
+            match hit {
+                Some(Hit::Node(i)) if state.view.nodes[i].kind == NodeKind::Machine => {
+                    if let Some(key) = state.node_key_of_view(i) {
+                        actions.push(MapAction::ToggleExpand(key).into());
+                    }
+                }
+                None => actions.push(CameraAction::FitView.into()),
+                _ => {}
+            }
+        }
+        if response.secondary_clicked() {
+            self.context = match hit {
+                Some(Hit::Node(i)) => Some(i),
+                _ => None,
+            };
+        }
+    }
+
+    fn context_menu(&self, state: &AppState, response: &egui::Response, actions: &mut Vec<Action>) {
+        let Some(i) = self.context else { return };
+        let (Some(key), Some(node)) = (state.node_key_of_view(i), state.view.nodes.get(i)) else { return };
+        let pinned = state.layout.pinned.contains_key(&node.key);
+        let ips: Vec<&str> =
+            state.map.node(&key).map(|n| n.ips.iter().map(|&ip| state.store.str(ip)).collect()).unwrap_or_default();
+        response.context_menu(|ui| {
+            ui.label(egui::RichText::new(&node.label).strong());
+            ui.separator();
+            let mut item = |ui: &mut egui::Ui, text: &str, action: Action| {
+                if ui.button(text).clicked() {
+                    actions.push(action);
+                }
+            };
+            if let Some(machine) = key.machine() {
+                item(ui, "Focus on this machine", MapAction::Focus(vec![state.store.str(machine).to_string()]).into());
+            }
+            if node.kind == NodeKind::Machine {
+                let text = if node.expanded { "Collapse" } else { "Expand processes" };
+                item(ui, text, MapAction::ToggleExpand(key).into());
+            }
+            item(ui, "Hide", MapAction::Hide(key).into());
+            if pinned {
+                item(ui, "Unpin", MapAction::Unpin(key).into());
+            } else {
+                item(ui, "Pin", MapAction::Pin(key).into());
+            }
+            item(ui, "Copy name", UiAction::CopyText(node.label.clone()).into());
+            if !ips.is_empty() {
+                item(ui, "Copy IP", UiAction::CopyText(ips.join(", ")).into());
+            }
+        });
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "one drawing pass over everything the canvas shows")]
+    fn draw(
+        &mut self,
+        state: &AppState,
+        ui: &egui::Ui,
+        painter: &egui::Painter,
+        scene: &MapScene,
+        t: &Transform,
+        hovered: Option<usize>,
+        hit: Option<Hit>,
+    ) {
+        let theme = state.theme;
+        let visible = t.rect.expand(40.0);
+        // Hovering a node lights it and its neighbours; the rest fades.
+        let neighbours: Option<Vec<bool>> = hovered.map(|h| {
+            let mut near = vec![false; scene.nodes.len()];
+            near[h] = true;
+            for e in &scene.edges {
+                if e.source == h || e.target == h {
+                    near[e.source] = true;
+                    near[e.target] = true;
+                }
+            }
+            near
+        });
+        let lit = |i: usize| neighbours.as_ref().is_none_or(|n| n[i]);
+        let selected = selected_view_nodes(state);
+        let matches: Vec<usize> = state.search.matches.iter().filter_map(|k| state.view_index_of(k)).collect();
+
+        for (i, node) in scene.nodes.iter().enumerate().filter(|(_, n)| n.container) {
+            let center = t.screen_from_world(node.center);
+            let r = node.radius * t.zoom;
+            if !visible.expand(r).contains(center) {
+                continue;
+            }
+            let alpha = if lit(i) { 1.0 } else { 0.35 };
+            let fill = color(node.fill).gamma_multiply(if theme == Theme::Dark { 0.18 } else { 0.10 } * alpha);
+            painter.circle(center, r, fill, Stroke::new(1.5, color(node.fill).gamma_multiply(alpha)));
+        }
+
+        // Every edge in one mesh: quads for lines (dashes for failures) and triangles for arrows.
+        let mesh = reusable(&mut self.edge_mesh);
+        for (i, edge) in scene.edges.iter().enumerate() {
+            let Some((a, b)) = MapScene::trimmed(edge) else { continue };
+            let (pa, pb) = (t.screen_from_world(a), t.screen_from_world(b));
+            if !visible.intersects(Rect::from_two_pos(pa, pb)) {
+                continue;
+            }
+            let base = if edge.malicious {
+                color(MALICIOUS_COLOR)
+            } else if edge.failed {
+                color(FAILURE_COLOR)
+            } else {
+                color(edge_color(theme))
+            };
+            let highlighted =
+                hit == Some(Hit::Edge(i)) || hovered.is_some_and(|h| edge.source == h || edge.target == h);
+            let alpha = if neighbours.is_none() || highlighted { 1.0 } else { 0.2 };
+            let stroke_color = if highlighted && !edge.failed && !edge.malicious {
+                color(text_color(theme))
+            } else {
+                base.gamma_multiply(alpha)
+            };
+            let width = (edge.width * t.zoom * 0.8).clamp(1.0, 10.0);
+            if edge.failed {
+                add_dashes(mesh, pa, pb, width, stroke_color, 7.0, 5.0);
+            } else {
+                add_line(mesh, pa, pb, width, stroke_color);
+            }
+            let head = 5.0 + width * 1.5;
+            let dir = pb - pa;
+            if dir.length() > head * 2.0 {
+                let u = dir.normalized();
+                let side = vec2(-u.y, u.x) * head * 0.5;
+                let base_point = pb - u * head;
+                add_triangle(mesh, pb, base_point + side, base_point - side, stroke_color);
+            }
+        }
+        painter.add(Shape::Mesh(self.edge_mesh.clone()));
+
+        // Node discs in one mesh too: a rim under a filled disc (tiny nodes get no rim).
+        let discs = reusable(&mut self.node_mesh);
+        for (i, node) in scene.nodes.iter().enumerate().filter(|(_, n)| !n.container) {
+            let center = t.screen_from_world(node.center);
+            let r = (node.radius * t.zoom).max(2.5);
+            if !visible.contains(center) {
+                continue;
+            }
+            let alpha = if lit(i) { 1.0 } else { 0.3 };
+            if node.malicious {
+                add_disc(discs, center, r + 2.5, color(MALICIOUS_COLOR));
+            } else if r >= 4.0 {
+                add_disc(discs, center, r + 1.0, Color32::WHITE.gamma_multiply(alpha));
+            }
+            add_disc(discs, center, r, color(node.fill).gamma_multiply(alpha));
+        }
+        painter.add(Shape::Mesh(self.node_mesh.clone()));
+        for node in scene.nodes.iter().filter(|n| !n.container) {
+            let center = t.screen_from_world(node.center);
+            let r = (node.radius * t.zoom).max(2.5);
+            if !visible.contains(center) {
+                continue;
+            }
+            if let Some(glyph) = node.glyph.filter(|_| r >= 7.0) {
+                painter.text(center, Align2::CENTER_CENTER, glyph, FontId::proportional(r * 1.05), Color32::WHITE);
+            }
+            if node.malicious {
+                painter.text(
+                    center + vec2(r, -r),
+                    Align2::LEFT_BOTTOM,
+                    "⚠",
+                    FontId::proportional(r.max(11.0)),
+                    color(MALICIOUS_COLOR),
+                );
+            }
+        }
+        let ring = |indices: &[usize], gap: f32, stroke: Stroke| {
+            for node in indices.iter().filter_map(|&i| scene.nodes.get(i)) {
+                let r = (node.radius * t.zoom).max(2.5) + gap;
+                painter.circle_stroke(t.screen_from_world(node.center), r, stroke);
+            }
+        };
+        ring(&selected, 4.0, Stroke::new(2.5, ui.visuals().selection.stroke.color));
+        ring(&matches, 7.0, Stroke::new(2.0, Color32::from_rgb(240, 180, 0)));
+        labels::draw_labels(theme, painter, scene, t, hovered, &selected, &matches, &lit);
+    }
+}
+
+fn edge_selection(state: &AppState, i: usize) -> Option<Selected> {
+    let edge = state.view.edges.get(i)?;
+    // A merged edge (collapsed machines) selects its first map edge's ends.
+    let map_edge = *edge.map_edges.first()?;
+    let (a, b) = state.map.graph.edge_endpoints(map_edge)?;
+    Some(Selected::Edge { source: state.map.graph[a].key, target: state.map.graph[b].key })
+}
+
+fn selected_view_nodes(state: &AppState) -> Vec<usize> {
+    match state.selected {
+        Some(Selected::Node(key)) => state.view_index_of(&key).into_iter().collect(),
+        Some(Selected::Edge { source, target }) => {
+            state.view_index_of(&source).into_iter().chain(state.view_index_of(&target)).collect()
+        }
+        None => Vec::new(),
+    }
+}

@@ -1,0 +1,151 @@
+//! The right panel: everything known about the selection (computed by
+//! `state::queries` when the selection or map changes). Every listed node can be clicked to
+//! select it.
+
+use crate::state::queries::{Details, EdgeDetails, Facts, NodeDetails, estate_rows, metric_rows};
+use crate::state::{Action, MapAction, UiAction, ViewCtx};
+use egui::{Grid, RichText, Ui};
+use vmi_core::graph::{EdgeMetrics, NodeKey};
+use vmi_core::render::theme::format_bytes;
+
+/// Connections listed at most (the busiest).
+const MAX_CONNECTIONS: usize = 200;
+
+#[derive(Default)]
+pub struct DetailsPanel;
+
+fn facts_grid(ui: &mut Ui, id: &str, rows: &[(impl AsRef<str>, String)]) {
+    Grid::new(id).num_columns(2).spacing([10.0, 3.0]).striped(true).show(ui, |ui| {
+        for (name, value) in rows.iter().filter(|(_, v)| !v.is_empty()) {
+            ui.label(RichText::new(name.as_ref()).weak());
+            ui.add(egui::Label::new(value).wrap());
+            ui.end_row();
+        }
+    });
+}
+
+/// The metrics of an edge, for the canvas's tooltips.
+pub fn edge_summary_ui(ui: &mut Ui, source: &str, target: &str, m: &EdgeMetrics) {
+    ui.label(RichText::new(format!("{source} → {target}")).strong());
+    facts_grid(ui, "edge-tip", &metric_rows(m));
+}
+
+/// A clickable line that selects a node.
+fn node_link(ui: &mut Ui, key: NodeKey, text: &str, actions: &mut Vec<Action>) {
+    if ui.link(text).clicked() {
+        actions.push(MapAction::Reveal(key).into());
+    }
+}
+
+impl DetailsPanel {
+    pub fn ui(&mut self, ui: &mut Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| match &view.state.details {
+            Details::Estate => {
+                ui.heading("Estate");
+                facts_grid(ui, "estate", &estate_rows(view.state));
+                ui.add_space(8.0);
+                ui.label(
+                    RichText::new(
+                        "Click a node or an edge to see its details. Double-click a machine to show its processes.",
+                    )
+                    .weak(),
+                );
+            }
+            Details::Missing => {
+                ui.label("Not on the map in this window.");
+            }
+            Details::Node(node) => node_ui(ui, node, actions),
+            Details::Edge(edge) => edge_ui(ui, edge, actions),
+        });
+    }
+}
+
+fn node_ui(ui: &mut Ui, node: &NodeDetails, actions: &mut Vec<Action>) {
+    ui.heading(&node.label);
+    ui.label(RichText::new(node.kind).weak());
+    ui.separator();
+    if let Some((key, name)) = &node.machine {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("On").weak());
+            node_link(ui, *key, name, actions);
+        });
+    }
+    facts_grid(ui, "facts", &node.facts);
+    if let Some(note) = node.note {
+        ui.label(RichText::new(note).weak());
+    }
+    if let Some(command_line) = &node.command_line {
+        ui.label(RichText::new("Command line").weak());
+        let mut shown = command_line.as_str();
+        ui.add(
+            egui::TextEdit::multiline(&mut shown)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY)
+                .font(egui::TextStyle::Monospace),
+        );
+        if ui.small_button("Copy command line").clicked() {
+            actions.push(UiAction::CopyText(command_line.clone()).into());
+        }
+    }
+    if !node.extras.is_empty() {
+        ui.collapsing("Other columns", |ui| facts_grid(ui, "extras", &node.extras));
+    }
+    if let Some(processes) = &node.processes {
+        ui.collapsing(format!("Processes ({})", processes.len()), |ui| {
+            for (label, key, on_map) in processes {
+                if *on_map {
+                    node_link(ui, *key, label, actions);
+                } else {
+                    ui.label(RichText::new(label).weak());
+                }
+            }
+        });
+    }
+    if let Some(ports) = &node.ports {
+        ui.collapsing(format!("Listening ports ({})", ports.len()), |ui| {
+            for port in ports {
+                ui.label(port);
+            }
+        });
+    }
+    if let Some(ports) = &node.listening_on {
+        facts_grid(ui, "process-ports", &[("Listening on", ports.clone())]);
+    }
+    ui.add_space(6.0);
+    let totals: Facts =
+        vec![("Total out", format_bytes(node.bytes_out as f64)), ("Total in", format_bytes(node.bytes_in as f64))];
+    facts_grid(ui, "totals", &totals);
+    ui.collapsing(format!("Connections ({})", node.connections.len()), |ui| {
+        for row in node.connections.iter().take(MAX_CONNECTIONS) {
+            ui.horizontal(|ui| {
+                ui.label(if row.outgoing { "→" } else { "←" });
+                node_link(ui, row.other, &row.label, actions);
+                let mut text = format_bytes(row.bytes as f64);
+                if row.links_failed > 0 {
+                    text.push_str(&format!(", {} failed", row.links_failed));
+                }
+                ui.label(RichText::new(text).weak());
+            });
+        }
+    });
+}
+
+fn edge_ui(ui: &mut Ui, edge: &EdgeDetails, actions: &mut Vec<Action>) {
+    ui.heading("Connection");
+    for (role, (key, label)) in [("Client", &edge.source), ("Server", &edge.target)] {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(role).weak());
+            node_link(ui, *key, label, actions);
+        });
+    }
+    if edge.localhost {
+        ui.label(RichText::new("Over 127.0.0.1 on one machine").weak());
+    }
+    ui.separator();
+    facts_grid(ui, "edge", &edge.metrics);
+    if let Some(indicator) = &edge.malicious {
+        ui.add_space(6.0);
+        ui.label(RichText::new("⚠ Malicious remote IP").color(egui::Color32::from_rgb(200, 0, 0)).strong());
+        facts_grid(ui, "malicious", indicator);
+    }
+}

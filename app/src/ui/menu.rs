@@ -1,0 +1,52 @@
+//! The menu bar: File, View, Tools. Every item sends an action.
+
+use crate::state::{Action, CameraAction, ExportAction, FileAction, MapAction, SaveTarget, UiAction, ViewCtx, Window};
+use vmi_core::render::Theme;
+
+pub fn menu_bar_ui(ui: &mut egui::Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
+    let state = view.state;
+    let mut item = |ui: &mut egui::Ui, text: &str, action: Action| {
+        if ui.button(text).clicked() {
+            actions.push(action);
+        }
+    };
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            item(ui, "Open… (Ctrl+O)", FileAction::OpenDialog.into());
+            item(ui, "Open the sample estate", FileAction::LoadSample.into());
+            ui.separator();
+            item(ui, "Export map… (Ctrl+Shift+S)", UiAction::ShowWindow(Window::Export, true).into());
+            item(
+                ui,
+                "Export graph (GraphML, DOT, JSON)…",
+                ExportAction::SaveDialog { target: SaveTarget::Graph, extension: "graphml" }.into(),
+            );
+            item(ui, "Screenshot (F12)", ExportAction::Screenshot(None).into());
+            ui.separator();
+            ui.menu_button("Close file", |ui| {
+                for file in state.store.files() {
+                    item(ui, &file.source, FileAction::Close(file.id).into());
+                }
+            });
+            item(ui, "Clear", FileAction::Clear.into());
+            ui.separator();
+            item(ui, "Quit", UiAction::Quit.into());
+        });
+        ui.menu_button("View", |ui| {
+            item(ui, "Fit to screen (F)", CameraAction::FitView.into());
+            item(ui, "Zoom in (+)", CameraAction::Zoom(1.25).into());
+            item(ui, "Zoom out (-)", CameraAction::Zoom(0.8).into());
+            ui.separator();
+            item(ui, "Expand all machines", MapAction::ExpandAll(true).into());
+            item(ui, "Collapse all machines", MapAction::ExpandAll(false).into());
+            ui.separator();
+            let dark = state.theme == Theme::Dark;
+            let other = if dark { Theme::Light } else { Theme::Dark };
+            item(ui, if dark { "Light theme" } else { "Dark theme" }, UiAction::SetTheme(other).into());
+        });
+        ui.menu_button("Tools", |ui| {
+            item(ui, "Reports…", UiAction::ShowWindow(Window::Reports, true).into());
+            item(ui, "Problems…", UiAction::ShowWindow(Window::Problems, true).into());
+        });
+    });
+}
