@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod image;
 pub mod map;
+pub mod query_chart;
 pub mod scene;
 pub mod theme;
 
