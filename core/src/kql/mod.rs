@@ -9,6 +9,8 @@
 pub mod ast;
 pub mod error;
 pub mod frame;
+pub mod lexer;
+pub mod parser;
 pub mod source;
 pub mod temporal;
 pub mod value;
