@@ -80,7 +80,7 @@ fn report_list_and_csv_output() {
 #[test]
 fn render_writes_map_charts_and_graph_files_reproducibly() {
     let dir = crate::support::temp_dir("render-cli");
-    let out = |name: &str| dir.join(name).display().to_string();
+    let out = |name: &str| dir.path().join(name).display().to_string();
     let files = [
         path("portal-csv/VMComputer.csv"),
         path("portal-csv/VMBoundPort.csv"),
@@ -127,7 +127,7 @@ fn summary_matches_the_generator(shape: vmi_fixtures::Shape, name: &str) {
     let spec = vmi_fixtures::EstateSpec { machines: 12, hours: 2, seed: 5, density: 0.2, ..Default::default() };
     let estate = vmi_fixtures::generate(spec);
     let dir = crate::support::temp_dir(name);
-    let files = vmi_fixtures::write(&estate, shape, &dir).unwrap_or_else(|e| panic!("{e}"));
+    let files = vmi_fixtures::write(&estate, shape, dir.path()).unwrap_or_else(|e| panic!("{e}"));
     let mut args = vec!["summary".to_string()];
     args.extend(files.iter().map(|f| f.display().to_string()));
     let output = vmi_map(&args.iter().map(String::as_str).collect::<Vec<_>>());

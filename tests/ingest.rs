@@ -248,7 +248,7 @@ fn a_ten_megabyte_line_loads() {
     let loaded = ingest::load_bytes("big.jsonl", line.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(loaded.batch.table(TableKind::VMProcess).len(), 1);
     let dir = temp_dir("bigline");
-    let path = dir.join("VMProcess.csv");
+    let path = dir.path().join("VMProcess.csv");
     std::fs::write(&path, format!("Machine,Process,CommandLine\nm-1,p-1,\"{long}\"\n"))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(load(&path).map(|l| l.batch.rows()).ok(), Some(1));

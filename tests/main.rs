@@ -1,5 +1,8 @@
 //! The one integration test binary of vmi-map (fixtures, headless core, CLI and GUI tests).
 
+// Test helpers may unwrap like the tests do (clippy.toml allows it in `#[test]` functions).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cli;
 mod graph;
 mod gui;
@@ -7,6 +10,7 @@ mod ingest;
 mod map_render;
 mod render;
 mod reports;
+mod state;
 mod support;
 mod trends;
 mod view;

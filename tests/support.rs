@@ -39,12 +39,9 @@ pub fn store_of(fixtures: &[&str]) -> Store {
     store
 }
 
-/// A temporary folder of this test run, removed by nobody (the OS temp dir is cleaned).
-pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vmi-map-tests-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir {}: {e}", dir.display()));
-    dir
+/// A temporary folder, removed when the returned guard is dropped.
+pub fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("vmi-map-tests-{name}-")).tempdir().unwrap()
 }
 
 /// A store from in-memory files: (file name, text). Every file must load without warnings.

@@ -1,10 +1,14 @@
-//! The headless commands: `vmi-map summary` (and the shared loading they all do).
+//! The headless commands (`summary`, `report`, `render`): their arguments, the loading they
+//! all share, and one module per command.
 
-use anyhow::{Context, Result};
+mod render;
+mod report;
+mod summary;
+
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use vmi_core::graph::{Inventory, MapRequest, build_map};
 use vmi_core::ingest;
 use vmi_core::model::Timestamp;
 use vmi_core::store::Store;
@@ -145,9 +149,9 @@ pub fn load_all(files: &[PathBuf]) -> (Store, bool) {
 
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
-        Command::Summary(args) => summary(&args),
-        Command::Report(args) => report(&args),
-        Command::Render(args) => render(&args),
+        Command::Summary(args) => summary::summary(&args),
+        Command::Report(args) => report::report(&args),
+        Command::Render(args) => render::render(&args),
     };
     match result {
         Ok(code) => code,
@@ -156,130 +160,4 @@ pub fn run(command: Command) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn summary(args: &SummaryArgs) -> Result<ExitCode> {
-    let (store, all_loaded) = load_all(&args.files);
-    let request = MapRequest { from: args.window.from, to: args.window.to, ..Default::default() };
-    let inventory = Inventory::new(&store);
-    let map = build_map(&store, &inventory, &request);
-    let summary = vmi_core::summary::summarize(&store, &inventory, &map, &request);
-    println!("{}", serde_json::to_string(&summary).context("writing the summary")?);
-    Ok(if all_loaded { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-fn report(args: &ReportArgs) -> Result<ExitCode> {
-    use std::io::Write;
-    if args.list {
-        for report in vmi_core::reports::REPORTS {
-            println!("{}\t{}", report.id, report.title);
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    let id = args.id.as_deref().unwrap_or_default();
-    if vmi_core::reports::info(id).is_none() {
-        anyhow::bail!("no report {id:?}; `vmi-map report --list` names them");
-    }
-    let (store, all_loaded) = load_all(&args.files);
-    let params = vmi_core::reports::ReportParams {
-        machines: args.machines.clone(),
-        text: args.text.clone().unwrap_or_default(),
-        case_sensitive: args.case_sensitive,
-        exe: args.exe.clone().unwrap_or_default(),
-        from: args.window.from,
-        to: args.window.to,
-        now: None,
-    };
-    let table = vmi_core::reports::run(&store, &Inventory::new(&store), id, &params)?;
-    if let Some(note) = &table.note {
-        eprintln!("note: {note}");
-    }
-    std::io::stdout().write_all(table.to_csv().as_bytes()).context("writing the report")?;
-    Ok(if all_loaded { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-/// What the pictures' titles say: the files and the window.
-pub fn picture_title(files: &[PathBuf], from: Option<Timestamp>, to: Option<Timestamp>) -> String {
-    let names: Vec<String> = files
-        .iter()
-        .map(|f| f.file_name().map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned()))
-        .collect();
-    let shown = if names.len() > 3 {
-        format!("{} and {} more", names[..3].join(", "), names.len() - 3)
-    } else {
-        names.join(", ")
-    };
-    let window = match (from, to) {
-        (None, None) => "all records".to_string(),
-        (from, to) => format!(
-            "{} to {}",
-            from.map_or_else(|| "start".to_string(), |t| t.to_string()),
-            to.map_or_else(|| "end".to_string(), |t| t.to_string())
-        ),
-    };
-    format!("vmi-map: {shown} ({window})")
-}
-
-fn render(args: &RenderArgs) -> Result<ExitCode> {
-    use vmi_core::graph::export::{GraphFormat, export_graph};
-    use vmi_core::graph::view::{ViewOptions, build_view};
-    use vmi_core::render::{MapPicture, MapScene, Theme, chart, map};
-    use vmi_core::trends::{Selection, TrendKind, TrendRequest};
-    let (store, all_loaded) = load_all(&args.files);
-    let theme = if args.theme == ThemeArg::Dark { Theme::Dark } else { Theme::Light };
-    let request =
-        MapRequest { from: args.window.from, to: args.window.to, focus: args.focus.iter().cloned().collect() };
-    let inventory = Inventory::new(&store);
-    let title = picture_title(&args.files, args.window.from, args.window.to);
-    let write = |path: &std::path::Path, bytes: &[u8]| {
-        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
-    };
-    if args.map.is_some() || args.graph.is_some() {
-        let map_data = build_map(&store, &inventory, &request);
-        let view =
-            build_view(&store, &inventory, &map_data, &ViewOptions { expand_all: args.expand, ..Default::default() });
-        let positions = view.converged_positions(1);
-        if let Some(path) = &args.map {
-            let scene = MapScene::new(&view, &positions);
-            let picture = MapPicture {
-                scene: &scene,
-                width_px: args.width,
-                region: None,
-                theme,
-                title: Some(title.clone()),
-                legend: !args.no_legend,
-            };
-            write(path, &map::render_for_path(&picture, path).map_err(anyhow::Error::msg)?)?;
-            eprintln!("wrote {}", path.display());
-        }
-        if let Some(path) = &args.graph {
-            let format = GraphFormat::from_path(&path.to_string_lossy())
-                .with_context(|| format!("{}: use .graphml, .dot or .json", path.display()))?;
-            write(path, export_graph(&store, &inventory, &map_data, &view, &positions, format).as_bytes())?;
-            eprintln!("wrote {}", path.display());
-        }
-    }
-    for pair in args.chart.chunks(2) {
-        let [kind, out] = pair else { continue };
-        let kind = TrendKind::from_id(kind).with_context(|| {
-            let ids: Vec<&str> = TrendKind::ALL.iter().map(|k| k.id()).collect();
-            format!("no chart {kind:?}; the charts are {}", ids.join(", "))
-        })?;
-        let trend_request = TrendRequest {
-            kind,
-            selection: Selection::Estate,
-            from: args.window.from,
-            to: args.window.to,
-            bin_ticks: None,
-        };
-        let trend = vmi_core::trends::compute(&store, &inventory, &trend_request);
-        let chart_title = format!("{} - whole estate", kind.title());
-        let width = args.width.min(4096);
-        let spec =
-            chart::ChartSpec { trend: &trend, title: &chart_title, width, height: (width as f32 * 0.45) as u32, theme };
-        let path = std::path::Path::new(out);
-        write(path, &chart::render_for_path(&spec, path).map_err(anyhow::Error::msg)?)?;
-        eprintln!("wrote {}", path.display());
-    }
-    Ok(if all_loaded { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

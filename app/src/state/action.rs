@@ -105,7 +105,10 @@ pub enum FileAction {
     /// Load these files (from the dialog, a drop or the command line).
     Open(Vec<PathBuf>),
     /// Load records held in memory (a sandboxed drop).
-    OpenBytes { name: String, bytes: Arc<Vec<u8>> },
+    OpenBytes {
+        name: String,
+        bytes: Arc<Vec<u8>>,
+    },
     /// Load the sample estate bundled in the binary.
     LoadSample,
     CancelLoad,
@@ -119,7 +122,10 @@ pub enum FileAction {
 pub enum LoadAction {
     Started(Arc<LoadProgress>),
     /// One file's outcome.
-    File { name: String, result: Box<Result<Loaded, LoadError>> },
+    File {
+        name: String,
+        result: Box<Result<Loaded, LoadError>>,
+    },
     /// Every file answered (or the load was cancelled).
     Finished,
     /// The load thread could not start.
@@ -141,13 +147,22 @@ pub enum MapAction {
     /// New filters (hide localhost, failed only, OS families...).
     SetViewOptions(ViewOptions),
     /// The time window; `brush` when set by dragging across a chart (Escape undoes it).
-    SetWindow { from: Option<Timestamp>, to: Option<Timestamp>, brush: bool },
+    SetWindow {
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+        brush: bool,
+    },
     Pin(NodeKey),
     Unpin(NodeKey),
     /// A view node dragged by this many world units.
-    DragNode { index: usize, delta: [f32; 2] },
+    DragNode {
+        index: usize,
+        delta: [f32; 2],
+    },
     /// A drag ended: the node stays (pinned) where it was dropped.
-    DragEnd { index: usize },
+    DragEnd {
+        index: usize,
+    },
     Search(String),
     /// Reveal the next search match.
     SearchNext,
@@ -162,7 +177,10 @@ pub enum CameraAction {
     /// Zoom around the canvas centre.
     Zoom(f32),
     /// Zoom keeping the world point under `pointer` (screen points) in place.
-    ZoomAt { pointer: [f32; 2], factor: f32 },
+    ZoomAt {
+        pointer: [f32; 2],
+        factor: f32,
+    },
     /// Move the view by screen points.
     Pan([f32; 2]),
     /// Where the canvas is drawn, `[left, top, width, height]` in points.
@@ -174,8 +192,14 @@ pub enum CameraAction {
 pub enum ExportAction {
     /// Ask where to save (proposing a file of this extension: `png`, `svg`, `graphml`,
     /// `csv`), then save.
-    SaveDialog { target: SaveTarget, extension: &'static str },
-    Save { target: SaveTarget, path: PathBuf },
+    SaveDialog {
+        target: SaveTarget,
+        extension: &'static str,
+    },
+    Save {
+        target: SaveTarget,
+        path: PathBuf,
+    },
     /// A window screenshot, saved as PNG (to the path, or beside the last export).
     Screenshot(Option<PathBuf>),
     /// The screenshot callback's answer.
@@ -198,7 +222,10 @@ pub enum UiAction {
     ShowError(super::AppError),
     DismissError(usize),
     CopyText(String),
-    SetChart { kind: TrendKind, bin_ticks: Option<i64> },
+    SetChart {
+        kind: TrendKind,
+        bin_ticks: Option<i64>,
+    },
     /// Escape: undo a chart brush, else clear the selection.
     Escape,
     Quit,

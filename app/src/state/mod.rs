@@ -9,8 +9,8 @@ pub mod queries;
 mod update;
 
 pub use action::{
-    Action, CameraAction, ExportAction, FileAction, LoadAction, MapAction, MapExport, ReportAction, SaveTarget,
-    Selected, Source, UiAction, Window,
+    Action, CameraAction, ExportAction, ExportExtent, FileAction, LoadAction, MapAction, MapExport, ReportAction,
+    SaveTarget, Selected, Source, UiAction, Window,
 };
 pub use errors::{AppError, ErrorKind};
 pub use update::{Effect, update};
@@ -25,8 +25,8 @@ use vmi_core::graph::{DependencyMap, Inventory, MapRequest, NodeKey, NodeKind};
 use vmi_core::ingest::Warning;
 use vmi_core::layout::{LayoutWorker, PositionMap};
 use vmi_core::model::Timestamp;
-use vmi_core::reports::{REPORTS, ReportParams, ReportTable};
 use vmi_core::render::Theme;
+use vmi_core::reports::{REPORTS, ReportParams, ReportTable};
 use vmi_core::store::Store;
 use vmi_core::trends::{Selection, TrendKind, TrendRequest};
 
@@ -277,13 +277,7 @@ impl AppState {
             Some(Selected::Node(key)) => Selection::Node(key),
             Some(Selected::Edge { source, target }) => Selection::Edge { source, target },
         };
-        TrendRequest {
-            kind,
-            selection,
-            from: self.request.from,
-            to: self.request.to,
-            bin_ticks: self.charts.bin_ticks,
-        }
+        TrendRequest { kind, selection, from: self.request.from, to: self.request.to, bin_ticks: self.charts.bin_ticks }
     }
 
     /// The title of a chart of `kind`: what it is of and the window.
@@ -301,7 +295,8 @@ impl AppState {
                 format!("{} → {}", name(&source).unwrap_or_default(), name(&target).unwrap_or_default())
             }
         };
-        let window = self.request.from.or(self.data_extent.map(|e| e.0)).zip(self.request.to.or(self.data_extent.map(|e| e.1)));
+        let window =
+            self.request.from.or(self.data_extent.map(|e| e.0)).zip(self.request.to.or(self.data_extent.map(|e| e.1)));
         vmi_core::render::titles::chart_title(kind, &subject, window)
     }
 

@@ -153,7 +153,8 @@ fn extras(store: &Store, kind: TableKind, row: usize) -> Vec<(String, String)> {
 
 fn node_details(state: &AppState, key: NodeKey) -> Option<NodeDetails> {
     let node = state.map.node(&key)?;
-    let mut details = NodeDetails { key: Some(key), label: node.label.clone(), kind: key.kind().label(), ..Default::default() };
+    let mut details =
+        NodeDetails { key: Some(key), label: node.label.clone(), kind: key.kind().label(), ..Default::default() };
     match key {
         NodeKey::Machine { machine } => machine_facts(state, machine, &mut details),
         NodeKey::Process { machine, process } => process_facts(state, machine, process, &mut details),
@@ -307,7 +308,8 @@ fn connections(map: &DependencyMap, key: NodeKey, details: &mut NodeDetails) {
                 let other = &graph[if outgoing { edge.target() } else { edge.source() }];
                 let m = &edge.weight().metrics;
                 // What the client sent goes out of it and into the server.
-                let (out, into) = if outgoing { (m.bytes_sent, m.bytes_received) } else { (m.bytes_received, m.bytes_sent) };
+                let (out, into) =
+                    if outgoing { (m.bytes_sent, m.bytes_received) } else { (m.bytes_received, m.bytes_sent) };
                 details.bytes_out += out;
                 details.bytes_in += into;
                 rows.push(ConnectionRow {

@@ -16,8 +16,15 @@ use vmi_core::trends::TrendKind;
 /// What the app must do outside the state after an action.
 #[derive(Debug)]
 pub enum Effect {
-    OpenDialog { folder: Option<PathBuf> },
-    SaveDialog { folder: Option<PathBuf>, file_name: String, extension: &'static str, target: SaveTarget },
+    OpenDialog {
+        folder: Option<PathBuf>,
+    },
+    SaveDialog {
+        folder: Option<PathBuf>,
+        file_name: String,
+        extension: &'static str,
+        target: SaveTarget,
+    },
     /// Load these on the load thread (a running load is cancelled; what it finished is kept).
     StartLoad(Vec<Source>),
     CancelLoad,
@@ -257,7 +264,8 @@ fn camera(state: &mut AppState, action: CameraAction) {
             let old = state.camera;
             let anchor = [old.center[0] + (pointer[0] - cx) / old.zoom, old.center[1] + (pointer[1] - cy) / old.zoom];
             let zoom = clamp(old.zoom * factor);
-            state.camera = Camera { center: [anchor[0] - (pointer[0] - cx) / zoom, anchor[1] - (pointer[1] - cy) / zoom], zoom };
+            state.camera =
+                Camera { center: [anchor[0] - (pointer[0] - cx) / zoom, anchor[1] - (pointer[1] - cy) / zoom], zoom };
         }
         CameraAction::Pan([dx, dy]) => {
             state.camera.center[0] -= dx / state.camera.zoom;
@@ -329,9 +337,8 @@ fn save(state: &mut AppState, target: &SaveTarget, path: &Path, effects: &mut Ve
             .into_bytes()),
             None => Err("use .graphml, .dot or .json".to_string()),
         },
-        SaveTarget::Chart(kind) => {
-            draw_chart(state, *kind, 1600, 700, |spec| chart::render_for_path(spec, path)).map_err(|e| format!("cannot draw the chart: {e}"))
-        }
+        SaveTarget::Chart(kind) => draw_chart(state, *kind, 1600, 700, |spec| chart::render_for_path(spec, path))
+            .map_err(|e| format!("cannot draw the chart: {e}")),
         SaveTarget::ReportCsv => Ok(state.reports.table.to_csv().into_bytes()),
     };
     match bytes {

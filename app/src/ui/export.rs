@@ -16,7 +16,14 @@ pub struct ExportWindow {
 
 impl Default for ExportWindow {
     fn default() -> Self {
-        ExportWindow { extent: ExportExtent::WholeMap, scale: 2, width_px: 4096, dark: false, legend: true, title: true }
+        ExportWindow {
+            extent: ExportExtent::WholeMap,
+            scale: 2,
+            width_px: 4096,
+            dark: false,
+            legend: true,
+            title: true,
+        }
     }
 }
 

@@ -106,9 +106,8 @@ fn take_dropped_files(ctx: &egui::Context, actions: &mut Vec<Action>) {
         } else {
             // No readable path (a sandboxed drop): take the bytes.
             match file.bytes() {
-                Ok(bytes) => {
-                    actions.push(FileAction::OpenBytes { name: path.display().to_string(), bytes: Arc::new(bytes) }.into())
-                }
+                Ok(bytes) => actions
+                    .push(FileAction::OpenBytes { name: path.display().to_string(), bytes: Arc::new(bytes) }.into()),
                 Err(error) => actions.push(
                     UiAction::ShowError(AppError::new(
                         ErrorKind::Load,
@@ -129,7 +128,7 @@ fn drop_overlay(ctx: &egui::Context) {
     if !hovering {
         return;
     }
-    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::new("drop")));
+    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop")));
     let rect = ctx.content_rect();
     painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(150));
     painter.text(
@@ -200,7 +199,7 @@ fn problems_window(ctx: &egui::Context, view: ViewCtx<'_>, actions: &mut Vec<Act
 fn errors_ui(ctx: &egui::Context, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
     for (i, error) in view.state.errors.iter().enumerate() {
         egui::Window::new(error.title())
-            .id(egui::Id::new(("error", i)))
+            .id(egui::Id::unique(("error", i)))
             .collapsible(false)
             .resizable(false)
             .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0 + 70.0 * i as f32])
@@ -216,7 +215,7 @@ fn errors_ui(ctx: &egui::Context, view: ViewCtx<'_>, actions: &mut Vec<Action>) 
 
 fn toasts_ui(ctx: &egui::Context, toasts: &[Toast]) {
     for (i, toast) in toasts.iter().enumerate() {
-        egui::Area::new(egui::Id::new(("toast", i)))
+        egui::Area::new(egui::Id::unique(("toast", i)))
             .anchor(egui::Align2::RIGHT_BOTTOM, [-16.0, -16.0 - 40.0 * i as f32])
             .show(ctx, |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {

@@ -6,6 +6,9 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use vmi_core::reports::{self, Needs, REPORTS, ReportParams};
 
+/// What a row order was computed for: the report run, the filter text and the sort.
+type OrderKey = (u64, String, Option<(usize, bool)>);
+
 pub struct ReportsWindow {
     /// The report chosen and its parameters, as typed (sent with Run).
     pub id: String,
@@ -15,7 +18,7 @@ pub struct ReportsWindow {
     sort: Option<(usize, bool)>,
     /// Rows shown, in order, and the (run, filter, sort) they were computed for.
     order: Vec<usize>,
-    order_for: Option<(u64, String, Option<(usize, bool)>)>,
+    order_for: Option<OrderKey>,
 }
 
 impl Default for ReportsWindow {

@@ -14,7 +14,7 @@ pub struct SidePanel {
 
 /// The id of the search box, for Ctrl+F.
 pub fn search_id() -> egui::Id {
-    egui::Id::new("vmi-search")
+    egui::Id::unique("vmi-search")
 }
 
 impl SidePanel {

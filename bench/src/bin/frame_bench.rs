@@ -13,7 +13,8 @@ use std::time::Instant;
 use vmi_core::graph::NodeKind;
 use vmi_core::graph::view::{MapView, ViewEdge, ViewNode};
 use vmi_core::layout::{Layout, LayoutParams, PositionMap, synthetic::synthetic_estate};
-use vmi_map::{Command, VmiApp};
+use vmi_map::state::{AppState, CameraAction, ViewCtx, update};
+use vmi_map::ui::canvas::Canvas;
 
 fn main() {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
@@ -60,11 +61,12 @@ fn main() {
     eprintln!("layout of {nodes} nodes / {edges} edges: {:.2} s", start.elapsed().as_secs_f64());
 
     let ctx = egui::Context::default();
-    let mut app = VmiApp::empty(&ctx);
-    app.view = view;
-    app.view_version += 1;
-    app.layout.positions = layout.positions().to_vec();
-    app.apply(Command::FitView);
+    let mut state = AppState::default();
+    state.view = view;
+    state.view_version += 1;
+    state.layout.positions = layout.positions().to_vec();
+    state.layout.version += 1;
+    let mut canvas = Canvas::default();
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 1000.0));
     let mut times = Vec::new();
     for frame in 0..220 {
@@ -75,9 +77,17 @@ fn main() {
             ..Default::default()
         };
         let start = Instant::now();
+        let mut actions = Vec::new();
         let output = ctx.run_ui(input, |ui| {
-            egui::CentralPanel::no_frame().show(ui, |ui| vmi_map::ui::map_ui::map_ui(&mut app, ui));
+            egui::CentralPanel::no_frame().show(ui, |ui| canvas.ui(ui, ViewCtx { state: &state }, &mut actions));
         });
+        // The canvas's own actions (its size, the first fit) go through update as in the app.
+        for action in actions {
+            update(&mut state, action);
+        }
+        if frame == 0 {
+            update(&mut state, CameraAction::FitView);
+        }
         let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
         let elapsed = start.elapsed().as_secs_f64() * 1000.0;
         std::hint::black_box(primitives);

@@ -384,11 +384,8 @@ impl MapView {
     }
 
     /// Positions laid out to convergence, deterministically (headless renders and tests).
-    pub fn converged_positions(&self, seed: u64) -> Vec<[f32; 2]> {
-        let params = crate::layout::LayoutParams { seed, ..Default::default() };
+    pub fn converged_positions(&self) -> Vec<[f32; 2]> {
         let empty = crate::layout::PositionMap::new();
-        let mut layout = crate::layout::Layout::new(self.layout_input(), params, &empty, &empty);
-        layout.run_to_convergence();
-        layout.positions().to_vec()
+        crate::layout::settle(self.layout_input(), &empty, &empty)
     }
 }

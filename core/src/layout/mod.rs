@@ -229,6 +229,15 @@ struct Level {
     coarsening: Option<Coarsening>,
 }
 
+/// The one way a map is laid out at once, by the app (small maps) and `vmi-map render` alike:
+/// default parameters (one seed), warm-started from `warm`, `pinned` held in place. The same
+/// view gives the same picture in both.
+pub fn settle(input: LayoutInput, warm: &PositionMap, pinned: &PositionMap) -> Vec<[f32; 2]> {
+    let mut layout = Layout::new(input, LayoutParams::default(), warm, pinned);
+    layout.run_to_convergence();
+    layout.positions().to_vec()
+}
+
 /// A layout in progress; see the module doc. Drive it with [`Layout::step`]
 /// (one iteration) or [`Layout::run_to_convergence`].
 #[derive(Debug)]

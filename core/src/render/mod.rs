@@ -6,6 +6,7 @@ pub mod map;
 pub mod query_chart;
 pub mod scene;
 pub mod theme;
+pub mod titles;
 
 pub use chart::{ChartGeometry, ChartImage, ChartSpec};
 pub use image::RgbaImage;

@@ -4,8 +4,8 @@
 use super::hit::Transform;
 use crate::ui::style::color;
 use egui::{Align2, FontId, Rect, vec2};
-use vmi_core::render::scene::{MapScene, text_color};
 use vmi_core::render::Theme;
+use vmi_core::render::scene::{MapScene, text_color};
 
 /// Labels only where they can be read and do not sit on another label: machines and big
 /// nodes first, then the rest while there is room.
@@ -60,4 +60,3 @@ pub fn draw_labels(
         painter.galley(label_rect.min, galley, text.gamma_multiply(alpha));
     }
 }
-

@@ -63,4 +63,3 @@ pub fn add_triangle(mesh: &mut Mesh, a: Pos2, b: Pos2, c: Pos2, color: Color32) 
     mesh.colored_vertex(c, color);
     mesh.add_triangle(i, i + 1, i + 2);
 }
-

@@ -126,9 +126,7 @@ impl Canvas {
         if response.dragged() {
             let delta = response.drag_delta();
             actions.push(match self.dragging {
-                Some(index) => {
-                    MapAction::DragNode { index, delta: [delta.x / t.zoom, delta.y / t.zoom] }.into()
-                }
+                Some(index) => MapAction::DragNode { index, delta: [delta.x / t.zoom, delta.y / t.zoom] }.into(),
                 None => CameraAction::Pan([delta.x, delta.y]).into(),
             });
         }
