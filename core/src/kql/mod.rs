@@ -9,8 +9,10 @@
 pub mod ast;
 pub mod error;
 pub mod frame;
+pub mod functions;
 pub mod lexer;
 pub mod parser;
+pub mod regex_cache;
 pub mod source;
 pub mod temporal;
 pub mod value;

@@ -1,0 +1,179 @@
+//! IPv4 functions: parsing (with `/prefix` masks), private ranges, matching and comparing
+//! under a prefix, range tests and formatting. Addresses are the 32-bit number as a long
+//! (`parse_ipv4("127.0.0.1") == 2130706433`); invalid text gives null.
+
+use super::{FnCtx, ScalarFn, bool_value, long_arg, ret_bool, ret_int, ret_long, ret_string, text};
+use crate::kql::value::Value;
+
+pub(super) const FUNCTIONS: &[ScalarFn] = &[
+    ScalarFn::new("parse_ipv4", 1, 1, ret_long, |a, _| Ok(long(address(&a[0], None).map(|(ip, _)| i64::from(ip))))),
+    ScalarFn::new("parse_ipv4_mask", 2, 2, ret_long, |a, _| {
+        Ok(long(address(&a[0], long_arg(&a[1])).map(|(ip, _)| i64::from(ip))))
+    }),
+    ScalarFn::new("ipv4_is_private", 1, 1, ret_bool, ipv4_is_private),
+    ScalarFn::new("ipv4_is_match", 2, 3, ret_bool, |a, _| Ok(bool_value(compare(a).map(|o| o == 0)))),
+    ScalarFn::new("ipv4_compare", 2, 3, ret_int, |a, _| Ok(long(compare(a)))),
+    ScalarFn::new("ipv4_is_in_range", 2, 2, ret_bool, |a, _| Ok(bool_value(in_range(&a[0], &a[1])))),
+    ScalarFn::new("ipv4_is_in_any_range", 2, 64, ret_bool, ipv4_is_in_any_range),
+    ScalarFn::new("ipv4_netmask_suffix", 1, 1, ret_int, |a, _| {
+        Ok(long(address(&a[0], None).map(|(_, p)| i64::from(p))))
+    }),
+    ScalarFn::new("format_ipv4", 1, 2, ret_string, |a, _| Ok(format(a, false))),
+    ScalarFn::new("format_ipv4_mask", 1, 2, ret_string, |a, _| Ok(format(a, true))),
+];
+
+fn long(v: Option<i64>) -> Value {
+    v.map_or(Value::Null, Value::Int)
+}
+
+/// Dotted-quad text to its number: exactly four decimal parts of 0-255.
+pub fn parse_dotted(text: &str) -> Option<u32> {
+    let mut value: u32 = 0;
+    let mut parts = 0;
+    for part in text.split('.') {
+        if part.is_empty() || part.len() > 3 || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let octet: u32 = part.parse().ok().filter(|o| *o <= 255)?;
+        value = (value << 8) | octet;
+        parts += 1;
+    }
+    (parts == 4).then_some(value)
+}
+
+fn mask(prefix: u8) -> u32 {
+    if prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(prefix.min(32))) }
+}
+
+/// An address argument (dotted text with an optional `/prefix`, or a number) masked to the
+/// smaller of its own prefix and `prefix`; with the prefix used.
+fn address(v: &Value, prefix: Option<i64>) -> Option<(u32, u8)> {
+    let extra = match prefix {
+        Some(p) if (0..=32).contains(&p) => p as u8,
+        Some(_) => return None,
+        None => 32,
+    };
+    let (ip, own) = match v.unwrap_dynamic_scalar() {
+        Value::Int(n) => (u32::try_from(n).ok()?, 32),
+        other => {
+            let text = text(&other);
+            let text = text.trim();
+            match text.split_once('/') {
+                Some((ip, p)) => {
+                    let p: u8 = p.parse().ok().filter(|p| *p <= 32)?;
+                    (parse_dotted(ip)?, p)
+                }
+                None => (parse_dotted(text)?, 32),
+            }
+        }
+    };
+    let prefix = own.min(extra);
+    Some((ip & mask(prefix), prefix))
+}
+
+/// `ipv4_is_private(ip)`: within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (a range
+/// counts when it lies entirely inside one).
+fn ipv4_is_private(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    let Some((ip, prefix)) = address(&args[0], None) else { return Ok(Value::Null) };
+    let private = [(0x0A00_0000u32, 8u8), (0xAC10_0000, 12), (0xC0A8_0000, 16)];
+    Ok(Value::Bool(private.iter().any(|(net, bits)| prefix >= *bits && ip & mask(*bits) == *net)))
+}
+
+/// `ipv4_compare(a, b[, prefix])`: -1, 0 or 1 after masking both to the smallest prefix given.
+fn compare(args: &[Value]) -> Option<i64> {
+    let prefix = match args.get(2) {
+        Some(p) => Some(long_arg(p)?),
+        None => None,
+    };
+    let (a, pa) = address(&args[0], prefix)?;
+    let (b, pb) = address(&args[1], prefix)?;
+    let common = mask(pa.min(pb));
+    Some(match (a & common).cmp(&(b & common)) {
+        std::cmp::Ordering::Less => -1,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
+    })
+}
+
+/// `ipv4_is_in_range(ip, range)`: the address lies in the range's network.
+fn in_range(ip: &Value, range: &Value) -> Option<bool> {
+    let (ip, _) = address(ip, None)?;
+    let (net, prefix) = address(range, None)?;
+    Some(ip & mask(prefix) == net)
+}
+
+fn ipv4_is_in_any_range(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    let ranges: Vec<Value> = match &args[1] {
+        Value::Dynamic(json) if json.is_array() => {
+            json.as_array().map(|a| a.iter().map(Value::from_json).collect()).unwrap_or_default()
+        }
+        _ => args[1..].to_vec(),
+    };
+    if address(&args[0], None).is_none() {
+        return Ok(Value::Null);
+    }
+    Ok(Value::Bool(ranges.iter().any(|r| in_range(&args[0], r) == Some(true))))
+}
+
+/// `format_ipv4(ip[, prefix])` and `format_ipv4_mask(...)` (which appends `/prefix`); the
+/// empty string for an invalid address.
+fn format(args: &[Value], with_mask: bool) -> Value {
+    let prefix = match args.get(1) {
+        Some(p) => long_arg(p),
+        None => Some(32),
+    };
+    let Some((ip, used)) = prefix.and_then(|p| address(&args[0], Some(p))) else { return Value::str("") };
+    let dotted = format!("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+    Value::str(&if with_mask { format!("{dotted}/{used}") } else { dotted })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{call, s, show, ty};
+    use super::*;
+    use crate::kql::value::Type;
+
+    #[test]
+    fn parse_from_the_documentation() {
+        assert_eq!(show("parse_ipv4", &[s("127.0.0.1")]), "2130706433");
+        assert_eq!(show("parse_ipv4", &[s("192.1.168.1")]), "3221334017");
+        assert_eq!(show("parse_ipv4", &[s("192.1.168.1/24")]), "3221334016");
+        assert_eq!(show("parse_ipv4_mask", &[s("192.1.168.2"), Value::Int(24)]), "3221334016");
+        assert!(call("parse_ipv4", &[s("256.0.0.1")]).is_null());
+        assert!(call("parse_ipv4", &[s("1.2.3")]).is_null());
+        assert!(call("parse_ipv4", &[s("fe80::1")]).is_null());
+        assert_eq!(ty("parse_ipv4", &[Type::String]), Ok(Type::Long));
+    }
+
+    #[test]
+    fn private_and_matching_from_the_documentation() {
+        let private = |ip: &str| show("ipv4_is_private", &[s(ip)]);
+        assert_eq!(private("10.1.2.3"), "true");
+        assert_eq!(private("192.168.1.1/24"), "true");
+        assert_eq!(private("172.31.255.255"), "true");
+        assert_eq!(private("172.32.0.1"), "false");
+        assert_eq!(private("8.8.8.8"), "false");
+        assert_eq!(private("10.0.0.0/7"), "false");
+        assert!(call("ipv4_is_private", &[s("x")]).is_null());
+        assert_eq!(show("ipv4_is_match", &[s("192.168.1.1"), s("192.168.1.255")]), "false");
+        assert_eq!(show("ipv4_is_match", &[s("192.168.1.1/24"), s("192.168.1.255/24")]), "true");
+        assert_eq!(show("ipv4_is_match", &[s("192.168.1.1"), s("192.168.1.255"), Value::Int(24)]), "true");
+        assert_eq!(show("ipv4_compare", &[s("192.168.1.1"), s("192.168.1.255")]), "-1");
+        assert_eq!(show("ipv4_compare", &[s("192.168.1.255"), s("192.168.1.1")]), "1");
+        assert_eq!(show("ipv4_compare", &[s("192.168.1.1/24"), s("192.168.1.255/24")]), "0");
+        assert_eq!(show("ipv4_is_in_range", &[s("192.168.1.6"), s("192.168.1.1/24")]), "true");
+        assert_eq!(show("ipv4_is_in_range", &[s("192.168.1.6"), s("192.168.2.1/24")]), "false");
+        assert_eq!(show("ipv4_is_in_any_range", &[s("192.168.1.6"), s("10.0.0.0/8"), s("192.168.1.0/24")]), "true");
+        assert_eq!(show("ipv4_netmask_suffix", &[s("192.168.1.1/24")]), "24");
+    }
+
+    #[test]
+    fn format_from_the_documentation() {
+        assert_eq!(show("format_ipv4", &[s("192.168.1.255"), Value::Int(24)]), "192.168.1.0");
+        assert_eq!(show("format_ipv4", &[Value::Int(3232236031), Value::Int(24)]), "192.168.1.0");
+        assert_eq!(show("format_ipv4", &[s("192.168.1.1/24"), Value::Int(32)]), "192.168.1.0");
+        assert_eq!(show("format_ipv4_mask", &[s("192.168.1.255"), Value::Int(24)]), "192.168.1.0/24");
+        assert_eq!(show("format_ipv4_mask", &[Value::Int(3232236031), Value::Int(24)]), "192.168.1.0/24");
+        assert_eq!(show("format_ipv4", &[s("abc")]), "");
+    }
+}
