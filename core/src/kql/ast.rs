@@ -401,7 +401,7 @@ impl JoinKind {
             "inner" => JoinKind::Inner,
             "leftouter" => JoinKind::LeftOuter,
             "rightouter" => JoinKind::RightOuter,
-            "fullouter" | "outer" => JoinKind::FullOuter,
+            "fullouter" => JoinKind::FullOuter,
             "leftanti" | "anti" | "leftantisemi" => JoinKind::LeftAnti,
             "rightanti" | "rightantisemi" => JoinKind::RightAnti,
             "leftsemi" => JoinKind::LeftSemi,

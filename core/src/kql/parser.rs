@@ -198,7 +198,7 @@ impl Parser {
     }
 
     fn at_end_of_tabular(&self) -> bool {
-        matches!(self.tok_at(0), Tok::Eof) || self.is_sym("|") || self.is_sym(";") || self.is_sym(")")
+        matches!(self.tok_at(0), Tok::Eof | Tok::Sym("|" | ";" | ")" | "}"))
     }
 
     /// How a token reads in an error message.
@@ -359,7 +359,7 @@ impl Parser {
                     // A table wildcard `VM*` followed by the end or a pipe.
                     return matches!(self.tok_at(n + 2), Tok::Sym("|" | ")" | ";" | ",") | Tok::Eof);
                 }
-                unknown_is_table && matches!(self.tok_at(n + 1), Tok::Sym(";" | ")" | ",") | Tok::Eof)
+                unknown_is_table && matches!(self.tok_at(n + 1), Tok::Sym(";" | ")" | "," | "}") | Tok::Eof)
             }
         }
     }
@@ -383,6 +383,14 @@ impl Parser {
         }
         if statements.is_empty() {
             return Err(QueryError::syntax(self.peek().span, "the query is empty"));
+        }
+        if !statements.iter().any(|s| matches!(s, Statement::Query(_))) {
+            let message = if statements.iter().any(|s| matches!(s, Statement::Let(_))) {
+                "the query has no statement after its `let`s"
+            } else {
+                "the query has no tabular statement"
+            };
+            return Err(QueryError::syntax(self.peek().span, message));
         }
         let end = self.last_end;
         Ok(Script { statements, span: Span::new(0, end) })
@@ -487,6 +495,10 @@ impl Parser {
     }
 
     fn function_def(&mut self, start: usize, is_view: bool) -> PResult<FunctionDef> {
+        self.nested(|p| p.function_def_inner(start, is_view))
+    }
+
+    fn function_def_inner(&mut self, start: usize, is_view: bool) -> PResult<FunctionDef> {
         self.expect_sym("(", "`(` to start the parameter list")?;
         let mut params = Vec::new();
         if !self.is_sym(")") {
@@ -659,7 +671,8 @@ impl Parser {
                 }
             }
         }
-        if next_paren && self.adjacent(0) || next_paren && self.lookup(&word) == Some(Binding::TabularFn) {
+        // A name followed by `(` at a source position calls a user function or view.
+        if next_paren {
             let name = self.name("a function name")?;
             let args = self.call_args()?;
             return Ok(Source::Call { name, args, span: self.span_from(start) });
@@ -1534,8 +1547,8 @@ impl Parser {
             Tok::Sym(s) => binary_sym(s).map(|op| (CmpOp::Binary(op), 1)),
             Tok::Ident(word) => match word.as_str() {
                 "in" if self.is_sym_at(1, "~") && self.adjacent(0) => Some((CmpOp::List(ListOp::InCi), 2)),
-                // `in` must be followed by its list (`on T in range(...)` of make-series is not).
-                "in" if self.is_sym_at(1, "(") => Some((CmpOp::List(ListOp::In), 1)),
+                // `on T in range(...)` of make-series is not a list operator.
+                "in" if !self.is_word_at(1, "range") => Some((CmpOp::List(ListOp::In), 1)),
                 "has_any" => Some((CmpOp::List(ListOp::HasAny), 1)),
                 "has_all" => Some((CmpOp::List(ListOp::HasAll), 1)),
                 "between" => Some((CmpOp::Between { negated: false }, 1)),
