@@ -28,10 +28,9 @@ pub enum LayoutCommand {
     Pin { node: u32, pos: [f32; 2] },
     /// Release a pinned (or held) node.
     Unpin { node: u32 },
-    /// The user drags a node: hold it at `pos` while the rest adapts.
+    /// The user drags a node: hold it at `pos` while the rest adapts (the app pins it where
+    /// the drag ends, so a dragged node stays held until unpinned).
     Drag { node: u32, pos: [f32; 2] },
-    /// The drag ended: release the node unless it is pinned.
-    DragEnd { node: u32 },
 }
 
 /// Positions published by the worker.
@@ -82,15 +81,9 @@ impl LayoutWorker {
         let cancel = Arc::new(AtomicBool::new(false));
         let worker_cancel = Arc::clone(&cancel);
         let thread = thread::Builder::new().name(format!("vmi-layout-{generation}")).spawn(move || {
-            let holds = input
-                .nodes
-                .iter()
-                .map(|node| if pinned.contains_key(&node.key) { Hold::Pinned } else { Hold::Free })
-                .collect();
             let layout = Layout::new(input, params, &warm, &pinned);
             let mut worker = Worker {
                 generation,
-                holds,
                 layout,
                 commands: command_receiver,
                 snapshots: snapshot_sender,
@@ -139,18 +132,10 @@ impl Drop for LayoutWorker {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Hold {
-    Free,
-    Dragged,
-    Pinned,
-}
-
 /// The worker thread's side.
 struct Worker {
     generation: u64,
     layout: Layout,
-    holds: Vec<Hold>,
     commands: Receiver<LayoutCommand>,
     snapshots: SyncSender<LayoutSnapshot>,
     cancel: Arc<AtomicBool>,
@@ -207,34 +192,9 @@ impl Worker {
     }
 
     fn apply(&mut self, command: LayoutCommand) {
-        let (LayoutCommand::Pin { node, .. }
-        | LayoutCommand::Unpin { node }
-        | LayoutCommand::Drag { node, .. }
-        | LayoutCommand::DragEnd { node }) = command;
-        let Some(hold) = self.holds.get_mut(node as usize) else {
-            return;
-        };
         match command {
-            LayoutCommand::Pin { pos, .. } => {
-                *hold = Hold::Pinned;
-                self.layout.pin(node, pos);
-            }
-            LayoutCommand::Drag { pos, .. } => {
-                if *hold == Hold::Free {
-                    *hold = Hold::Dragged;
-                }
-                self.layout.pin(node, pos);
-            }
-            LayoutCommand::Unpin { .. } => {
-                *hold = Hold::Free;
-                self.layout.unpin(node);
-            }
-            LayoutCommand::DragEnd { .. } => {
-                if *hold == Hold::Dragged {
-                    *hold = Hold::Free;
-                    self.layout.unpin(node);
-                }
-            }
+            LayoutCommand::Pin { node, pos } | LayoutCommand::Drag { node, pos } => self.layout.pin(node, pos),
+            LayoutCommand::Unpin { node } => self.layout.unpin(node),
         }
     }
 
@@ -312,13 +272,14 @@ mod tests {
         assert!(worker.send(LayoutCommand::Drag { node: 4, pos: [-500.0, 500.0] }));
         let third = wait_for_done(&worker, second.iteration);
         assert_eq!(third.positions[4], [-500.0, 500.0], "a dragged node is held where dropped");
-        assert!(worker.send(LayoutCommand::DragEnd { node: 4 }));
+        assert_eq!(third.positions[3], [1234.5, -77.25], "the pin outlives other drags");
+        assert!(worker.send(LayoutCommand::Unpin { node: 4 }));
         let fourth = wait_for_done(&worker, third.iteration);
-        assert_eq!(fourth.positions[3], [1234.5, -77.25], "the pin outlives other drags");
+        assert_ne!(fourth.positions[4], [-500.0, 500.0], "an unpinned node moves with the layout again");
     }
 
     #[test]
-    fn a_node_pinned_at_spawn_stays_pinned_after_a_drag_ends() {
+    fn a_node_pinned_at_spawn_stays_where_it_is_dragged() {
         let input = synthetic_estate(8, 100, 300);
         let pinned: PositionMap = [(input.nodes[2].key, [10.0, 20.0])].into_iter().collect();
         let worker = LayoutWorker::spawn(4, input, LayoutParams::default(), PositionMap::new(), pinned)
@@ -326,7 +287,6 @@ mod tests {
         let first = wait_for_done(&worker, 0);
         assert_eq!(first.positions[2], [10.0, 20.0]);
         assert!(worker.send(LayoutCommand::Drag { node: 2, pos: [30.0, 40.0] }));
-        assert!(worker.send(LayoutCommand::DragEnd { node: 2 }));
         let second = wait_for_done(&worker, first.iteration);
         assert_eq!(second.positions[2], [30.0, 40.0], "a pinned node dragged stays pinned where dropped");
     }
