@@ -11,6 +11,7 @@ pub mod error;
 pub mod frame;
 pub mod functions;
 pub mod lexer;
+pub mod params;
 pub mod parser;
 pub mod regex_cache;
 pub mod source;

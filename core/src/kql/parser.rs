@@ -1926,7 +1926,7 @@ impl Parser {
                             serde_json::Number::from_f64(r).map_or(serde_json::Value::Null, serde_json::Value::Number)
                         }
                         Value::String(s) => serde_json::Value::String(s.to_string()),
-                        Value::DateTime(t) => serde_json::Value::String(super::temporal::format_datetime(t)),
+                        Value::DateTime(t) => serde_json::Value::String(super::temporal::format_datetime_full(t)),
                         Value::TimeSpan(t) => serde_json::Value::String(super::temporal::format_timespan(t)),
                         Value::Dynamic(d) => (*d).clone(),
                     })

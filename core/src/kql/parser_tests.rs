@@ -415,7 +415,7 @@ fn literals_of_every_type() {
     let (Value::Dynamic(d), _) = literal("dynamic({'k': [1, -2.5, 'x', datetime(2020-01-01)], \"n\": null})") else {
         panic!()
     };
-    assert_eq!(d.to_string(), r#"{"k":[1,-2.5,"x","2020-01-01T00:00:00Z"],"n":null}"#);
+    assert_eq!(d.to_string(), r#"{"k":[1,-2.5,"x","2020-01-01T00:00:00.0000000Z"],"n":null}"#);
     assert!(
         matches!(literal("guid(74BE27DE-1e4e-49d9-b579-fe0b331d3642)"), (Value::String(s), _) if &*s == "74be27de-1e4e-49d9-b579-fe0b331d3642")
     );
