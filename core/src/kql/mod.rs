@@ -6,6 +6,7 @@
 //! `render`). Scalar functions and aggregations live in [`functions`] and [`aggregates`],
 //! over the [`value`] types.
 
+pub mod aggregates;
 pub mod ast;
 pub mod error;
 pub mod frame;

@@ -412,9 +412,16 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
-/// Kusto's `==` on two scalars: `None` (null) when either is null or they do not compare.
+/// Kusto's `==` on two scalars: null when both are null; false when only one is null (as
+/// the documentation's null rules say); otherwise by [`compare`] (null when the types do not
+/// compare).
 pub fn equals(a: &Value, b: &Value) -> Option<bool> {
-    compare(a, b).map(|o| o == Ordering::Equal)
+    let null = |v: &Value| v.is_null() || matches!(v, Value::Dynamic(j) if j.is_null());
+    match (null(a), null(b)) {
+        (true, true) => None,
+        (true, false) | (false, true) => Some(false),
+        (false, false) => compare(a, b).map(|o| o == Ordering::Equal),
+    }
 }
 
 /// The rank of a value's kind in a mixed (dynamic) column's sort.
@@ -659,6 +666,9 @@ mod tests {
         assert_eq!(compare(&Value::Real(f64::NAN), &Value::Real(1.0)), None);
         assert_eq!(compare(&Value::Int(1), &Value::str("1")), None);
         assert_eq!(equals(&Value::dynamic(serde_json::json!("x")), &Value::str("x")), Some(true));
+        // Null rules: null == null is null, null == 5 is false.
+        assert_eq!(equals(&Value::Null, &Value::Null), None);
+        assert_eq!(equals(&Value::Null, &Value::Int(5)), Some(false));
         assert_eq!(sort_cmp(&Value::Null, &Value::Int(i64::MIN)), Ordering::Less);
         assert_eq!(sort_cmp(&Value::Real(f64::NAN), &Value::Real(-1e300)), Ordering::Less);
         assert_eq!(sort_cmp(&Value::Real(3.0), &Value::Real(-1.0)), Ordering::Greater);
