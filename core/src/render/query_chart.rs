@@ -464,7 +464,7 @@ fn number_label(value: f64, range: f64) -> String {
     if magnitude < 1e-12 * range.abs().max(1e-300) || magnitude == 0.0 {
         return "0".to_string();
     }
-    if magnitude >= 1e15 || magnitude < 1e-6 {
+    if !(1e-6..1e15).contains(&magnitude) {
         return format!("{value:.1e}");
     }
     let (scale, suffix) = match magnitude {
