@@ -374,8 +374,12 @@ fn default_x(table: &ResultTable, kind: ChartKind) -> Result<usize, String> {
     match kind {
         ChartKind::Time => first_of(&|t| t == Type::DateTime)
             .ok_or_else(|| "a timechart needs a datetime column (or a make-series result) for its x axis".to_string()),
+        // A time or number axis; a lone number column is the y values, not the axis.
         ChartKind::Line | ChartKind::Area | ChartKind::Scatter => {
-            Ok(first_of(&|t| t == Type::DateTime || t == Type::TimeSpan || is_number(t)).unwrap_or(0))
+            let numbers = columns.iter().filter(|c| is_number(c.ty)).count();
+            Ok(first_of(&|t| t == Type::DateTime || t == Type::TimeSpan)
+                .or_else(|| if numbers > 1 { first_of(&|t| is_number(t)) } else { None })
+                .unwrap_or(0))
         }
         ChartKind::Column | ChartKind::Bar | ChartKind::Pie => {
             let first_is_number = columns.first().is_some_and(|c| is_number(c.ty));
@@ -789,6 +793,20 @@ mod tests {
         assert_eq!((stacked.kind, stacked.stacking), (ChartKind::Area, Stacking::Stacked));
         let timechart = chart_from_result(&result, &request("timechart", &[("kind", &["stacked"])])).unwrap();
         assert_eq!(timechart.stacking, Stacking::None, "time charts do not stack");
+    }
+
+    /// Line charts take a time or number axis; with one number column, the first column
+    /// (text) is the axis and the number the values.
+    #[test]
+    fn linechart_axis_is_time_or_number() {
+        let by_port = table(vec![longs("DestinationPort", &[443, 80]), longs("count_", &[7, 9])]);
+        let chart = chart_from_result(&by_port, &request("linechart", &[])).unwrap();
+        assert_eq!(chart.x, XAxis::Number(vec![80.0, 443.0]));
+        assert_eq!(series_of(&chart), vec![("count_", vec![Some(9.0), Some(7.0)])]);
+        let by_name = table(vec![strings("Computer", &["web01", "db02"]), longs("count_", &[1, 2])]);
+        let chart = chart_from_result(&by_name, &request("scatterchart", &[])).unwrap();
+        assert_eq!(chart.x, XAxis::Category(vec!["web01".into(), "db02".into()]));
+        assert_eq!(series_of(&chart), vec![("count_", vec![Some(1.0), Some(2.0)])]);
     }
 
     #[test]
