@@ -848,3 +848,92 @@ mod tests {
         }
     }
 }
+
+/// The conversion on real query answers: the engine's tables for the documented shapes.
+#[cfg(test)]
+mod engine_tests {
+    use super::*;
+    use crate::kql::tests::store;
+    use crate::kql::{QueryOptions, run};
+    use crate::model::time::TICKS_PER_HOUR;
+
+    const CONNECTIONS: &str = "TimeGenerated,Computer,Machine,Process,Direction,RemoteIp,DestinationPort,BytesSent,BytesReceived,LinksFailed\n\
+2026-10-05T08:03:00Z,web-1,m-1,p-a,outbound,10.0.0.2,443,100,10,0\n\
+2026-10-05T08:04:00Z,web-1,m-1,p-a,outbound,10.0.0.2,443,50,5,1\n\
+2026-10-05T09:10:00Z,web-1,m-1,p-b,outbound,127.0.0.1,8080,7,7,2\n\
+2026-10-05T09:20:00Z,db-1,m-2,p-c,inbound,10.0.0.1,443,30,300,0\n";
+
+    /// The chart of a query's answer.
+    fn chart_of(query: &str) -> QueryChart {
+        let store = store(&[("VMConnection.csv", CONNECTIONS)]);
+        let output = run(&store, query, &QueryOptions::default()).unwrap_or_else(|e| panic!("{}", e.render(query)));
+        let request = output.chart.unwrap_or_else(|| panic!("no render request from {query}"));
+        chart_from_result(&output.tables[0], &request).unwrap()
+    }
+
+    fn hours(from: i64, count: i64) -> Vec<i64> {
+        let start = crate::kql::value::parse_datetime("2026-10-05T08:00:00Z").unwrap() + from * TICKS_PER_HOUR;
+        (0..count).map(|h| start + h * TICKS_PER_HOUR).collect()
+    }
+
+    fn sorted_series(chart: &QueryChart) -> Vec<(String, Vec<Option<f64>>)> {
+        let mut series: Vec<_> = chart.series.iter().map(|s| (s.name.clone(), s.values.clone())).collect();
+        series.sort_by(|a, b| a.0.cmp(&b.0));
+        series
+    }
+
+    #[test]
+    fn counts_by_hour_and_computer_as_a_timechart() {
+        let chart = chart_of("VMConnection | summarize count() by bin(TimeGenerated, 1h), Computer | render timechart");
+        assert_eq!(chart.kind, ChartKind::Time);
+        assert_eq!(chart.x, XAxis::Time(hours(0, 2)));
+        assert_eq!(
+            sorted_series(&chart),
+            vec![("db-1".to_string(), vec![None, Some(1.0)]), ("web-1".to_string(), vec![Some(2.0), Some(1.0)])]
+        );
+        assert_eq!(chart.y_title, "count_");
+    }
+
+    #[test]
+    fn bytes_by_computer_as_columns_and_a_pie() {
+        let chart = chart_of("VMConnection | summarize sum(BytesSent) by Computer | render columnchart");
+        assert_eq!(chart.kind, ChartKind::Column);
+        let XAxis::Category(names) = &chart.x else { panic!("categories expected: {:?}", chart.x) };
+        let sums: Vec<(String, Option<f64>)> = names.iter().cloned().zip(chart.series[0].values.clone()).collect();
+        let mut sums = sums;
+        sums.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(sums, vec![("db-1".to_string(), Some(30.0)), ("web-1".to_string(), Some(157.0))]);
+        assert_eq!(chart.series[0].name, "sum_BytesSent");
+        let pie = chart_of(
+            "VMConnection | summarize sum(BytesSent) by Computer | render piechart with (title=\"Bytes sent\")",
+        );
+        assert_eq!((pie.kind, pie.title.as_str()), (ChartKind::Pie, "Bytes sent"));
+        assert_eq!(pie.x, chart.x);
+        assert_eq!(pie.series, chart.series);
+    }
+
+    #[test]
+    fn make_series_rows_as_a_timechart() {
+        let chart = chart_of(
+            "VMConnection | make-series count() default=0 on TimeGenerated from datetime(2026-10-05T08:00:00Z) \
+             to datetime(2026-10-05T10:00:00Z) step 1h by Computer | render timechart with (kind=stacked)",
+        );
+        assert_eq!(chart.x, XAxis::Time(hours(0, 2)));
+        assert_eq!(
+            sorted_series(&chart),
+            vec![("db-1".to_string(), vec![Some(0.0), Some(1.0)]), ("web-1".to_string(), vec![Some(2.0), Some(1.0)])]
+        );
+        assert_eq!(chart.stacking, Stacking::None);
+    }
+
+    #[test]
+    fn stacked_columns_from_the_with_clause() {
+        let chart = chart_of(
+            "VMConnection | summarize sum(BytesSent), sum(BytesReceived) by Computer \
+             | render columnchart with (kind=stacked100, ytitle=\"bytes\", ycolumns=sum_BytesReceived)",
+        );
+        assert_eq!(chart.stacking, Stacking::Stacked100);
+        assert_eq!(chart.y_title, "bytes");
+        assert_eq!(chart.series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), vec!["sum_BytesReceived"]);
+    }
+}
