@@ -87,7 +87,7 @@ pub fn tokenize_lossy(text: &str) -> Vec<Token> {
                 lexer.pos = resume.min(text.len());
                 out.push(Token {
                     tok: Tok::Error(err.message),
-                    span: Span::new(before.min(err.span.start), lexer.pos),
+                    span: Span::new(err.span.start.min(lexer.pos), lexer.pos),
                 });
             }
         }

@@ -8,6 +8,7 @@
 
 pub mod aggregates;
 pub mod ast;
+pub mod complete;
 pub mod error;
 pub mod frame;
 pub mod functions;
