@@ -578,6 +578,23 @@ fn binary<'a>(x: &Exec<'a>, e: &TExpr, op: BinaryOp, a: &TExpr, b: &TExpr, f: &F
             return Ok(bools(out));
         }
     }
+    // An integer or time column against a constant: compare without a constant vector.
+    if is_cmp
+        && a.ty != Type::Dynamic
+        && let Some(c) = b.as_const()
+        && let Some(q) = match c {
+            Value::Int(i) | Value::DateTime(i) | Value::TimeSpan(i) => Some(*i),
+            _ => None,
+        }
+        && matches!(a.ty, Type::Int | Type::Long | Type::DateTime | Type::TimeSpan)
+    {
+        let l = eval(x, a, f)?;
+        if let Some(p) = as_i64s(&l) {
+            return Ok(bools(
+                p.iter().map(|&p| if p == NULL_INT { NULL_BOOL } else { u8::from(ordering_holds(op, p.cmp(&q))) }).collect(),
+            ));
+        }
+    }
     let l = eval(x, a, f)?;
     let r = eval(x, b, f)?;
     if is_cmp {

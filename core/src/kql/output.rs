@@ -2,16 +2,80 @@
 //! of the store, so the app can keep it while files change), the chart `render` asked for,
 //! and the `now` the query ran with.
 
-use super::frame::{Builder, Data, Frame};
+use super::frame::{Data, Frame};
 use super::plan::RenderSpec;
 use super::value::{Type, Value};
+use std::sync::Arc;
 
 /// One column of a result.
 #[derive(Clone, Debug)]
 pub struct ResultColumn {
     pub name: String,
     pub ty: Type,
-    data: Data<'static>,
+    values: Values,
+}
+
+/// A result column's values: strings as codes into the column's distinct texts (4 bytes a
+/// row, each text once), everything else as the engine's vectors.
+#[derive(Clone, Debug)]
+enum Values {
+    Strings { codes: Vec<u32>, texts: Vec<Arc<str>> },
+    Other(Data<'static>),
+}
+
+impl ResultColumn {
+    fn value(&self, row: usize) -> Value {
+        match &self.values {
+            Values::Strings { codes, texts } => codes
+                .get(row)
+                .and_then(|&c| texts.get(c as usize))
+                .map_or_else(|| Value::str(""), |s| Value::String(Arc::clone(s))),
+            Values::Other(data) => data.value(row, self.ty),
+        }
+    }
+}
+
+/// Distinct texts of a string column, numbered as first seen.
+fn strings(data: &Data<'_>) -> Values {
+    let mut codes = Vec::with_capacity(data.len());
+    let mut texts: Vec<Arc<str>> = Vec::new();
+    match data {
+        Data::Sym(syms, interner) => {
+            // Symbol to code through a vector as long as the interner: no hashing per row.
+            let mut seen: Vec<u32> = vec![u32::MAX; interner.len()];
+            for &s in syms.iter() {
+                let code = match seen.get_mut(s as usize) {
+                    Some(slot) if *slot != u32::MAX => *slot,
+                    Some(slot) => {
+                        *slot = texts.len() as u32;
+                        texts.push(Arc::from(interner.resolve(crate::store::Sym(s))));
+                        *slot
+                    }
+                    None => {
+                        texts.push(Arc::from(""));
+                        texts.len() as u32 - 1
+                    }
+                };
+                codes.push(code);
+            }
+        }
+        _ => {
+            let mut seen: rustc_hash::FxHashMap<Arc<str>, u32> = rustc_hash::FxHashMap::default();
+            for row in 0..data.len() {
+                let text = match data {
+                    Data::Str(v) => Arc::clone(&v[row]),
+                    other => Arc::from(other.str_at(row)),
+                };
+                let next = texts.len() as u32;
+                let code = *seen.entry(Arc::clone(&text)).or_insert_with(|| {
+                    texts.push(text);
+                    next
+                });
+                codes.push(code);
+            }
+        }
+    }
+    Values::Strings { codes, texts }
 }
 
 /// A result table: columns of one type each, rows read by index.
@@ -28,19 +92,14 @@ impl ResultTable {
             .columns
             .iter()
             .map(|c| {
-                let data = match c.data() {
-                    Data::Bool(v) => Data::Bool(v.clone()),
-                    Data::Int(v) => Data::Int(v.clone()),
-                    Data::Real(v) => Data::Real(v.clone()),
-                    Data::Str(v) => Data::Str(v.clone()),
-                    Data::Dyn(v) => Data::Dyn(v.clone()),
-                    sym @ Data::Sym(..) => {
-                        let mut b = Builder::new(Type::String, sym.len());
-                        b.extend_from(sym, Type::String);
-                        b.finish()
-                    }
+                let values = match c.data() {
+                    Data::Bool(v) => Values::Other(Data::Bool(v.clone())),
+                    Data::Int(v) => Values::Other(Data::Int(v.clone())),
+                    Data::Real(v) => Values::Other(Data::Real(v.clone())),
+                    Data::Dyn(v) => Values::Other(Data::Dyn(v.clone())),
+                    text @ (Data::Str(_) | Data::Sym(..)) => strings(text),
                 };
-                ResultColumn { name: c.name.clone(), ty: c.ty, data }
+                ResultColumn { name: c.name.clone(), ty: c.ty, values }
             })
             .collect();
         ResultTable { columns, rows: frame.rows }
@@ -64,7 +123,7 @@ impl ResultTable {
 
     /// The value of a cell (null out of range).
     pub fn value(&self, row: usize, column: usize) -> Value {
-        self.columns.get(column).map_or(Value::Null, |c| c.data.value(row, c.ty))
+        self.columns.get(column).map_or(Value::Null, |c| c.value(row))
     }
 
     /// A cell as Kusto prints it.

@@ -96,7 +96,7 @@ pub fn group_codes(x: &Exec<'_>, codes: &[Vec<u64>], rows: usize) -> R<Groups> {
     let mut of_row = Vec::with_capacity(rows);
     let mut first_rows: Vec<u32> = Vec::new();
     if let [only] = codes {
-        let mut map: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut map: FxHashMap<u64, u32> = FxHashMap::with_capacity_and_hasher((rows / 8).max(16), Default::default());
         for (row, &c) in only.iter().enumerate() {
             if row % 65536 == 0 {
                 x.check()?;
@@ -116,21 +116,33 @@ pub fn group_codes(x: &Exec<'_>, codes: &[Vec<u64>], rows: usize) -> R<Groups> {
             *h = mix(*h, c);
         }
     }
-    let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
+    // Each group's key codes side by side and its hash: a probe compares one short slice,
+    // and growing the table rehashes from a vector, not from scattered rows.
+    let width = codes.len();
+    let expected_groups = (rows / 2).clamp(16, 1 << 22);
+    let mut group_keys: Vec<u64> = Vec::with_capacity(expected_groups * width);
+    let mut group_hashes: Vec<u64> = Vec::with_capacity(expected_groups);
+    let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(expected_groups);
+    let mut key = vec![0u64; width];
     for (row, &h) in hashes.iter().enumerate() {
         if row % 65536 == 0 {
             x.check()?;
         }
-        let same = |&g: &u32| {
-            let first = first_rows[g as usize] as usize;
-            codes.iter().all(|c| c[first] == c[row])
-        };
-        let g = match table.find(h, same) {
+        for (k, c) in key.iter_mut().zip(codes) {
+            *k = c[row];
+        }
+        let found = table.find(h, |&g| {
+            let start = g as usize * width;
+            group_keys.get(start..start + width).is_some_and(|k| k.iter().zip(&key).all(|(a, b)| a == b))
+        });
+        let g = match found {
             Some(&g) => g,
             None => {
                 let g = first_rows.len() as u32;
                 first_rows.push(row as u32);
-                table.insert_unique(h, g, |&g| hashes[first_rows[g as usize] as usize]);
+                group_keys.extend_from_slice(&key);
+                group_hashes.push(h);
+                table.insert_unique(h, g, |&g| group_hashes[g as usize]);
                 g
             }
         };

@@ -142,7 +142,16 @@ impl<'a> Exec<'a> {
                 series::make_series(self, &f, m, &plan.schema, span)?
             }
         };
-        self.limit(frame.rows as u64, frame.columns.len(), span, "this operator")?;
+        // Operators that can grow a table check the limit before they allocate; this catches
+        // what they made.
+        // Filters, projections, sorts and takes never grow their input (their columns are
+        // gathered lazily); the result table is checked as a whole when it is made.
+        if matches!(
+            plan.node,
+            Node::Union { .. } | Node::Join(..) | Node::MvExpand(..) | Node::Summarize(..) | Node::MakeSeries(..) | Node::Range { .. }
+        ) {
+            self.limit(frame.rows as u64, frame.columns.len(), span, "this operator")?;
+        }
         Ok(frame)
     }
 

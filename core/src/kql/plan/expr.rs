@@ -27,6 +27,26 @@ impl AggContext {
     }
 }
 
+/// Whether an expression runs a tabular expression (left to run time).
+fn contains_plan(e: &TExpr) -> bool {
+    match &e.kind {
+        TKind::ToScalar(_) | TKind::InPlan(..) => true,
+        TKind::Const(_) | TKind::Column(_) | TKind::RowNumber(_) | TKind::SearchAny { .. } => false,
+        TKind::Call(_, args) | TKind::InList(_, _, args) if args.iter().any(contains_plan) => true,
+        TKind::InList(_, a, _) => contains_plan(a),
+        TKind::Call(..) => false,
+        TKind::Neg(a) | TKind::Not(a) | TKind::Convert(a) => contains_plan(a),
+        TKind::Binary(_, a, b)
+        | TKind::And(a, b)
+        | TKind::Or(a, b)
+        | TKind::Str(_, a, b)
+        | TKind::MatchesRegex(a, b)
+        | TKind::Index(a, b) => contains_plan(a) || contains_plan(b),
+        TKind::Between { value, low, high, .. } => contains_plan(value) || contains_plan(low) || contains_plan(high),
+        TKind::Shift { value, default, .. } => contains_plan(value) || contains_plan(default),
+    }
+}
+
 /// `e` converted to `ty` (no-op when it has that type).
 pub fn convert(e: TExpr, ty: Type) -> TExpr {
     if e.ty == ty {
@@ -93,6 +113,31 @@ impl Planner<'_> {
 
     /// Types an expression that may hold aggregations (a summarize's result expressions).
     pub fn expr_in(
+        &mut self,
+        e: &Expr,
+        schema: &Schema,
+        aggs: &mut Option<AggContext>,
+    ) -> Result<TExpr, QueryError> {
+        let typed = self.expr_unfolded(e, schema, aggs)?;
+        self.fold(typed)
+    }
+
+    /// An expression that reads no column, computed once now (`ago(1d)`, `2 * 3`), so rows
+    /// compare against a constant.
+    fn fold(&self, e: TExpr) -> Result<TExpr, QueryError> {
+        let foldable = match &e.kind {
+            TKind::Const(_) | TKind::ToScalar(_) | TKind::InPlan(..) => false,
+            TKind::Call(f, _) => !matches!(f.name, "rand" | "new_guid"),
+            _ => true,
+        };
+        if !foldable || !e.is_constant() || contains_plan(&e) {
+            return Ok(e);
+        }
+        let value = self.const_value(&e)?;
+        Ok(TExpr::constant(value, e.ty, e.span))
+    }
+
+    fn expr_unfolded(
         &mut self,
         e: &Expr,
         schema: &Schema,

@@ -319,7 +319,14 @@ impl<'s> Planner<'s> {
         let binding = match &l.value {
             LetValue::Scalar(e) => {
                 let empty = Vec::new();
-                Binding::Scalar(self.expr(e, &empty)?)
+                let typed = self.expr(e, &empty)?;
+                // A scalar `let` is computed once (`toscalar()` runs once, not per use).
+                if typed.is_constant() {
+                    let value = self.const_value(&typed)?;
+                    Binding::Scalar(TExpr::constant(value, typed.ty, typed.span))
+                } else {
+                    Binding::Scalar(typed)
+                }
             }
             LetValue::Tabular(t) => Binding::Tabular(Rc::new(self.tabular(t)?)),
             LetValue::Function(f) => Binding::Function(Rc::new(f.clone())),
