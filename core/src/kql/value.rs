@@ -312,8 +312,10 @@ impl Value {
 }
 
 fn real_to_long(r: f64) -> Option<i64> {
+    /// 2^63: the first real past the range of long.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
     let t = r.trunc();
-    (t.is_finite() && t >= -9.223_372_036_854_775_808e18 && t < 9.223_372_036_854_775_808e18).then_some(t as i64)
+    (-LIMIT..LIMIT).contains(&t).then_some(t as i64)
 }
 
 /// A real in text, with .NET's names for the special values accepted as well.

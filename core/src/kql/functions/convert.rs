@@ -114,7 +114,7 @@ fn common_value_type(values: &[Value]) -> Type {
 }
 
 fn case_type(types: &[Type]) -> Result<Type, String> {
-    if types.len() % 2 == 0 {
+    if types.len().is_multiple_of(2) {
         return Err("takes pairs of condition and value, then the value for no match".to_string());
     }
     let mut values = Vec::new();

@@ -536,18 +536,18 @@ mod tests {
     #[test]
     fn starts_and_ends_of_calendar_units() {
         let d = dt("2017-01-01 10:10:17");
-        assert_eq!(show("startofday", &[d.clone()]), "2017-01-01T00:00:00Z");
+        assert_eq!(show("startofday", std::slice::from_ref(&d)), "2017-01-01T00:00:00Z");
         assert_eq!(show("startofday", &[d.clone(), Value::Int(-1)]), "2016-12-31T00:00:00Z");
         assert_eq!(show("startofday", &[d.clone(), Value::Int(1)]), "2017-01-02T00:00:00Z");
-        assert_eq!(show("startofweek", &[d.clone()]), "2017-01-01T00:00:00Z");
+        assert_eq!(show("startofweek", std::slice::from_ref(&d)), "2017-01-01T00:00:00Z");
         assert_eq!(show("startofweek", &[d.clone(), Value::Int(-1)]), "2016-12-25T00:00:00Z");
         assert_eq!(show("startofmonth", &[d.clone(), Value::Int(-1)]), "2016-12-01T00:00:00Z");
         assert_eq!(show("startofmonth", &[d.clone(), Value::Int(1)]), "2017-02-01T00:00:00Z");
         assert_eq!(show("startofyear", &[d.clone(), Value::Int(1)]), "2018-01-01T00:00:00Z");
-        assert_eq!(show("endofday", &[d.clone()]), "2017-01-01T23:59:59.9999999Z");
+        assert_eq!(show("endofday", std::slice::from_ref(&d)), "2017-01-01T23:59:59.9999999Z");
         assert_eq!(show("endofday", &[d.clone(), Value::Int(-1)]), "2016-12-31T23:59:59.9999999Z");
-        assert_eq!(show("endofweek", &[d.clone()]), "2017-01-07T23:59:59.9999999Z");
-        assert_eq!(show("endofmonth", &[d.clone()]), "2017-01-31T23:59:59.9999999Z");
+        assert_eq!(show("endofweek", std::slice::from_ref(&d)), "2017-01-07T23:59:59.9999999Z");
+        assert_eq!(show("endofmonth", std::slice::from_ref(&d)), "2017-01-31T23:59:59.9999999Z");
         assert_eq!(show("endofmonth", &[dt("2016-02-10"), Value::Int(0)]), "2016-02-29T23:59:59.9999999Z");
         assert_eq!(show("endofyear", &[d]), "2017-12-31T23:59:59.9999999Z");
         assert!(call("startofday", &[Value::Null]).is_null());

@@ -108,7 +108,7 @@ fn array_sum(args: &[Value], _: &FnCtx) -> Result<Value, String> {
 
 /// `bag_pack(key1, value1, key2, value2, ...)`: a property bag (keys as text).
 fn bag_pack(args: &[Value], _: &FnCtx) -> Result<Value, String> {
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return Err("takes pairs of key and value".to_string());
     }
     let mut map = Map::new();
