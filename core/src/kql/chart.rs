@@ -936,4 +936,26 @@ mod engine_tests {
         assert_eq!(chart.y_title, "bytes");
         assert_eq!(chart.series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), vec!["sum_BytesReceived"]);
     }
+
+    #[test]
+    fn lists_of_columns_in_the_with_clause() {
+        let chart = chart_of(
+            "VMConnection | summarize sum(BytesSent), sum(BytesReceived), count() by Computer, Process \
+             | render barchart with (ycolumns=sum_BytesSent, sum_BytesReceived, series=Computer, Process, title='t')",
+        );
+        let mut names: Vec<&str> = chart.series.iter().map(|s| s.name.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            vec![
+                "db-1, p-c:sum_BytesReceived",
+                "db-1, p-c:sum_BytesSent",
+                "web-1, p-a:sum_BytesReceived",
+                "web-1, p-a:sum_BytesSent",
+                "web-1, p-b:sum_BytesReceived",
+                "web-1, p-b:sum_BytesSent"
+            ]
+        );
+        assert_eq!(chart.title, "t");
+    }
 }
