@@ -43,6 +43,20 @@ fn empty_result(func: &'static AggFn, types: &[Type], consts: &[Value]) -> Value
     (func.new)(types, consts).finish()
 }
 
+/// What `summarize` without keys gives over no row at all (the summarize operator's table of
+/// aggregation defaults): 0 for counts, sums, variances and deviations, `[]` for the
+/// `make_*` family; `None` (the aggregation's own empty result, null) for the others.
+fn empty_input_default(name: &str, ty: Type) -> Option<Value> {
+    match name {
+        "count" | "countif" | "dcount" | "dcountif" | "count_distinct" | "count_distinctif" | "sum" | "sumif"
+        | "variance" | "varianceif" | "variancep" | "stdev" | "stdevif" | "stdevp" => {
+            Some(Value::Int(0).convert_to(ty))
+        }
+        n if n.starts_with("make") => Some(Value::dynamic(serde_json::Value::Array(Vec::new()))),
+        _ => None,
+    }
+}
+
 fn fast_numeric(name: &str) -> bool {
     matches!(name, "sum" | "min" | "max" | "avg" | "countif" | "sumif")
 }
@@ -69,6 +83,9 @@ pub fn aggregate<'a>(
         }
         Agg::Library { func, args, arg_types, consts } => {
             let ty = (func.result)(arg_types).map_err(|m| QueryError::type_error(span, m))?;
+            if no_rows && let Some(value) = empty_input_default(func.name, ty) {
+                return Ok(vec![(ty, Data::constant(&value, ty, n))]);
+            }
             if fast_numeric(func.name)
                 && let Some(out) = numeric(x, func, args, arg_types, consts, ty, f, groups, no_rows)?
             {

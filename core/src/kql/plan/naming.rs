@@ -70,13 +70,12 @@ impl Names {
         name
     }
 
-    /// The next free `Column<n>`.
+    /// The next free `Column<n>` (taken by [`Names::unique`] or [`Names::take`]).
     pub fn column(&mut self) -> String {
         loop {
             self.next_column += 1;
             let name = format!("Column{}", self.next_column);
             if !self.is_taken(&name) {
-                self.taken.push(name.clone());
                 return name;
             }
         }
