@@ -272,7 +272,7 @@ fn prepare(chart: &QueryChart) -> Prepared {
                     Some(v.clamp(-MAX_MAGNITUDE, MAX_MAGNITUDE))
                 })
                 .collect();
-            Line { name: series.name.clone(), values }
+            Line { name: clip(&series.name), values }
         })
         .collect();
     if chart.series.len() > shown_series {
@@ -313,7 +313,7 @@ fn category_labels(x: &XAxis, order: &[usize]) -> Vec<String> {
             .iter()
             .map(|&i| match labels.get(i).map(String::as_str) {
                 None | Some("") => "(empty)".to_string(),
-                Some(text) => text.to_string(),
+                Some(text) => clip(text),
             })
             .collect(),
         XAxis::Number(values) => {
@@ -570,6 +570,18 @@ fn time_step(span: f64) -> f64 {
     step
 }
 
+/// Longest text measured or drawn, in characters: longer names (a command line as a
+/// category) are cut before they are laid out, so drawing stays fast.
+const MAX_TEXT_CHARS: usize = 300;
+
+/// `text` cut (with an ellipsis) to at most [`MAX_TEXT_CHARS`].
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(MAX_TEXT_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
 /// `text` cut (with an ellipsis) to at most `max_px` wide in `style`.
 fn fit_text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -578,8 +590,9 @@ fn fit_text<DB: DrawingBackend>(
     max_px: u32,
 ) -> String {
     let width = |t: &str| area.estimate_text_size(t, style).map_or(t.chars().count() as u32 * 7, |(w, _)| w);
-    if width(text) <= max_px {
-        return text.to_string();
+    let text = clip(text);
+    if width(&text) <= max_px {
+        return text;
     }
     let chars: Vec<char> = text.chars().collect();
     // The longest prefix that fits with the ellipsis: binary search over the char count.
@@ -1322,6 +1335,21 @@ mod tests {
         let svg = render_svg(&lines).unwrap();
         assert!(svg.contains("1 rows with no x value left out; first 40 of 50 series shown"), "{svg}");
         assert!(svg.lines().any(|l| l.starts_with('+') && l.ends_with(" more")), "the legend ends in +N more");
+    }
+
+    #[test]
+    fn long_names_are_cut_before_layout() {
+        let long = "x".repeat(100_000) + "é";
+        assert_eq!(clip(&long).chars().count(), MAX_TEXT_CHARS + 1);
+        assert_eq!(clip("é short"), "é short");
+        let mut chart = QueryChart::new(
+            ChartKind::Bar,
+            XAxis::Category(vec![long.clone(); 3]),
+            vec![series(&long, &[1.0, 2.0, 3.0])],
+        );
+        chart.title = long;
+        let svg = render_svg(&chart).unwrap();
+        assert!(svg.len() < 100_000, "cut names keep the picture small: {} bytes", svg.len());
     }
 
     #[test]
