@@ -62,6 +62,9 @@ impl VmiApp {
                 self.jobs.save_dialog(folder, file_name, extension, target, self.wake())
             }
             Effect::StartLoad(sources) => Some(self.jobs.start_load(sources, self.wake())),
+            Effect::RunQuery { id, store, text, options } => {
+                crate::jobs::query::spawn(id, store, text, options, self.jobs.mailbox(), self.wake())
+            }
             Effect::CancelLoad => {
                 self.jobs.cancel_load();
                 None

@@ -1,6 +1,7 @@
 //! The headless commands (`summary`, `report`, `render`): their arguments, the loading they
 //! all share, and one module per command.
 
+mod query;
 mod render;
 mod report;
 mod summary;
@@ -31,6 +32,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Lay out the map and write pictures (PNG/SVG), charts and graph files, with no window.
     Render(RenderArgs),
+    /// Run a KQL query over the files and print its result.
+    Query(QueryArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -89,6 +92,35 @@ pub struct SummaryArgs {
     /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+/// How `query` prints its result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResultFormat {
+    Csv,
+    Json,
+    Table,
+}
+
+#[derive(Args, Debug)]
+pub struct QueryArgs {
+    /// A workbook parameter's value, e.g. `--param Machine=m-1` for `{Machine}` (repeatable).
+    /// `{TimeRange}` is --from/--to, else everything loaded.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ResultFormat,
+    /// Read the query from this file (then every other argument is a file to load).
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// What `now()` is (RFC 3339); by default the latest TimeGenerated loaded.
+    #[arg(long, value_parser = parse_time)]
+    pub now: Option<Timestamp>,
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// The query (unless --file), then the exported files to load.
+    #[arg(required = true, value_name = "QUERY|FILES")]
+    pub rest: Vec<std::ffi::OsString>,
 }
 
 #[derive(Args, Debug)]
@@ -152,6 +184,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Summary(args) => summary::summary(&args),
         Command::Report(args) => report::report(&args),
         Command::Render(args) => render::render(&args),
+        Command::Query(args) => query::query(&args),
     };
     match result {
         Ok(code) => code,

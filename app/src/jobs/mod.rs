@@ -3,6 +3,7 @@
 
 mod dialog;
 mod load;
+pub mod query;
 
 pub use load::{LoadJob, LoadProgress};
 

@@ -65,6 +65,10 @@ pub enum SaveTarget {
     Chart(TrendKind),
     /// The report on screen, as CSV.
     ReportCsv,
+    /// The last query's result: CSV or JSON by the path's extension.
+    QueryResult,
+    /// The last query's chart: PNG or SVG by the path's extension.
+    QueryChart,
 }
 
 impl SaveTarget {
@@ -74,6 +78,8 @@ impl SaveTarget {
             SaveTarget::MapPicture(_) | SaveTarget::Graph => "vmi-map".into(),
             SaveTarget::Chart(kind) => format!("vmi-map-{}", kind.id()),
             SaveTarget::ReportCsv => format!("vmi-map-{report_id}"),
+            SaveTarget::QueryResult => "vmi-map-query".into(),
+            SaveTarget::QueryChart => "vmi-map-query-chart".into(),
         }
     }
 }
@@ -81,6 +87,7 @@ impl SaveTarget {
 /// Windows over the map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Window {
+    Query,
     Reports,
     Export,
     Problems,
@@ -94,6 +101,7 @@ pub enum Action {
     Camera(CameraAction),
     Export(ExportAction),
     Report(ReportAction),
+    Query(QueryAction),
     Ui(UiAction),
 }
 
@@ -213,6 +221,29 @@ pub enum ReportAction {
     Run { id: String, params: ReportParams },
 }
 
+/// The query console.
+#[derive(Debug)]
+pub enum QueryAction {
+    /// Run a query; `params` are the workbook parameters' values (`{Name}` -> value).
+    Run {
+        text: String,
+        params: std::collections::BTreeMap<String, String>,
+    },
+    Cancel,
+    /// The query job's answer.
+    Finished {
+        id: u64,
+        text: String,
+        result: Result<vmi_core::kql::QueryOutput, vmi_core::kql::QueryError>,
+        elapsed: std::time::Duration,
+    },
+    /// Highlight the map nodes the last result names.
+    ShowOnMap,
+    ClearHighlight,
+    /// `now()` is the wall clock (else the latest record loaded).
+    SetWallClock(bool),
+}
+
 /// Everything else about the window.
 #[derive(Clone, Debug)]
 pub enum UiAction {
@@ -242,4 +273,4 @@ macro_rules! group {
 }
 
 group!(FileAction => File, LoadAction => Load, MapAction => Map, CameraAction => Camera,
-    ExportAction => Export, ReportAction => Report, UiAction => Ui);
+    ExportAction => Export, ReportAction => Report, QueryAction => Query, UiAction => Ui);

@@ -6,11 +6,12 @@ mod action;
 mod errors;
 mod pipeline;
 pub mod queries;
+pub mod query;
 mod update;
 
 pub use action::{
-    Action, CameraAction, ExportAction, ExportExtent, FileAction, LoadAction, MapAction, MapExport, ReportAction,
-    SaveTarget, Selected, Source, UiAction, Window,
+    Action, CameraAction, ExportAction, ExportExtent, FileAction, LoadAction, MapAction, MapExport, QueryAction,
+    ReportAction, SaveTarget, Selected, Source, UiAction, Window,
 };
 pub use errors::{AppError, ErrorKind};
 pub use update::{Effect, update};
@@ -147,13 +148,16 @@ impl Default for ReportsState {
 /// Which windows over the map are open.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OpenWindows {
+    pub query: bool,
     pub reports: bool,
     pub export: bool,
     pub problems: bool,
 }
 
 pub struct AppState {
-    pub store: Store,
+    /// Shared with background queries; changed through `Arc::make_mut` (a copy only while a
+    /// query still reads the old records).
+    pub store: Arc<Store>,
     pub inventory: Inventory,
     /// First and last connection record time of everything loaded.
     pub data_extent: Option<(Timestamp, Timestamp)>,
@@ -182,6 +186,7 @@ pub struct AppState {
     search_index: SearchIndex,
     pub charts: ChartSettings,
     pub reports: ReportsState,
+    pub query: query::QueryState,
     pub windows: OpenWindows,
     pub theme: Theme,
     pub last_folder: Option<PathBuf>,
@@ -200,7 +205,7 @@ pub struct AppState {
 impl Default for AppState {
     fn default() -> Self {
         AppState {
-            store: Store::default(),
+            store: Arc::default(),
             inventory: Inventory::default(),
             data_extent: None,
             filter_values: FilterValues::default(),
@@ -222,6 +227,7 @@ impl Default for AppState {
             search_index: SearchIndex::default(),
             charts: ChartSettings::default(),
             reports: ReportsState::default(),
+            query: query::QueryState::default(),
             windows: OpenWindows::default(),
             theme: Theme::Light,
             last_folder: None,

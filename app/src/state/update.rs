@@ -33,6 +33,13 @@ pub enum Effect {
     Screenshot(PathBuf),
     ApplyTheme(Theme),
     Toast(String),
+    /// Run a query on the query job.
+    RunQuery {
+        id: u64,
+        store: Arc<vmi_core::store::Store>,
+        text: String,
+        options: vmi_core::kql::QueryOptions,
+    },
     /// Another frame soon (a layout or load in progress).
     Repaint,
     Quit,
@@ -48,6 +55,7 @@ pub fn update(state: &mut AppState, action: impl Into<Action>) -> Vec<Effect> {
         Action::Camera(action) => camera(state, action),
         Action::Export(action) => export(state, action, &mut effects),
         Action::Report(ReportAction::Run { id, params }) => run_report(state, id, params),
+        Action::Query(action) => super::query::query(state, action, &mut effects),
         Action::Ui(action) => ui(state, action, &mut effects),
     }
     state.fit_if_pending();
@@ -76,12 +84,12 @@ fn file(state: &mut AppState, action: FileAction, effects: &mut Vec<Effect>) {
         }
         FileAction::CancelLoad => effects.push(Effect::CancelLoad),
         FileAction::Close(id) => {
-            if state.store.close_file(id) {
+            if Arc::make_mut(&mut state.store).close_file(id) {
                 state.rebuild_all();
             }
         }
         FileAction::Clear => {
-            state.store.clear();
+            Arc::make_mut(&mut state.store).clear();
             state.selected = None;
             state.problems.clear();
             state.problems_not_kept = 0;
@@ -106,7 +114,7 @@ fn load(state: &mut AppState, action: LoadAction, effects: &mut Vec<Effect>) {
                     let rows = if total == 1 { "row" } else { "rows" };
                     effects.push(Effect::Toast(format!("{}: {total} {rows} skipped, see Problems", short_name(&name))));
                 }
-                state.store.merge(loaded.batch);
+                Arc::make_mut(&mut state.store).merge(loaded.batch);
                 state.merged_unbuilt = true;
             }
             Err(error) if error.kind == LoadErrorKind::Cancelled => {
@@ -340,6 +348,8 @@ fn save(state: &mut AppState, target: &SaveTarget, path: &Path, effects: &mut Ve
         SaveTarget::Chart(kind) => draw_chart(state, *kind, 1600, 700, |spec| chart::render_for_path(spec, path))
             .map_err(|e| format!("cannot draw the chart: {e}")),
         SaveTarget::ReportCsv => Ok(state.reports.table.to_csv().into_bytes()),
+        SaveTarget::QueryResult => super::query::result_file(state, path),
+        SaveTarget::QueryChart => super::query::chart_file(state, path),
     };
     match bytes {
         Ok(bytes) => match std::fs::write(path, bytes) {
@@ -405,6 +415,7 @@ fn ui(state: &mut AppState, action: UiAction, effects: &mut Vec<Effect>) {
             effects.push(Effect::ApplyTheme(theme));
         }
         UiAction::ShowWindow(window, open) => match window {
+            Window::Query => state.windows.query = open,
             Window::Reports => state.windows.reports = open,
             Window::Export => state.windows.export = open,
             Window::Problems => state.windows.problems = open,

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod details;
 pub mod export;
 pub mod menu;
+pub mod query;
 pub mod reports;
 pub mod side;
 pub mod style;
@@ -34,6 +35,7 @@ pub struct Panels {
     pub charts: charts::ChartsPanel,
     pub canvas: canvas::Canvas,
     pub reports: reports::ReportsWindow,
+    pub query: query::QueryWindow,
     pub export: export::ExportWindow,
 }
 
@@ -56,6 +58,7 @@ impl Panels {
             .show(ui, |ui| self.charts.ui(ui, view, actions));
         egui::CentralPanel::no_frame().show(ui, |ui| self.canvas.ui(ui, view, actions));
         self.reports.show(&ctx, view, actions);
+        self.query.show(&ctx, view, actions);
         self.export.show(&ctx, view, actions);
         problems_window(&ctx, view, actions);
         errors_ui(&ctx, view, actions);
@@ -72,6 +75,9 @@ fn shortcuts(ctx: &egui::Context, actions: &mut Vec<Action>) {
         }
         if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S)) {
             actions.push(UiAction::ShowWindow(Window::Export, true).into());
+        }
+        if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::K)) {
+            actions.push(UiAction::ShowWindow(Window::Query, true).into());
         }
         if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::NONE, Key::F12)) {
             actions.push(ExportAction::Screenshot(None).into());

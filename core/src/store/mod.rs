@@ -70,7 +70,8 @@ struct Owners {
     index: Option<hashbrown::HashTable<u32>>,
 }
 
-#[derive(Debug)]
+/// Cloned only when the app changes a store a background query still reads.
+#[derive(Clone, Debug)]
 pub struct Store {
     pub interner: Interner,
     tables: [Table; 4],

@@ -223,7 +223,14 @@ impl Canvas {
         });
         let lit = |i: usize| neighbours.as_ref().is_none_or(|n| n[i]);
         let selected = selected_view_nodes(state);
-        let matches: Vec<usize> = state.search.matches.iter().filter_map(|k| state.view_index_of(k)).collect();
+        // Search hits and the nodes a query result named ("show on map") share one mark.
+        let matches: Vec<usize> = state
+            .search
+            .matches
+            .iter()
+            .chain(&state.query.highlighted)
+            .filter_map(|k| state.view_index_of(k))
+            .collect();
 
         for (i, node) in scene.nodes.iter().enumerate().filter(|(_, n)| n.container) {
             let center = t.screen_from_world(node.center);
