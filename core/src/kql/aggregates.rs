@@ -4,8 +4,9 @@
 //!
 //! Kusto's null rules: null values are ignored by every aggregation (and empty strings by
 //! `dcount`, `make_set`, `make_list` and `take_any`); an aggregation that saw no value gives
-//! null, except the counts (0) and `make_set`/`make_list`/`make_bag` (an empty array or
-//! bag). `sum` of only nulls is therefore null. `dcount` is exact (Kusto estimates with
+//! null, except the counts and `sum`/`sumif` (0: Kusto's sums start from zero, so the sum of
+//! only nulls, or of no row, is 0 of the result type) and `make_set`/`make_list`/`make_bag`
+//! (an empty array or bag). `dcount` is exact (Kusto estimates with
 //! HyperLogLog; an exact count is within any accuracy level it promises). `percentile` is the
 //! nearest-rank percentile of the exact values (Kusto estimates it with a t-digest, also by
 //! nearest rank). `arg_max`, `arg_min` and `percentiles` give several columns and are run by
@@ -278,18 +279,18 @@ fn num_kind(types: &[Type]) -> NumKind {
     }
 }
 
-/// `sum`/`sumif`: wrapping 64-bit integer sums (as Kusto's long arithmetic), real sums.
+/// `sum`/`sumif`: wrapping 64-bit integer sums (as Kusto's long arithmetic), real sums; 0
+/// when no value was seen.
 struct Sum {
     kind: NumKind,
     int: i64,
     real: f64,
-    seen: bool,
     pred: Option<usize>,
 }
 
 impl Sum {
     fn new(types: &[Type], pred: Option<usize>) -> Sum {
-        Sum { kind: num_kind(types), int: 0, real: 0.0, seen: false, pred }
+        Sum { kind: num_kind(types), int: 0, real: 0.0, pred }
     }
 }
 
@@ -302,24 +303,18 @@ impl Accumulator for Sum {
         match (self.kind, v.unwrap_dynamic_scalar()) {
             (NumKind::Long, Value::Int(i)) | (NumKind::TimeSpan, Value::TimeSpan(i)) => {
                 self.int = self.int.wrapping_add(i);
-                self.seen = true;
             }
             (NumKind::Long, Value::Bool(b)) => {
                 self.int += i64::from(b);
-                self.seen = true;
             }
             (_, other) => {
                 if let Some(r) = other.to_real().filter(|_| matches!(other, Value::Int(_) | Value::Real(_))) {
                     self.real += r;
-                    self.seen = true;
                 }
             }
         }
     }
     fn finish(&mut self) -> Value {
-        if !self.seen {
-            return Value::Null;
-        }
         match self.kind {
             NumKind::Long => Value::Int(self.int),
             NumKind::TimeSpan => Value::TimeSpan(self.int),
@@ -410,9 +405,7 @@ impl Accumulator for Distinct {
         if is_empty(v) || !passes(args, self.pred) {
             return;
         }
-        if !self.seen.contains(&Key::from(v)) {
-            self.seen.insert(Key::from(v));
-        }
+        self.seen.insert(Key::from(v));
     }
     fn finish(&mut self) -> Value {
         Value::Int(self.seen.len() as i64)
@@ -683,7 +676,8 @@ mod tests {
             run("sum", &[Type::Real], &[], &one(&[Value::Real(1.5), Value::Real(f64::NAN), Value::Real(2.0)])),
             "3.5"
         );
-        assert_eq!(run("sum", &[Type::Long], &[], &one(&[Value::Null, Value::Null])), "");
+        assert_eq!(run("sum", &[Type::Long], &[], &one(&[Value::Null, Value::Null])), "0");
+        assert_eq!(run("sum", &[Type::Real], &[], &[]), "0");
         assert_eq!(
             run("sum", &[Type::TimeSpan], &[], &one(&[Value::TimeSpan(10), Value::TimeSpan(5)])),
             "00:00:00.0000015"
