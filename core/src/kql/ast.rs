@@ -612,7 +612,8 @@ pub enum ExprKind {
         side: Side,
         column: Ident,
     },
-    /// `*` as a function argument (`arg_max(T, *)`, `count(*)`).
+    /// `*` as a function argument (`arg_max(T, *)`, `count(*)`), or as the left side of a
+    /// string operator meaning "any column" (`where * has "x"`).
     Star,
     /// `typeof(long)` as a function argument.
     TypeOf(Type),
@@ -752,8 +753,17 @@ impl StrOp {
         format!("{}{base}{}", if self.negated { "!" } else { "" }, if self.case_sensitive { "_cs" } else { "" })
     }
 
-    /// `contains`, `!hasprefix_cs`, ... ; `None` for anything else.
+    /// `contains`, `!hasprefix_cs`, ... (and the legacy `containscs`, `notcontains`,
+    /// `notcontainscs`, `nothas`); `None` for anything else.
     pub fn from_text(text: &str) -> Option<StrOp> {
+        let legacy = |negated, case_sensitive, kind| Some(StrOp { kind, case_sensitive, negated });
+        match text {
+            "containscs" => return legacy(false, true, StrOpKind::Contains),
+            "notcontains" => return legacy(true, false, StrOpKind::Contains),
+            "notcontainscs" => return legacy(true, true, StrOpKind::Contains),
+            "nothas" => return legacy(true, false, StrOpKind::Has),
+            _ => {}
+        }
         let (negated, rest) = match text.strip_prefix('!') {
             Some(rest) => (true, rest),
             None => (false, text),

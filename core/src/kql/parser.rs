@@ -342,7 +342,7 @@ impl Parser {
         };
         let next_is = |sym: &str| self.is_sym_at(n + 1, sym);
         match word.as_str() {
-            "datatable" | "materialize" | "externaldata" => return next_is("("),
+            "datatable" | "materialize" | "externaldata" | "table" => return next_is("("),
             "print" | "union" | "search" | "evaluate" | "find" => return true,
             "range" => return matches!(self.tok_at(n + 1), Tok::Ident(_)) && self.is_word_at(n + 2, "from"),
             w if REMOTE_SOURCES.contains(&w) && next_is("(") => return true,
@@ -1758,6 +1758,11 @@ impl Parser {
                 Ok(Expr::new(ExprKind::Name(name.clone()), name.span))
             }
             Tok::Ident(word) => self.word_expr(start, word),
+            // `where * has "x"`: any column.
+            Tok::Sym("*") if matches!(self.tok_at(1), Tok::Ident(w) if StrOp::from_text(w).is_some()) => {
+                self.advance();
+                Ok(Expr::new(ExprKind::Star, token.span))
+            }
             _ => Err(self.error_here("an expression")),
         }
     }

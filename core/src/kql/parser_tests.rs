@@ -270,7 +270,26 @@ fn the_outbound_connections_query_has_its_structure() {
 /// Real-world queries over these tables, in the shapes public workbooks, the VM Insights
 /// documentation in other languages and hunting notebooks use (workbook parameters already
 /// substituted).
-const REAL_WORLD_QUERIES: [&str; 14] = [
+const REAL_WORLD_QUERIES: [&str; 16] = [
+    // Sentinel hunting shape: time placeholders expanded, a tabular function over `table()`.
+    r#"let starttime = todatetime('2024-01-01T00:00:00Z');
+let endtime = todatetime('2024-01-02T00:00:00Z');
+let lookback = totimespan((endtime-starttime)*7);
+let isGUID = "[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}";
+let connFunc = (tableName:string){
+  table(tableName)
+  | where TimeGenerated between (startofday(ago(lookback))..endtime)
+  | where not(Computer matches regex isGUID)
+};
+let conns = connFunc("VMConnection");
+union isfuzzy=true conns, (VMBoundPort | where TimeGenerated between(starttime..endtime))
+| extend ProcArray = split(ProcessName, '\\')
+| extend Proc = ProcArray[array_length(ProcArray) - 1]
+| summarize StartTime = min(TimeGenerated), EndTime = max(TimeGenerated), count() by Computer, tostring(Proc)
+| extend ['Last Seen Ago'] = datetime_diff('second', now(), EndTime)
+| order by ['Last Seen Ago'] desc"#,
+    // Any-column search in a where.
+    "VMProcess | where * has \"sqlservr\" | project-away *Id, _* | take 10",
     // VM Insights docs: inbound connections of monitored machines.
     r#"// the machines of interest
 let ips=materialize(VMComputer
@@ -465,6 +484,19 @@ fn string_operators_and_negations() {
         assert_eq!(op, expected);
         assert_eq!(items.len(), 2);
     }
+    for (legacy, canonical) in [
+        ("containscs", "contains_cs"),
+        ("notcontains", "!contains"),
+        ("notcontainscs", "!contains_cs"),
+        ("nothas", "!has"),
+    ] {
+        let ExprKind::Binary { op: BinaryOp::Str(op), .. } = where_expr(&format!("a {legacy} 'x'")).kind else {
+            panic!("{legacy}")
+        };
+        assert_eq!(op.text(), canonical);
+    }
+    let e = where_expr("* has 'x'");
+    assert!(matches!(e.kind, ExprKind::Binary { ref lhs, .. } if matches!(lhs.kind, ExprKind::Star)));
     let e = where_expr("x !between (1 .. 5)");
     assert!(matches!(e.kind, ExprKind::Between { negated: true, .. }));
     let e = where_expr("x between(datetime(2020-01-01)..1d)");
