@@ -2,6 +2,7 @@
 //! [`super::run`], and the expected tables written out by hand.
 
 mod docs;
+mod language;
 mod operators;
 mod speed;
 
