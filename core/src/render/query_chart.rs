@@ -677,11 +677,11 @@ fn label_font(palette: &Palette) -> TextStyle<'static> {
     (FONT_FAMILY, 11).into_font().color(&palette.muted_text)
 }
 
-/// The x axis title: a time axis says it is UTC, as the trend charts do.
-fn x_description(chart: &QueryChart, axis: AxisKind) -> String {
-    match (axis, chart.x_title.trim()) {
-        (AxisKind::Time, "") => "UTC".to_string(),
-        (AxisKind::Time, title) => format!("{title} (UTC)"),
+/// Times are UTC, whether on a time axis or as the categories of columns, bars or slices.
+fn x_description(chart: &QueryChart) -> String {
+    match (&chart.x, chart.x_title.trim()) {
+        (XAxis::Time(_), "") => "UTC".to_string(),
+        (XAxis::Time(_), title) => format!("{title} (UTC)"),
         (_, title) => title.to_string(),
     }
 }
@@ -717,7 +717,7 @@ fn draw_xy<DB: DrawingBackend>(
         value_range(values, include_zero, false, (chart.y_min, chart.y_max))
     };
     let (x_from, x_to) = x_range(&prepared.xs, prepared.axis, if scatter { 0.03 } else { 0.0 });
-    let x_title = x_description(chart, prepared.axis);
+    let x_title = x_description(chart);
     let mut plot = ChartBuilder::on(body)
         .x_label_area_size(if x_title.is_empty() { 26 } else { 40 })
         .y_label_area_size(if chart.y_title.trim().is_empty() { 64 } else { 80 })
@@ -862,7 +862,7 @@ fn draw_bars<DB: DrawingBackend>(
     let (v_from, v_to) = value_range(values(), !chart.y_log, percent, (chart.y_min, chart.y_max));
     let (c_from, c_to) = (-0.5, count.max(1) as f64 - 0.5);
     let font = label_font(palette);
-    let x_title = x_description(chart, prepared.axis);
+    let x_title = x_description(chart);
     let y_title = chart.y_title.trim().to_string();
     let category_area = if horizontal {
         let widest =
@@ -1234,6 +1234,14 @@ mod tests {
         for name in ["web01", "db02", "app03", "(empty)"] {
             assert!(svg.contains(name), "column label {name}");
         }
+        let mut daily = QueryChart::new(
+            ChartKind::Column,
+            XAxis::Time(vec![START, START + 24 * HOUR]),
+            vec![series("n", &[1.0, 2.0])],
+        );
+        daily.x_title = "Day".into();
+        let svg = render_svg(&daily).unwrap();
+        assert!(svg.contains("Day (UTC)") && svg.contains("2026-09-21 14:13:20"), "times as categories say UTC");
         let svg = render_svg(&category_chart(ChartKind::Bar)).unwrap();
         assert!(svg.contains("app03"), "bar label");
         let svg = render_svg(&category_chart(ChartKind::Pie)).unwrap();
