@@ -20,6 +20,13 @@ pub(super) const FUNCTIONS: &[ScalarFn] = &[
     }),
     ScalarFn::new("format_ipv4", 1, 2, ret_string, |a, _| Ok(format(a, false))),
     ScalarFn::new("format_ipv4_mask", 1, 2, ret_string, |a, _| Ok(format(a, true))),
+    ScalarFn::new("parse_ipv6", 1, 1, ret_string, |a, _| Ok(canonical6(address6(&a[0], None)))),
+    ScalarFn::new("parse_ipv6_mask", 2, 2, ret_string, |a, _| {
+        Ok(canonical6(address6(&a[0], long_arg(&a[1]).or(Some(-1)))))
+    }),
+    ScalarFn::new("ipv6_compare", 2, 3, ret_int, |a, _| Ok(long(compare6(a)))),
+    ScalarFn::new("ipv6_is_match", 2, 3, ret_bool, |a, _| Ok(bool_value(compare6(a).map(|o| o == 0)))),
+    ScalarFn::new("ipv6_is_in_range", 2, 2, ret_bool, ipv6_is_in_range),
 ];
 
 fn long(v: Option<i64>) -> Value {
@@ -69,6 +76,69 @@ fn address(v: &Value, prefix: Option<i64>) -> Option<(u32, u8)> {
     };
     let prefix = own.min(extra);
     Some((ip & mask(prefix), prefix))
+}
+
+fn mask6(prefix: u8) -> u128 {
+    if prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(prefix.min(128))) }
+}
+
+/// An IPv6 (or IPv4, read as `::ffff:a.b.c.d` with its prefix moved up by 96) address with
+/// an optional `/prefix`, masked to the smaller of its own prefix and `prefix`.
+fn address6(v: &Value, prefix: Option<i64>) -> Option<(u128, u8)> {
+    let extra = match prefix {
+        Some(p) if (0..=128).contains(&p) => p as u8,
+        Some(_) => return None,
+        None => 128,
+    };
+    let raw = text(v);
+    let raw = raw.trim();
+    let (ip, own) = match raw.split_once('/') {
+        Some((ip, p)) => (ip, Some(p.parse::<u8>().ok()?)),
+        None => (raw, None),
+    };
+    let (bits, own) = if let Some(v4) = parse_dotted(ip) {
+        let own = match own {
+            Some(p) if p <= 32 => p + 96,
+            Some(_) => return None,
+            None => 128,
+        };
+        ((0xffffu128 << 32) | u128::from(v4), own)
+    } else {
+        let parsed: std::net::Ipv6Addr = ip.parse().ok()?;
+        (u128::from(parsed), own.filter(|p| *p <= 128).map_or(Some(128), Some)?)
+    };
+    let prefix = own.min(extra);
+    Some((bits & mask6(prefix), prefix))
+}
+
+/// Eight groups of four lowercase hex digits (`fe80:0000:...`), or the empty string.
+fn canonical6(address: Option<(u128, u8)>) -> Value {
+    let Some((bits, _)) = address else { return Value::str("") };
+    let groups: Vec<String> = (0..8).rev().map(|i| format!("{:04x}", (bits >> (16 * i)) & 0xffff)).collect();
+    Value::str(&groups.join(":"))
+}
+
+/// `ipv6_compare(a, b[, prefix])`: -1, 0 or 1 under the smallest prefix given.
+fn compare6(args: &[Value]) -> Option<i64> {
+    let prefix = match args.get(2) {
+        Some(p) => Some(long_arg(p)?),
+        None => None,
+    };
+    let (a, pa) = address6(&args[0], prefix)?;
+    let (b, pb) = address6(&args[1], prefix)?;
+    let common = mask6(pa.min(pb));
+    Some(match (a & common).cmp(&(b & common)) {
+        std::cmp::Ordering::Less => -1,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
+    })
+}
+
+fn ipv6_is_in_range(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    let (Some((ip, _)), Some((net, prefix))) = (address6(&args[0], None), address6(&args[1], None)) else {
+        return Ok(Value::Null);
+    };
+    Ok(Value::Bool(ip & mask6(prefix) == net))
 }
 
 /// `ipv4_is_private(ip)`: within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (a range
@@ -165,6 +235,25 @@ mod tests {
         assert_eq!(show("ipv4_is_in_range", &[s("192.168.1.6"), s("192.168.2.1/24")]), "false");
         assert_eq!(show("ipv4_is_in_any_range", &[s("192.168.1.6"), s("10.0.0.0/8"), s("192.168.1.0/24")]), "true");
         assert_eq!(show("ipv4_netmask_suffix", &[s("192.168.1.1/24")]), "24");
+    }
+
+    #[test]
+    fn ipv6_from_the_documentation() {
+        assert_eq!(show("parse_ipv6", &[s("127.0.0.1")]), "0000:0000:0000:0000:0000:ffff:7f00:0001");
+        assert_eq!(show("parse_ipv6", &[s("fe80::85d:e82c:9446:7994")]), "fe80:0000:0000:0000:085d:e82c:9446:7994");
+        assert_eq!(show("parse_ipv6", &[s("fe80::85d:e82c:9446:7994/120")]), "fe80:0000:0000:0000:085d:e82c:9446:7900");
+        assert_eq!(show("parse_ipv6", &[s("::ffff:c0a8:0101/24")]), "0000:0000:0000:0000:0000:0000:0000:0000");
+        assert_eq!(show("parse_ipv6", &[s("nonsense")]), "");
+        assert_eq!(show("ipv6_compare", &[s("::ffff:7f00:1"), s("127.0.0.1")]), "0");
+        assert_eq!(show("ipv6_compare", &[s("fe80::85d:e82c:9446:7994"), s("fe80::85d:e82c:9446:7995")]), "-1");
+        assert_eq!(show("ipv6_compare", &[s("fe80::85d:e82c:9446:7994/127"), s("fe80::85d:e82c:9446:7995/127")]), "0");
+        assert_eq!(
+            show("ipv6_compare", &[s("fe80::85d:e82c:9446:7994"), s("fe80::85d:e82c:9446:7995"), Value::Int(127)]),
+            "0"
+        );
+        assert_eq!(show("ipv6_is_match", &[s("192.168.1.1/24"), s("192.168.1.255/24")]), "true");
+        assert_eq!(show("ipv6_is_match", &[s("fe80::85d:e82c:9446:7994"), s("fe80::85d:e82c:9446:7995")]), "false");
+        assert_eq!(show("ipv6_is_in_range", &[s("fe80::85d:e82c:9446:7994"), s("fe80::/16")]), "true");
     }
 
     #[test]

@@ -5,13 +5,15 @@
 //! argument values. Kusto's null rules hold throughout: a null or wrongly typed value gives
 //! null rather than an error, and strings are never null (a null string reads as `""`).
 //! Functions are grouped by theme: [`text`], [`datetime`], [`dynamic`], [`math`], [`ip`],
-//! [`convert`] (conversions, conditionals, emptiness), [`series`], [`hash`].
+//! [`convert`] (conversions, conditionals, emptiness), [`encoding`] (URLs, Base64),
+//! [`series`], [`hash`].
 //!
 //! `row_number`, `prev` and `next` depend on row order and live in the executor.
 
 pub mod convert;
 pub mod datetime;
 pub mod dynamic;
+pub mod encoding;
 pub mod hash;
 pub mod ip;
 pub mod math;
@@ -79,10 +81,11 @@ impl ScalarFn {
 fn registry() -> &'static HashMap<&'static str, &'static ScalarFn> {
     static REGISTRY: OnceLock<HashMap<&'static str, &'static ScalarFn>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let groups: [&'static [ScalarFn]; 8] = [
+        let groups: [&'static [ScalarFn]; 9] = [
             convert::FUNCTIONS,
             datetime::FUNCTIONS,
             dynamic::FUNCTIONS,
+            encoding::FUNCTIONS,
             hash::FUNCTIONS,
             ip::FUNCTIONS,
             math::FUNCTIONS,
