@@ -679,7 +679,7 @@ fn bin_vector<'a>(d: &Data<'a>, size: &Value, ty: Type) -> Option<Data<'a>> {
     match (d, size) {
         (Data::Int(v), Value::TimeSpan(s) | Value::Int(s)) if *s > 0 && matches!(ty, Type::DateTime | Type::TimeSpan | Type::Int | Type::Long) => {
             let s = *s;
-            Some(Data::Int(v.iter().map(|&x| if x == NULL_INT { x } else { x - x.rem_euclid(s) }).collect()))
+            Some(Data::Int(v.iter().map(|&x| if x == NULL_INT { x } else { x.checked_sub(x.rem_euclid(s)).unwrap_or(NULL_INT) }).collect()))
         }
         (Data::Real(v), Value::Real(s)) if *s > 0.0 => Some(Data::Real(v.iter().map(|x| (x / s).floor() * s).collect())),
         _ => None,

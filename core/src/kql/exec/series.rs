@@ -18,7 +18,7 @@ use serde_json::Value as Json;
 type R<T> = Result<T, QueryError>;
 
 /// Most steps a series may have (Kusto's limit).
-const MAX_STEPS: i64 = 1 << 20;
+const MAX_STEPS: i128 = 1 << 20;
 
 fn ticks(v: &Value) -> Option<i64> {
     match v {
@@ -40,7 +40,7 @@ pub fn make_series<'a>(x: &Exec<'a>, f: &Frame<'a>, m: &SeriesPlan, schema: &Sch
     let (min, max) = present.fold((None, None), |(lo, hi): (Option<i64>, Option<i64>), v| {
         (Some(lo.map_or(v, |l| l.min(v))), Some(hi.map_or(v, |h| h.max(v))))
     });
-    let floor = |v: i64| v - v.rem_euclid(step);
+    let floor = |v: i64| v.saturating_sub(v.rem_euclid(step));
     let from = match &m.from {
         Some(e) => ticks(&x.constant_value(e)?),
         None => min.map(floor),
@@ -49,14 +49,14 @@ pub fn make_series<'a>(x: &Exec<'a>, f: &Frame<'a>, m: &SeriesPlan, schema: &Sch
         Some(e) => ticks(&x.constant_value(e)?),
         None => max.map(|v| floor(v).saturating_add(step)),
     };
-    let steps = match (from, to) {
-        (Some(a), Some(b)) if b > a => (b - a + step - 1) / step,
+    let steps: i128 = match (from, to) {
+        (Some(a), Some(b)) if b > a => (i128::from(b) - i128::from(a) + i128::from(step) - 1) / i128::from(step),
         _ => 0,
     };
     if steps > MAX_STEPS {
         return Err(QueryError::limit(span, format!("`make-series` would make {steps} steps, more than {MAX_STEPS}")));
     }
-    let (from, steps) = (from.unwrap_or(0), steps as usize);
+    let (from, steps) = (from.unwrap_or(0), usize::try_from(steps).unwrap_or(0));
     let keys: Vec<(Data<'a>, Type)> = m.keys.iter().map(|k| eval(x, k, f).map(|d| (d, k.ty))).collect::<R<_>>()?;
     let groups = group::group(x, &keys, f.rows)?;
     // Without keys and without rows there is no series.
@@ -70,7 +70,7 @@ pub fn make_series<'a>(x: &Exec<'a>, f: &Frame<'a>, m: &SeriesPlan, schema: &Sch
         if v == NULL_INT || v < from || steps == 0 {
             continue;
         }
-        let k = ((v - from) / step) as usize;
+        let k = usize::try_from((i128::from(v) - i128::from(from)) / i128::from(step)).unwrap_or(usize::MAX);
         if k >= steps {
             continue;
         }

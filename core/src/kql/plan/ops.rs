@@ -559,14 +559,12 @@ impl Planner<'_> {
             Some(n) => n.name.clone(),
             None => naming::expr_name(&item.expr).unwrap_or_else(|| names.column()),
         };
-        match columns.iter().position(|(n, _)| n == &name) {
-            // A name that exists replaces that column's values in place.
-            Some(i) => columns[i].1 = e,
-            None => {
-                names.take(&name);
-                columns.push((name, e));
-            }
+        // A name that exists is removed and appended with its new values (Kusto's rule).
+        if let Some(i) = columns.iter().position(|(n, _)| n == &name) {
+            columns.remove(i);
         }
+        names.take(&name);
+        columns.push((name, e));
         Ok(project(input, columns, span))
     }
 
