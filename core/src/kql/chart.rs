@@ -27,6 +27,9 @@ pub fn chart_from_result(table: &ResultTable, request: &ChartRequest) -> Result<
         return Err("the result has no columns to chart".to_string());
     }
     let mut notes = Vec::new();
+    if matches!(&request.kind, Visualization::Other(name) if name.eq_ignore_ascii_case("anomalychart")) {
+        notes.push("anomalies not marked".to_string());
+    }
     let named = |property: &str, notes: &mut Vec<String>| -> Vec<usize> {
         properties
             .columns(property)
@@ -789,6 +792,11 @@ mod tests {
         assert_eq!((chart.y_min, chart.y_max, chart.y_log), (Some(1.0), Some(10.0), true));
         assert_eq!(chart.x_title, "hour");
         assert_eq!(chart.notes, vec!["xcolumn: no column Missing"]);
+        let anomalies = chart_from_result(&result, &request("anomalychart", &[])).unwrap();
+        assert_eq!(
+            (anomalies.kind, anomalies.notes.as_slice()),
+            (ChartKind::Time, &["anomalies not marked".to_string()][..])
+        );
         let stacked = chart_from_result(&result, &request("stackedareachart", &[])).unwrap();
         assert_eq!((stacked.kind, stacked.stacking), (ChartKind::Area, Stacking::Stacked));
         let timechart = chart_from_result(&result, &request("timechart", &[("kind", &["stacked"])])).unwrap();
