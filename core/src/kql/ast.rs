@@ -143,6 +143,7 @@ pub struct FunctionBody {
     pub span: Span,
 }
 
+#[allow(clippy::large_enum_variant, reason = "built once per query and matched by value; boxing only adds indirection")]
 #[derive(Clone, Debug)]
 pub enum FunctionResult {
     Scalar(Expr),
@@ -236,6 +237,7 @@ pub struct Operator {
     pub span: Span,
 }
 
+#[allow(clippy::large_enum_variant, reason = "built once per query and matched by value; boxing only adds indirection")]
 #[derive(Clone, Debug)]
 pub enum OpKind {
     /// `where` / `filter`.

@@ -272,8 +272,7 @@ pub fn suggest(text: &str, cursor: usize, catalog: &Catalog) -> Vec<String> {
 fn rank(candidates: Vec<String>, prefix: &str) -> Vec<String> {
     let lower = prefix.to_lowercase();
     let mut matching: Vec<String> = candidates.into_iter().filter(|c| c.to_lowercase().starts_with(&lower)).collect();
-    matching
-        .sort_by(|a, b| (!a.starts_with(prefix), a.to_lowercase()).cmp(&(!b.starts_with(prefix), b.to_lowercase())));
+    matching.sort_by_key(|c| (!c.starts_with(prefix), c.to_lowercase()));
     matching.dedup();
     matching.retain(|c| c != prefix);
     matching

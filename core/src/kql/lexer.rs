@@ -300,10 +300,10 @@ impl Lexer<'_> {
             let word_end = end + suffix_len;
             self.pos = word_end;
             let written = &self.text[start..word_end];
-            if end == mantissa_end {
-                if let Some(ticks) = parse_timespan_literal(written) {
-                    return Ok(Token { tok: Tok::Timespan(ticks), span: Span::new(start, word_end) });
-                }
+            if end == mantissa_end
+                && let Some(ticks) = parse_timespan_literal(written)
+            {
+                return Ok(Token { tok: Tok::Timespan(ticks), span: Span::new(start, word_end) });
             }
             return Err(self.error(
                 start,
