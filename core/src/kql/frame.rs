@@ -294,6 +294,9 @@ enum Recipe<'a> {
     Ready,
     /// A column of the store, converted to the engine's vectors.
     Store { column: &'a StoreColumn, ty: Type, interner: &'a Interner, rows: usize },
+    /// Some rows of a store column ([`NO_ROW`] gives null): a filter over a wide table
+    /// converts only the rows it keeps, of the columns read later.
+    StoreRows { column: &'a StoreColumn, ty: Type, interner: &'a Interner, rows: Arc<[u32]> },
     /// Rows of another column.
     Take { from: Arc<Cells<'a>>, rows: Arc<[u32]> },
     /// One value on every row.
@@ -309,7 +312,12 @@ impl<'a> Cells<'a> {
     fn get(&self) -> &Data<'a> {
         self.data.get_or_init(|| match &self.recipe {
             Recipe::Ready => Data::Bool(Arc::from([])),
-            Recipe::Store { column, ty, interner, rows } => from_store(column, *ty, interner, *rows),
+            Recipe::Store { column, ty, interner, rows } => {
+                from_store(column, *ty, interner, (0..*rows).map(|r| r as u32), *rows)
+            }
+            Recipe::StoreRows { column, ty, interner, rows } => {
+                from_store(column, *ty, interner, rows.iter().copied(), rows.len())
+            }
             Recipe::Take { from, rows } => from.get().take(rows),
             Recipe::Constant { value, ty, rows } => Data::constant(value, *ty, *rows),
         })
@@ -318,17 +326,28 @@ impl<'a> Cells<'a> {
 
 /// A store column as engine values: integers widened, sparse columns filled, dynamic text
 /// parsed once per distinct symbol.
-fn from_store<'a>(column: &'a StoreColumn, ty: Type, interner: &'a Interner, rows: usize) -> Data<'a> {
+fn from_store<'a>(
+    column: &'a StoreColumn,
+    ty: Type,
+    interner: &'a Interner,
+    rows: impl Iterator<Item = u32>,
+    count: usize,
+) -> Data<'a> {
+    // Out-of-range rows (NO_ROW) read as null through the store column's own accessors.
+    let rows = rows.map(|r| r as usize);
+    if column.is_all_null() {
+        return Data::nulls(ty, count);
+    }
     match ty {
-        Type::String => Data::Sym((0..rows).map(|r| column.sym(r).0).collect(), interner),
+        Type::String => Data::Sym(rows.map(|r| column.sym(r).0).collect(), interner),
         Type::Int | Type::Long | Type::DateTime | Type::TimeSpan => {
-            Data::Int((0..rows).map(|r| column.int(r).unwrap_or(NULL_INT)).collect())
+            Data::Int(rows.map(|r| column.int(r).unwrap_or(NULL_INT)).collect())
         }
-        Type::Real => Data::Real((0..rows).map(|r| column.real(r).unwrap_or(f64::NAN)).collect()),
-        Type::Bool => Data::Bool((0..rows).map(|r| column.bool(r).map_or(NULL_BOOL, u8::from)).collect()),
+        Type::Real => Data::Real(rows.map(|r| column.real(r).unwrap_or(f64::NAN)).collect()),
+        Type::Bool => Data::Bool(rows.map(|r| column.bool(r).map_or(NULL_BOOL, u8::from)).collect()),
         Type::Dynamic => {
             let mut parsed: hashbrown::HashMap<u32, Value> = hashbrown::HashMap::new();
-            let values = (0..rows)
+            let values = rows
                 .map(|r| {
                     let sym = match column.get(r) {
                         Cell::Str(s) => s,
@@ -397,12 +416,30 @@ impl<'a> Column<'a> {
         Column { name: name.into(), ty: self.ty, cells: Arc::clone(&self.cells) }
     }
 
-    /// The rows at `rows` ([`NO_ROW`] gives null), gathered when first read.
+    /// The rows at `rows` ([`NO_ROW`] gives null), gathered when first read. A column not
+    /// read yet is not read whole for it: a store column gathers just those rows, and a
+    /// gather of a gather composes the two row lists.
     pub fn take(&self, rows: &Arc<[u32]>) -> Column<'a> {
-        let cells = match self.cells.data.get() {
+        let compose = |inner: &[u32]| -> Arc<[u32]> {
+            rows.iter().map(|&r| inner.get(r as usize).copied().unwrap_or(NO_ROW)).collect()
+        };
+        let lazy = |recipe| Cells { data: OnceLock::new(), recipe };
+        let cells = match (self.cells.data.get(), &self.cells.recipe) {
             // Small or already-read columns: no need to keep the whole source alive.
-            Some(data) if rows.len() <= 1024 => Cells { data: OnceLock::from(data.take(rows)), recipe: Recipe::Ready },
-            _ => Cells { data: OnceLock::new(), recipe: Recipe::Take { from: Arc::clone(&self.cells), rows: Arc::clone(rows) } },
+            (Some(data), _) if rows.len() <= 1024 => Cells { data: OnceLock::from(data.take(rows)), recipe: Recipe::Ready },
+            (None, Recipe::Store { column, ty, interner, .. }) => {
+                lazy(Recipe::StoreRows { column, ty: *ty, interner, rows: Arc::clone(rows) })
+            }
+            (None, Recipe::StoreRows { column, ty, interner, rows: inner }) => {
+                lazy(Recipe::StoreRows { column, ty: *ty, interner, rows: compose(inner) })
+            }
+            (None, Recipe::Take { from, rows: inner }) => {
+                lazy(Recipe::Take { from: Arc::clone(from), rows: compose(inner) })
+            }
+            (None, Recipe::Constant { value, ty, .. }) if !rows.contains(&NO_ROW) => {
+                lazy(Recipe::Constant { value: value.clone(), ty: *ty, rows: rows.len() })
+            }
+            _ => lazy(Recipe::Take { from: Arc::clone(&self.cells), rows: Arc::clone(rows) }),
         };
         Column { name: self.name.clone(), ty: self.ty, cells: Arc::new(cells) }
     }

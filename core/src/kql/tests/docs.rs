@@ -264,7 +264,7 @@ fn aggregate_behavior_for_each_port() {
     );
 }
 
-const OUTBOUND: &str = r#"// the machines of interest
+pub const OUTBOUND: &str = r#"// the machines of interest
 let machines = datatable(m: string) ["m-82412a7a-6a32-45a9-a8d6-538354224a25"];
 // map of ip to monitored machine in the environment
 let ips=materialize(VMComputer
