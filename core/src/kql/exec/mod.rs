@@ -83,11 +83,9 @@ impl<'a> Exec<'a> {
                 if let Some(f) = self.materialized.borrow().get(id) {
                     return Ok(f.clone());
                 }
+                // Each column is computed at most once however many uses read it: the frame's
+                // columns are shared, and a column keeps its values once read.
                 let f = self.run(inner)?;
-                // Computed now, so later uses do not re-read the source.
-                for c in &f.columns {
-                    c.data();
-                }
                 self.materialized.borrow_mut().insert(*id, f.clone());
                 f
             }
