@@ -2,6 +2,7 @@
 //!
 //! files -> [`ingest`] -> [`store`] -> graph -> layout -> trends -> render
 pub mod graph;
+pub mod groups;
 pub mod ingest;
 pub mod kql;
 pub mod layout;
