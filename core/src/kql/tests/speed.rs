@@ -90,7 +90,7 @@ pub fn estate(rows: usize) -> Store {
         let conn = (h % 20_000) as usize;
         let m = conn % 200;
         let remote_machine = (conn / 200) % 200;
-        let to_outside = conn % 3 == 0;
+        let to_outside = conn.is_multiple_of(3);
         let remote = if to_outside { outside[conn % 300] } else { ips[remote_machine] };
         let c = &mut table.columns;
         c[connection::TIME_GENERATED].push_int(start + (row as i64 % 86_400) * 10_000_000);
@@ -98,7 +98,7 @@ pub fn estate(rows: usize) -> Store {
         c[connection::PROCESS].push_sym(processes[conn % 8]);
         c[connection::PROCESS_NAME].push_sym(names[conn % 8]);
         c[connection::CONNECTION_ID].push_sym(connection_ids[conn]);
-        c[connection::DIRECTION].push_sym(if conn % 4 == 0 { inbound } else { outbound });
+        c[connection::DIRECTION].push_sym(if conn.is_multiple_of(4) { inbound } else { outbound });
         c[connection::SOURCE_IP].push_sym(ips[m]);
         c[connection::DESTINATION_IP].push_sym(remote);
         c[connection::REMOTE_IP].push_sym(remote);
