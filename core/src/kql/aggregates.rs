@@ -305,7 +305,7 @@ impl Accumulator for Sum {
                 self.int = self.int.wrapping_add(i);
             }
             (NumKind::Long, Value::Bool(b)) => {
-                self.int += i64::from(b);
+                self.int = self.int.wrapping_add(i64::from(b));
             }
             (_, other) => {
                 if let Some(r) = other.to_real().filter(|_| matches!(other, Value::Int(_) | Value::Real(_))) {
@@ -772,6 +772,42 @@ mod tests {
         assert_eq!(run("stdevp", &[Type::Long], &[], &rows), format!("{}", 2f64.sqrt()).as_str());
         assert_eq!(run("stdev", &[Type::Long], &[], &one(&longs(&[7]))), "0");
         assert_eq!(run("stdev", &[Type::Long], &[], &[]), "");
+    }
+
+    /// Every aggregation over awkward rows (nulls, extremes, odd sizes and percentiles):
+    /// no panic, and a value at the end.
+    #[test]
+    fn no_aggregation_panics_on_awkward_input() {
+        let awkward = [
+            Value::Null,
+            Value::Int(i64::MAX),
+            Value::Int(i64::MAX),
+            Value::Int(-1),
+            Value::Real(f64::NAN),
+            Value::Real(f64::INFINITY),
+            Value::str(""),
+            Value::Bool(true),
+            Value::DateTime(i64::MIN),
+            Value::TimeSpan(i64::MAX),
+            Value::dynamic(serde_json::json!([null, {"a": 1}])),
+            Value::dynamic(serde_json::json!({"a": 2})),
+        ];
+        for name in aggregate_names() {
+            let Some(f) = aggregate(name) else { continue };
+            for arity in f.min_args..=f.max_args {
+                for ty in [Type::Long, Type::Real, Type::String, Type::Dynamic, Type::TimeSpan] {
+                    let types = vec![ty; arity];
+                    let mut acc = (f.new)(&types, &awkward[1..arity.max(1)]);
+                    for (i, v) in awkward.iter().enumerate() {
+                        let row: Vec<Value> =
+                            (0..arity).map(|p| awkward[(i + p * 5) % awkward.len()].clone()).collect();
+                        acc.add(if row.is_empty() { &[] } else { &row });
+                        let _ = v;
+                    }
+                    let _ = acc.finish();
+                }
+            }
+        }
     }
 
     #[test]

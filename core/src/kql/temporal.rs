@@ -230,6 +230,9 @@ fn parse_rfc822(text: &str) -> Option<i64> {
     let day: u32 = words[0].parse().ok()?;
     let month = month_number(words[1])?;
     let year_text = words[2];
+    if year_text.len() > 4 {
+        return None;
+    }
     let mut year: i64 = year_text.parse().ok()?;
     if year_text.len() <= 2 {
         // .NET's two-digit year window: 00-29 -> 20xx, 30-99 -> 19xx.

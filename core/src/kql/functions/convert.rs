@@ -134,8 +134,10 @@ fn case(args: &[Value], _: &FnCtx) -> Result<Value, String> {
         args.iter().enumerate().filter(|(i, _)| i % 2 == 1 || *i == args.len() - 1).map(|(_, v)| v.clone()).collect();
     let ty = common_value_type(&values);
     for pair in args[..args.len() - 1].chunks(2) {
-        if pair[0].to_bool() == Some(true) {
-            return Ok(coerce(&pair[1], ty));
+        if let [condition, value] = pair
+            && condition.to_bool() == Some(true)
+        {
+            return Ok(coerce(value, ty));
         }
     }
     Ok(args.last().map_or(Value::Null, |v| coerce(v, ty)))

@@ -12,6 +12,15 @@ use crate::model::time::{
     TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MILLI, TICKS_PER_MINUTE, TICKS_PER_SEC, civil_from_days, days_from_civil,
 };
 
+/// Years beyond any instant a long of ticks can hold (about ±29 000 years around 1970):
+/// calendar arithmetic past them has no answer, and the day count must not overflow.
+const YEAR_LIMIT: i64 = 1_000_000;
+
+/// Days since 1970-01-01 of a date, `None` for a year past [`YEAR_LIMIT`].
+fn checked_days(year: i64, month: u32, day: u32) -> Option<i64> {
+    (year.abs() <= YEAR_LIMIT).then(|| days_from_civil(year, month, day))
+}
+
 pub(super) const FUNCTIONS: &[ScalarFn] = &[
     ScalarFn::new("now", 0, 1, ret_datetime, now),
     ScalarFn::new("ago", 1, 1, span_arg_datetime, ago),
@@ -104,8 +113,7 @@ pub fn bin(value: &Value, size: &Value, at: Option<&Value>) -> Value {
                 None => 0,
             };
             let Some(offset) = t.checked_sub(origin) else { return Value::Null };
-            let floored = offset - offset.rem_euclid(s);
-            match origin.checked_add(floored) {
+            match offset.checked_sub(offset.rem_euclid(s)).and_then(|f| origin.checked_add(f)) {
                 Some(x) if matches!(value, Value::DateTime(_)) => Value::DateTime(x),
                 Some(x) => Value::TimeSpan(x),
                 None => Value::Null,
@@ -116,7 +124,7 @@ pub fn bin(value: &Value, size: &Value, at: Option<&Value>) -> Value {
                 return Value::Null;
             };
             let Some(offset) = v.checked_sub(origin) else { return Value::Null };
-            origin.checked_add(offset - offset.rem_euclid(s)).map_or(Value::Null, Value::Int)
+            offset.checked_sub(offset.rem_euclid(s)).and_then(|f| origin.checked_add(f)).map_or(Value::Null, Value::Int)
         }
         Value::Int(_) | Value::Real(_) => {
             let (Some(v), Some(s)) = (real_arg(&value), real_arg(size).filter(|s| *s > 0.0)) else {
@@ -158,9 +166,9 @@ fn calendar(args: &[Value], unit: Unit, end: bool) -> Value {
             Unit::Month => {
                 let (y, m, _) = civil_from_days(days);
                 let months = (y.checked_mul(12)? + i64::from(m) - 1).checked_add(move_by)?;
-                days_from_civil(months.div_euclid(12), months.rem_euclid(12) as u32 + 1, 1)
+                checked_days(months.div_euclid(12), months.rem_euclid(12) as u32 + 1, 1)?
             }
-            Unit::Year => days_from_civil(civil_from_days(days).0.checked_add(move_by)?, 1, 1),
+            Unit::Year => checked_days(civil_from_days(days).0.checked_add(move_by)?, 1, 1)?,
         };
         start_days.checked_mul(TICKS_PER_DAY)
     };
@@ -280,9 +288,8 @@ fn add_months(t: i64, months: i64) -> Option<i64> {
     let p = Parts::of(t);
     let total = (p.year.checked_mul(12)? + p.month - 1).checked_add(months)?;
     let (year, month) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
-    let next_month_start =
-        if month == 12 { days_from_civil(year + 1, 1, 1) } else { days_from_civil(year, month + 1, 1) };
-    let month_len = next_month_start - days_from_civil(year, month, 1);
+    let next_month_start = if month == 12 { checked_days(year + 1, 1, 1)? } else { checked_days(year, month + 1, 1)? };
+    let month_len = next_month_start - checked_days(year, month, 1)?;
     let day = p.day.min(month_len) as u32;
     days_from_civil(year, month, day).checked_mul(TICKS_PER_DAY)?.checked_add(t.rem_euclid(TICKS_PER_DAY))
 }
@@ -552,6 +559,9 @@ mod tests {
         assert_eq!(show("endofyear", &[d]), "2017-12-31T23:59:59.9999999Z");
         assert!(call("startofday", &[Value::Null]).is_null());
         assert!(call("startofmonth", &[Value::DateTime(i64::MAX), Value::Int(i64::MAX)]).is_null());
+        assert!(call("startofyear", &[Value::DateTime(0), Value::Int(i64::MAX / 2)]).is_null());
+        assert!(call("endofmonth", &[Value::DateTime(i64::MIN), Value::Int(-(i64::MAX / 13))]).is_null());
+        assert!(call("datetime_add", &[s("month"), Value::Int(i64::MAX / 20), Value::DateTime(0)]).is_null());
     }
 
     #[test]

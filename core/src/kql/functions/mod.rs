@@ -367,6 +367,50 @@ mod tests {
         assert!(scalar("Strlen").is_none(), "names are case-sensitive");
     }
 
+    /// Every function, at every arity it takes up to four, over awkward values (nulls,
+    /// extremes, empty and odd texts, nested dynamics): errors are fine, panics are not.
+    #[test]
+    fn no_function_panics_on_awkward_input() {
+        let awkward = [
+            Value::Null,
+            Value::Bool(true),
+            Value::Int(i64::MIN),
+            Value::Int(i64::MAX),
+            Value::Int(-1),
+            Value::Int(0),
+            Value::Real(f64::NAN),
+            Value::Real(-1e308),
+            Value::Real(0.5),
+            Value::str(""),
+            Value::str("é/24:%z(\\1"),
+            Value::str("10.0.0.1/33"),
+            Value::DateTime(i64::MIN),
+            Value::DateTime(i64::MAX),
+            Value::TimeSpan(i64::MIN),
+            Value::TimeSpan(-1),
+            Value::dynamic(serde_json::json!([1, "a", null, [2], {"k": 1.5}])),
+            Value::dynamic(serde_json::json!({"a": {"b": []}})),
+        ];
+        let ctx = FnCtx { now: 0 };
+        for name in scalar_names() {
+            let Some(f) = scalar(name) else { continue };
+            for arity in f.min_args..=f.max_args.min(4) {
+                // Each argument position walks the awkward values, the others hold one each.
+                for (i, v) in awkward.iter().enumerate() {
+                    let args: Vec<Value> =
+                        (0..arity)
+                            .map(|p| {
+                                if p == i % arity.max(1) { v.clone() } else { awkward[(i + p) % awkward.len()].clone() }
+                            })
+                            .collect();
+                    let _ = (f.eval)(&args, &ctx);
+                    let types: Vec<Type> = args.iter().map(|a| a.natural_type().unwrap_or(Type::Dynamic)).collect();
+                    let _ = (f.result)(&types);
+                }
+            }
+        }
+    }
+
     #[test]
     fn common_types_follow_numeric_promotion() {
         assert_eq!(common_type(&[Type::Int, Type::Long]), Ok(Type::Long));

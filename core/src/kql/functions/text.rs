@@ -294,6 +294,9 @@ fn indexof(args: &[Value], _: &FnCtx) -> Result<Value, String> {
     Ok(Value::Int(-1))
 }
 
+/// The longest text `strrep` builds (a row's cell, not a file).
+const STRREP_MAX_BYTES: usize = 16 << 20;
+
 /// `strrep(value, multiplier[, delimiter])`: the text repeated (up to 1024 times, Kusto's
 /// limit), with the delimiter between copies.
 fn strrep(args: &[Value], _: &FnCtx) -> Result<Value, String> {
@@ -301,6 +304,9 @@ fn strrep(args: &[Value], _: &FnCtx) -> Result<Value, String> {
     let Some(times) = long_arg(&args[1]) else { return Ok(Value::str("")) };
     let times = times.clamp(0, 1024) as usize;
     let delimiter = args.get(2).map(text).unwrap_or_default();
+    if (value.len() + delimiter.len()).saturating_mul(times) > STRREP_MAX_BYTES {
+        return Err(format!("the result would be longer than {STRREP_MAX_BYTES} bytes"));
+    }
     Ok(Value::str(&vec![value.as_ref(); times].join(&delimiter)))
 }
 
