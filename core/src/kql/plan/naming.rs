@@ -1,10 +1,16 @@
 //! The names Kusto gives columns the query did not name: a column keeps its name, `d.a.b`
-//! becomes `d_a_b`, `bin(X, ...)` (and `floor`) in `summarize by` is named `X`, an
-//! aggregation is `fn_Column` (`count_`, `sum_BytesSent`, `dcount_LinksLive`), anything else
-//! `Column1`, `Column2`... ; `print` names its unnamed columns `print_0`, `print_1`...; a name
+//! becomes `d_a_b`, `bin(X, ...)` (and `floor`) in `summarize by` is named `X`, a conversion
+//! (`tostring(x)`) keeps its argument's name, an aggregation is `fn_Column` (`count_`,
+//! `sum_BytesSent`, `dcount_LinksLive`), anything else `Column1`, `Column2`... ; `print` names its unnamed columns `print_0`, `print_1`...; a name
 //! already taken gets a number (`Column1` clashes become `Column2`, `A` becomes `A1`).
 
 use super::super::ast::{Expr, ExprKind};
+
+/// Conversion functions whose result is named after their argument.
+const CONVERSIONS: &[&str] = &[
+    "tostring", "toint", "tolong", "todouble", "toreal", "tobool", "toboolean", "todatetime", "totimespan",
+    "todynamic", "toobject", "parse_json", "todecimal", "toguid",
+];
 
 /// The name an expression gives itself, when it has one (columns and member paths).
 pub fn expr_name(e: &Expr) -> Option<String> {
@@ -12,6 +18,10 @@ pub fn expr_name(e: &Expr) -> Option<String> {
         ExprKind::Name(i) => Some(i.name.clone()),
         ExprKind::SideColumn { column, .. } => Some(column.name.clone()),
         ExprKind::Member { target, key } => Some(format!("{}_{}", expr_name(target)?, key.name)),
+        // A conversion keeps the name of what it converts (`tostring(d.name)` is `d_name`).
+        ExprKind::Call { name, args } if CONVERSIONS.contains(&name.name.as_str()) && args.len() == 1 => {
+            expr_name(args.first()?)
+        }
         ExprKind::Index { target, index } => {
             let base = expr_name(target)?;
             match &index.kind {

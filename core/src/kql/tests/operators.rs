@@ -370,3 +370,21 @@ fn now_is_the_latest_record_and_render_is_a_chart_request() {
     assert_eq!(chart.title.as_deref(), Some("Recent"));
     assert!(chart.stacked);
 }
+
+#[test]
+fn derived_names_and_union_type_clashes() {
+    let s = store(&[]);
+    assert_table(
+        &s,
+        "print d = dynamic({'name': 'a'}) | extend tostring(d.name), strlen('xy') | project-away d",
+        &["d_name", "Column1"],
+        &[&["a", "2"]],
+    );
+    assert_table(
+        &s,
+        "union (print x = 1), (print x = 'a') | project x_long, x_string",
+        &["x_long", "x_string"],
+        &[&["1", ""], &["", "a"]],
+    );
+    assert_table(&s, "print a = 1 | extend a = 'moved', b = 2", &["a", "b"], &[&["moved", "2"]]);
+}
