@@ -533,6 +533,56 @@ mod tests {
     }
 
     #[test]
+    fn random_text_never_breaks_highlight_or_suggest() {
+        let pieces = [
+            "T",
+            "|",
+            " ",
+            "where",
+            "'",
+            "\"",
+            "```",
+            "//",
+            "\n",
+            "(",
+            ")",
+            "!",
+            "~",
+            "-",
+            "in",
+            "é",
+            "5x",
+            "1d",
+            "@",
+            "$left",
+            ".",
+            "datetime(",
+            "{",
+            "}",
+            ";",
+            "let",
+            "=",
+            "project-away",
+            "by",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..2000 {
+            let len = (next() % 16) as usize;
+            let text: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+            let spans = highlight(&text);
+            assert!(spans.windows(2).all(|p| p[0].0.end <= p[1].0.start), "{text:?}");
+            let cursor = (next() as usize) % (text.len() + 2);
+            let _ = suggest(&text, cursor, &catalog());
+        }
+    }
+
+    #[test]
     fn suggest_never_panics() {
         let text = "let x = VMConnection | where é == 'a' // c\n| summarize count() by ";
         for cursor in 0..=text.len() + 3 {

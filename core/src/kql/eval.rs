@@ -370,7 +370,8 @@ pub fn eval<'a>(x: &Exec<'a>, e: &TExpr, f: &Frame<'a>) -> R<Data<'a>> {
                 SearchKind::HasPrefix => StrOpKind::HasPrefix,
                 SearchKind::HasSuffix => StrOpKind::HasSuffix,
             };
-            for c in &f.columns {
+            // Text and dynamic columns: what a search term can be found in.
+            for c in f.columns.iter().filter(|c| matches!(c.ty, Type::String | Type::Dynamic)) {
                 x.check()?;
                 let hits = text_predicate(c.data(), c.ty, |s| text_match(str_kind, s, term, *case_sensitive));
                 for (o, h) in out.iter_mut().zip(hits) {

@@ -4,27 +4,39 @@
 //! aligned text table for terminals.
 
 use super::output::ResultTable;
-use super::value::Value;
+use super::value::{Type, Value};
 
-/// RFC 4180 CSV; a cell starting with `=`, `+`, `-` or `@` that is not a number is prefixed
-/// with `'` so spreadsheets do not run it as a formula.
+/// RFC 4180 CSV; a text cell starting with `=`, `+`, `-` or `@` that is not a plain number is
+/// prefixed with `'` so spreadsheets do not run it as a formula.
 pub fn to_csv(table: &ResultTable) -> String {
     let mut out = String::new();
     let names: Vec<String> = table.columns.iter().map(|c| csv_cell(&c.name)).collect();
     out.push_str(&names.join(","));
     out.push_str("\r\n");
     for row in 0..table.rows() {
-        let cells: Vec<String> = (0..table.columns.len()).map(|c| csv_cell(&table.display(row, c))).collect();
+        let cells: Vec<String> = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(c, column)| {
+                let text = table.display(row, c);
+                if column.ty == Type::String { csv_cell(&defuse(text)) } else { csv_cell(&text) }
+            })
+            .collect();
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }
     out
 }
 
-fn csv_cell(text: &str) -> String {
+/// A text a spreadsheet would run as a formula, made inert.
+fn defuse(text: String) -> String {
     let formula = text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err();
-    let text = if formula { format!("'{text}") } else { text.to_string() };
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+    if formula { format!("'{text}") } else { text }
+}
+
+fn csv_cell(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
 }
 
 /// One JSON object per row, keyed by column name, in a JSON array.

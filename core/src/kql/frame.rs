@@ -301,6 +301,14 @@ enum Recipe<'a> {
     Take { from: Arc<Cells<'a>>, rows: Arc<[u32]> },
     /// One value on every row.
     Constant { value: Value, ty: Type, rows: usize },
+    /// Columns one after the other (`union`); `None` parts are that many nulls.
+    Concat { parts: Vec<Part<'a>>, ty: Type },
+}
+
+/// One leg of a concatenated column.
+enum Part<'a> {
+    Cells(Arc<Cells<'a>>),
+    Nulls(usize),
 }
 
 struct Cells<'a> {
@@ -320,6 +328,17 @@ impl<'a> Cells<'a> {
             }
             Recipe::Take { from, rows } => from.get().take(rows),
             Recipe::Constant { value, ty, rows } => Data::constant(value, *ty, *rows),
+            Recipe::Concat { parts, ty } => {
+                let datas: Vec<Data<'a>> = parts
+                    .iter()
+                    .map(|p| match p {
+                        Part::Cells(c) => c.get().clone(),
+                        Part::Nulls(n) => Data::nulls(*ty, *n),
+                    })
+                    .collect();
+                let refs: Vec<&Data<'a>> = datas.iter().collect();
+                Data::concat(&refs, *ty)
+            }
         })
     }
 }
@@ -404,6 +423,20 @@ impl<'a> Column<'a> {
     /// One value on every row, made when first read.
     pub fn constant(name: impl Into<String>, ty: Type, value: Value, rows: usize) -> Column<'a> {
         let cells = Cells { data: OnceLock::new(), recipe: Recipe::Constant { value, ty, rows } };
+        Column { name: name.into(), ty, cells: Arc::new(cells) }
+    }
+
+    /// Columns one after the other (a `union` column), made when first read; `None` parts
+    /// are nulls of that many rows.
+    pub fn concat(name: impl Into<String>, ty: Type, parts: Vec<(Option<&Column<'a>>, usize)>) -> Column<'a> {
+        let parts = parts
+            .into_iter()
+            .map(|(c, rows)| match c {
+                Some(c) => Part::Cells(Arc::clone(&c.cells)),
+                None => Part::Nulls(rows),
+            })
+            .collect();
+        let cells = Cells { data: OnceLock::new(), recipe: Recipe::Concat { parts, ty } };
         Column { name: name.into(), ty, cells: Arc::new(cells) }
     }
 

@@ -408,7 +408,11 @@ impl Parser {
         }
         QueryError::syntax(
             token.span,
-            format!("expected `|`, `;` or the end of the query, found {}", Self::describe(token)),
+            format!(
+                "expected `|`, `;` or the end of the query, found {}{}",
+                Self::describe(token),
+                typo_hint(&token.tok)
+            ),
         )
     }
 
@@ -612,7 +616,10 @@ impl Parser {
             Some(OpKind::Sort(_) | OpKind::Top { .. }) => "`asc`, `desc`, `nulls`, `,` or `|` after the sort key",
             _ => "`|` or the end of the query",
         };
-        QueryError::syntax(token.span, format!("expected {what}, found {}", Self::describe(token)))
+        QueryError::syntax(
+            token.span,
+            format!("expected {what}, found {}{}", Self::describe(token), typo_hint(&token.tok)),
+        )
     }
 
     fn source(&mut self) -> PResult<Source> {
@@ -1939,6 +1946,47 @@ impl Parser {
                 _ => Err(p.error_here("a value in `dynamic(...)`")),
             }
         })
+    }
+}
+
+/// Words that may follow an expression, for "did you mean" on a misspelled one.
+const WORDS_AFTER_EXPRESSION: [&str; 24] = [
+    "and",
+    "or",
+    "by",
+    "asc",
+    "desc",
+    "in",
+    "between",
+    "has_any",
+    "has_all",
+    "matches",
+    "contains",
+    "contains_cs",
+    "has",
+    "has_cs",
+    "hasprefix",
+    "hasprefix_cs",
+    "hassuffix",
+    "hassuffix_cs",
+    "startswith",
+    "startswith_cs",
+    "endswith",
+    "endswith_cs",
+    "on",
+    "with",
+];
+
+/// ` (did you mean ...?)` for a token found where an operator was expected: `=` for `==`, a
+/// misspelled word operator.
+fn typo_hint(tok: &Tok) -> String {
+    match tok {
+        Tok::Sym("=") => " (did you mean `==`?)".to_string(),
+        // Short names (`B`, `x2`) are more likely columns than typos.
+        Tok::Ident(w) if w.chars().count() >= 3 => {
+            did_you_mean(w, &WORDS_AFTER_EXPRESSION).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+        }
+        _ => String::new(),
     }
 }
 

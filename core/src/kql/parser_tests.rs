@@ -788,7 +788,14 @@ fn spans_point_at_the_text() {
 }
 
 /// (query, message, the text under the error's span)
-const ERRORS: [(&str, &str, &str); 24] = [
+const ERRORS: [(&str, &str, &str); 27] = [
+    ("T | where x = 1", "expected `|` or the end of the query, found `=` (did you mean `==`?)", "="),
+    (
+        "T | where x contians 'a'",
+        "expected `|` or the end of the query, found `contians` (did you mean `contains`?)",
+        "contians",
+    ),
+    ("T | where x > 1 adn y < 2", "expected `|` or the end of the query, found `adn` (did you mean `and`?)", "adn"),
     ("T | summarize count() | where", "expected an expression, found the end of the query", ""),
     ("T | summarize count() Computer", "expected `,`, `by` or `|` after the aggregation, found `Computer`", "Computer"),
     ("T | summarize count() by A B", "expected `,` or `|` after the group key, found `B`", "B"),

@@ -383,6 +383,8 @@ impl fmt::Display for Value {
             Value::Dynamic(json) => match json.as_ref() {
                 Json::String(s) => f.write_str(s),
                 Json::Null => Ok(()),
+                // A number on its own prints as the scalar it is (`118`, not `118.0`).
+                Json::Number(_) => write!(f, "{}", Value::from_json(json)),
                 other => write!(f, "{other}"),
             },
         }
@@ -623,6 +625,7 @@ mod tests {
         let dynamic = Value::dynamic(serde_json::json!({"a": [1, "x"], "b": null}));
         assert_eq!(dynamic.to_display(), r#"{"a":[1,"x"],"b":null}"#);
         assert_eq!(Value::dynamic(serde_json::json!("text")).to_display(), "text");
+        assert_eq!(Value::dynamic(serde_json::json!(118.0)).to_display(), "118");
     }
 
     #[test]

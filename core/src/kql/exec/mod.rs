@@ -146,7 +146,7 @@ impl<'a> Exec<'a> {
         // gathered lazily); the result table is checked as a whole when it is made.
         if matches!(
             plan.node,
-            Node::Union { .. } | Node::Join(..) | Node::MvExpand(..) | Node::Summarize(..) | Node::MakeSeries(..) | Node::Range { .. }
+            Node::Join(..) | Node::MvExpand(..) | Node::Summarize(..) | Node::MakeSeries(..) | Node::Range { .. }
         ) {
             self.limit(frame.rows as u64, frame.columns.len(), span, "this operator")?;
         }

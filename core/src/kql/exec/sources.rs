@@ -88,7 +88,7 @@ pub fn union<'a>(
     span: Span,
 ) -> R<Frame<'a>> {
     let rows: usize = frames.iter().map(|f| f.rows).sum();
-    x.limit(rows as u64, schema.len(), span, "union")?;
+    x.limit(rows as u64, 1, span, "union")?;
     let mut out = Vec::with_capacity(schema.len());
     let data_schema = if source.is_some() { &schema[1..] } else { schema };
     if let Some(names) = source {
@@ -99,18 +99,15 @@ pub fn union<'a>(
         }
         out.push(Column::new(schema[0].0.clone(), Type::String, Data::Str(b.into())));
     }
+    // Each column is put together when first read: a search over every table reads only
+    // its text columns.
     for (i, (name, ty)) in data_schema.iter().enumerate() {
-        x.check()?;
-        let parts: Vec<Data<'a>> = frames
+        let parts = frames
             .iter()
             .zip(columns)
-            .map(|(f, cols)| match cols.get(i).copied().flatten() {
-                Some(c) => f.columns[c].data().clone(),
-                None => Data::nulls(*ty, f.rows),
-            })
+            .map(|(f, cols)| (cols.get(i).copied().flatten().and_then(|c| f.columns.get(c)), f.rows))
             .collect();
-        let refs: Vec<&Data<'a>> = parts.iter().collect();
-        out.push(Column::new(name.clone(), *ty, Data::concat(&refs, *ty)));
+        out.push(Column::concat(name.clone(), *ty, parts));
     }
     Ok(Frame::new(out, rows))
 }

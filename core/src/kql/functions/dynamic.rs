@@ -3,7 +3,7 @@
 //! its Kusto type (`dynamic(1)` as a long).
 
 use super::{FnCtx, ScalarFn, bool_value, json_arg, long_arg, long_value, real_value, ret_bool, ret_dynamic, ret_long};
-use super::{ret_real, text};
+use super::{ret_real, ret_string, text};
 use crate::kql::value::{Key, Value, equals};
 use serde_json::{Map, Value as Json};
 use std::collections::HashSet;
@@ -26,6 +26,22 @@ pub(super) const FUNCTIONS: &[ScalarFn] = &[
     ScalarFn::new("bag_has_key", 2, 2, ret_bool, bag_has_key),
     ScalarFn::new("bag_remove_keys", 2, 2, ret_dynamic, bag_remove_keys),
     ScalarFn::new("set_has_element", 2, 2, ret_bool, set_has_element),
+    ScalarFn {
+        name: "extract_json",
+        min_args: 2,
+        max_args: 3,
+        result: ret_string,
+        eval: extract_json,
+        typeof_arg: Some(2),
+    },
+    ScalarFn {
+        name: "extractjson",
+        min_args: 2,
+        max_args: 3,
+        result: ret_string,
+        eval: extract_json,
+        typeof_arg: Some(2),
+    },
     ScalarFn::new("set_union", 2, 64, ret_dynamic, |a, _| Ok(set_op(a, SetOp::Union))),
     ScalarFn::new("set_intersect", 2, 64, ret_dynamic, |a, _| Ok(set_op(a, SetOp::Intersect))),
     ScalarFn::new("set_difference", 2, 64, ret_dynamic, |a, _| Ok(set_op(a, SetOp::Difference))),
@@ -160,6 +176,93 @@ fn set_has_element(args: &[Value], _: &FnCtx) -> Result<Value, String> {
     Ok(Value::Bool(items.iter().any(|j| equals(&Value::from_json(j), &wanted) == Some(true))))
 }
 
+/// One step of a JSONPath.
+enum Step {
+    Key(String),
+    Index(i64),
+}
+
+/// `$.a.b[0]['c d']["e"]` as steps; `None` for a path this subset does not read (wildcards,
+/// filters, recursion).
+fn json_path(path: &str) -> Option<Vec<Step>> {
+    let rest = path.trim().strip_prefix('$')?;
+    let mut steps = Vec::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => {
+                let mut key = String::new();
+                while let Some(&n) = chars.peek() {
+                    if n == '.' || n == '[' {
+                        break;
+                    }
+                    key.push(n);
+                    chars.next();
+                }
+                if key.is_empty() || key == "*" {
+                    return None;
+                }
+                steps.push(Step::Key(key));
+            }
+            '[' => {
+                let mut inside = String::new();
+                let mut quote: Option<char> = None;
+                loop {
+                    let n = chars.next()?;
+                    match (quote, n) {
+                        (None, ']') => break,
+                        (None, '\'' | '"') if inside.is_empty() => quote = Some(n),
+                        (Some(q), n) if n == q => {
+                            quote = None;
+                            if chars.peek() != Some(&']') {
+                                return None;
+                            }
+                        }
+                        (_, n) => inside.push(n),
+                    }
+                }
+                if rest.contains(&format!("['{inside}']")) || rest.contains(&format!("[\"{inside}\"]")) {
+                    steps.push(Step::Key(inside));
+                } else {
+                    steps.push(Step::Index(inside.trim().parse().ok()?));
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(steps)
+}
+
+/// `extract_json(path, json_text[, typeof(T)])`: the element at the JSONPath as text
+/// (strings bare, arrays and bags as JSON), or converted to `T`; null when the path is
+/// missing or the text is not JSON.
+fn extract_json(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    let path = text(&args[0]);
+    let Some(steps) = json_path(&path) else { return Err(format!("unsupported JSONPath {path:?}")) };
+    let parsed: Option<Json> = match &args[1] {
+        Value::Dynamic(json) => Some(json.as_ref().clone()),
+        other => serde_json::from_str(&text(other)).ok(),
+    };
+    let mut at = parsed.as_ref();
+    for step in &steps {
+        at = match (step, at) {
+            (Step::Key(k), Some(Json::Object(map))) => map.get(k),
+            (Step::Index(i), Some(Json::Array(items))) => {
+                let len = items.len() as i64;
+                let i = if *i < 0 { len + i } else { *i };
+                usize::try_from(i).ok().and_then(|i| items.get(i))
+            }
+            _ => None,
+        };
+    }
+    let Some(found) = at else { return Ok(Value::Null) };
+    let as_text = Value::str(&text(&Value::dynamic(found.clone())));
+    Ok(match args.get(2).and_then(|t| crate::kql::value::Type::from_name(&text(t))) {
+        Some(ty) => as_text.convert_to(ty),
+        None => as_text,
+    })
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum SetOp {
     Union,
@@ -233,6 +336,24 @@ mod tests {
         );
         assert!(matches!(call("bag_has_key", &[dynamic(r#"{"a":1}"#), s("a")]), Value::Bool(true)));
         assert_eq!(show("bag_remove_keys", &[dynamic(r#"{"a":1,"b":2}"#), dynamic(r#"["a"]"#)]), r#"{"b":2}"#);
+    }
+
+    #[test]
+    fn extract_json_from_the_documentation() {
+        let doc = s(
+            r#"{"duration":{"value":118.0,"count":5.0,"min":100.0,"max":150.0,"stdDev":0.0,"sampledValue":118.0,"sum":118.0}}"#,
+        );
+        assert_eq!(show("extract_json", &[s("$.duration.value"), doc.clone()]), "118");
+        assert!(matches!(call("extract_json", &[s("$.duration.count"), doc.clone(), s("long")]), Value::Int(5)));
+        assert_eq!(show("extract_json", &[s("$['duration']['max']"), doc.clone()]), "150");
+        assert_eq!(show("extractjson", &[s("$.a[1].b"), s(r#"{"a":[{"b":1},{"b":"two"}]}"#)]), "two");
+        assert_eq!(show("extract_json", &[s("$.a"), s(r#"{"a":[1,2]}"#)]), "[1,2]");
+        assert!(call("extract_json", &[s("$.missing"), doc.clone()]).is_null());
+        assert!(call("extract_json", &[s("$.a"), s("not json")]).is_null());
+        assert!(
+            super::super::scalar("extract_json")
+                .is_some_and(|f| (f.eval)(&[s("$..a"), doc], &FnCtx { now: 0 }).is_err())
+        );
     }
 
     #[test]

@@ -20,6 +20,10 @@ pub(super) const FUNCTIONS: &[ScalarFn] = &[
     }),
     ScalarFn::new("format_ipv4", 1, 2, ret_string, |a, _| Ok(format(a, false))),
     ScalarFn::new("format_ipv4_mask", 1, 2, ret_string, |a, _| Ok(format(a, true))),
+    ScalarFn::new("has_ipv4", 2, 2, ret_bool, |a, _| Ok(has_ip(&a[0], &a[1..], false))),
+    ScalarFn::new("has_ipv4_prefix", 2, 2, ret_bool, |a, _| Ok(has_ip(&a[0], &a[1..], true))),
+    ScalarFn::new("has_any_ipv4", 2, 64, ret_bool, |a, _| Ok(has_ip(&a[0], &a[1..], false))),
+    ScalarFn::new("has_any_ipv4_prefix", 2, 64, ret_bool, |a, _| Ok(has_ip(&a[0], &a[1..], true))),
     ScalarFn::new("parse_ipv6", 1, 1, ret_string, |a, _| Ok(canonical6(address6(&a[0], None)))),
     ScalarFn::new("parse_ipv6_mask", 2, 2, ret_string, |a, _| {
         Ok(canonical6(address6(&a[0], long_arg(&a[1]).or(Some(-1)))))
@@ -76,6 +80,58 @@ fn address(v: &Value, prefix: Option<i64>) -> Option<(u32, u8)> {
     };
     let prefix = own.min(extra);
     Some((ip & mask(prefix), prefix))
+}
+
+/// The valid IPv4 addresses written in a text, each delimited by characters that are neither
+/// letters, digits nor dots (a sentence's final dot is allowed).
+fn ipv4_in_text(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.')) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+            i += 1;
+        }
+        let delimited = i >= bytes.len() || !bytes[i].is_ascii_alphanumeric();
+        let token = text[start..i].trim_end_matches('.');
+        if delimited && parse_dotted(token).is_some() {
+            found.push(token);
+        }
+    }
+    found
+}
+
+/// `has_ipv4(text, ip)`, `has_any_ipv4(text, ips...)` and their `_prefix` forms: whether the
+/// text holds one of the addresses (or an address starting with one of the prefixes: a whole
+/// address, or its first parts ending with a dot). Null when an address or prefix is invalid.
+fn has_ip(source: &Value, wanted: &[Value], prefix: bool) -> Value {
+    let wanted: Vec<String> = match wanted {
+        [Value::Dynamic(json)] if json.is_array() => {
+            json.as_array().into_iter().flatten().map(|j| text(&Value::from_json(j)).into_owned()).collect()
+        }
+        values => values.iter().map(|v| text(v).into_owned()).collect(),
+    };
+    for w in &wanted {
+        let valid = if prefix && w.ends_with('.') {
+            let parts: Vec<&str> = w.trim_end_matches('.').split('.').collect();
+            parts.len() <= 3 && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.parse::<u8>().is_ok())
+        } else {
+            parse_dotted(w).is_some()
+        };
+        if !valid {
+            return Value::Null;
+        }
+    }
+    let source = text(source);
+    let present = ipv4_in_text(&source)
+        .iter()
+        .any(|ip| wanted.iter().any(|w| if prefix && w.ends_with('.') { ip.starts_with(w.as_str()) } else { ip == w }));
+    Value::Bool(present)
 }
 
 fn mask6(prefix: u8) -> u128 {
@@ -235,6 +291,26 @@ mod tests {
         assert_eq!(show("ipv4_is_in_range", &[s("192.168.1.6"), s("192.168.2.1/24")]), "false");
         assert_eq!(show("ipv4_is_in_any_range", &[s("192.168.1.6"), s("10.0.0.0/8"), s("192.168.1.0/24")]), "true");
         assert_eq!(show("ipv4_netmask_suffix", &[s("192.168.1.1/24")]), "24");
+    }
+
+    #[test]
+    fn ipv4_in_text_from_the_documentation() {
+        let text = s("These requests came from: 192.168.1.1, 10.1.1.115 and 10.1.1.117");
+        assert_eq!(show("has_ipv4", &[text.clone(), s("10.1.1.115")]), "true");
+        assert_eq!(show("has_ipv4", &[text.clone(), s("10.1.1.11")]), "false");
+        assert_eq!(show("has_ipv4", &[s("05:04:54 127.0.0.1 GET /favicon.ico 404"), s("127.0.0.1")]), "true");
+        assert_eq!(show("has_ipv4", &[s("05:04:54127.0.0.1 GET"), s("127.0.0.1")]), "false");
+        assert_eq!(show("has_ipv4", &[s("id 127.0.0.256 GET"), s("127.0.0.1")]), "false");
+        assert_eq!(show("has_ipv4", &[s("from 10.0.0.1."), s("10.0.0.1")]), "true");
+        assert!(call("has_ipv4", &[text.clone(), s("10.1.1")]).is_null());
+        assert_eq!(show("has_ipv4_prefix", &[text.clone(), s("10.1.")]), "true");
+        assert_eq!(show("has_ipv4_prefix", &[text.clone(), s("10.2.")]), "false");
+        assert_eq!(show("has_any_ipv4", &[text.clone(), s("1.1.1.1"), s("192.168.1.1")]), "true");
+        assert_eq!(
+            show("has_any_ipv4", &[text.clone(), Value::dynamic(serde_json::json!(["1.1.1.1", "2.2.2.2"]))]),
+            "false"
+        );
+        assert_eq!(show("has_any_ipv4_prefix", &[text, s("8."), s("192.168.")]), "true");
     }
 
     #[test]
