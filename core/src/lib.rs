@@ -1,6 +1,7 @@
 //! vmi-core: everything a user's data goes through, with no GUI dependency.
 //!
 //! files -> [`ingest`] -> [`store`] -> graph -> layout -> trends -> render
+pub mod compare;
 pub mod graph;
 pub mod groups;
 pub mod ingest;
@@ -9,7 +10,6 @@ pub mod layout;
 mod mix;
 pub mod model;
 pub mod render;
-pub mod reports;
 pub mod store;
 pub mod summary;
 pub mod trends;
