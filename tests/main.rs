@@ -5,6 +5,7 @@
 
 mod cli;
 mod graph;
+mod groups;
 mod gui;
 mod ingest;
 mod map_render;

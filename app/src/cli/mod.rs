@@ -1,6 +1,7 @@
 //! The headless commands (`summary`, `report`, `render`): their arguments, the loading they
 //! all share, and one module per command.
 
+mod groups;
 mod query;
 mod render;
 mod report;
@@ -34,6 +35,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Run a KQL query over the files and print its result.
     Query(QueryArgs),
+    /// Move groups of the machines with their cut, move order and firewall rules (JSON).
+    Groups(GroupsArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -149,6 +152,43 @@ pub struct ReportArgs {
     pub files: Vec<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+pub struct GroupsArgs {
+    /// Largest group, in machines.
+    #[arg(long)]
+    pub max_size: Option<usize>,
+    /// What binds machines: bytes, links (established) or any (traffic at all).
+    #[arg(long, default_value = "bytes", value_parser = ["bytes", "links", "any"])]
+    pub weight: String,
+    /// A machine left out of every group, e.g. a domain controller (repeatable).
+    #[arg(long, value_name = "MACHINE")]
+    pub exclude: Vec<String>,
+    /// Machines that must share a group: A,B[,C...] (repeatable).
+    #[arg(long, value_name = "A,B")]
+    pub together: Vec<String>,
+    /// Two machines that must be in different groups: A,B (repeatable).
+    #[arg(long, value_name = "A,B")]
+    pub apart: Vec<String>,
+    /// Seed of the community detection: same seed, same groups.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Modularity resolution: above 1 gives smaller groups.
+    #[arg(long, default_value_t = 1.0)]
+    pub resolution: f64,
+    /// Write the firewall rules of GROUP (a name like G2, or moved:N for the first N groups
+    /// of the move order) to OUT.csv, or OUT.json as an NSG securityRules fragment.
+    #[arg(long, num_args = 2, value_names = ["GROUP", "OUT"])]
+    pub rules: Vec<String>,
+    /// Write the groups as CSV (group, machine, FQDN, IPs, resource group, OS, size).
+    #[arg(long, value_name = "OUT.csv")]
+    pub export: Option<PathBuf>,
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
 fn parse_time(text: &str) -> Result<Timestamp, String> {
     Timestamp::parse(text)
         .ok_or_else(|| format!("not a date and time: {text:?} (use RFC 3339, e.g. 2026-10-05T08:00:00Z)"))
@@ -185,6 +225,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Report(args) => report::report(&args),
         Command::Render(args) => render::render(&args),
         Command::Query(args) => query::query(&args),
+        Command::Groups(args) => groups::groups(&args),
     };
     match result {
         Ok(code) => code,

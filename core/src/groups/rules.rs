@@ -243,9 +243,9 @@ pub fn nsg_security_rules(rules: &[FirewallRule], name_prefix: &str) -> Result<s
             set("access", serde_json::json!("Allow"));
             set("protocol", serde_json::json!(m.protocol));
             set("sourcePortRange", serde_json::json!("*"));
-            one_or_many(&mut set, "sourceAddressPrefix", &m.sources);
-            one_or_many(&mut set, "destinationAddressPrefix", &m.destinations);
-            one_or_many(&mut set, "destinationPortRange", &m.ports);
+            one_or_many(&mut set, ("sourceAddressPrefix", "sourceAddressPrefixes"), &m.sources);
+            one_or_many(&mut set, ("destinationAddressPrefix", "destinationAddressPrefixes"), &m.destinations);
+            one_or_many(&mut set, ("destinationPortRange", "destinationPortRanges"), &m.ports);
             set("description", serde_json::json!(description(m)));
             out.push(serde_json::json!({
                 "name": format!("{name_prefix}-{short}-{:03}", i + 1),
@@ -256,11 +256,11 @@ pub fn nsg_security_rules(rules: &[FirewallRule], name_prefix: &str) -> Result<s
     Ok(serde_json::json!({ "securityRules": out }))
 }
 
-/// `key` with one value, `keys` (plural) with several, as the NSG schema wants.
-fn one_or_many(set: &mut impl FnMut(&str, serde_json::Value), key: &str, values: &[String]) {
+/// The singular key with one value, the plural one with several, as the NSG schema wants.
+fn one_or_many(set: &mut impl FnMut(&str, serde_json::Value), (one_key, many_key): (&str, &str), values: &[String]) {
     match values {
-        [one] => set(key, serde_json::json!(one)),
-        many => set(&format!("{key}es"), serde_json::json!(many)),
+        [one] => set(one_key, serde_json::json!(one)),
+        many => set(many_key, serde_json::json!(many)),
     }
 }
 

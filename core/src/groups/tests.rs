@@ -319,6 +319,19 @@ fn nsg_fragment_merges_ports_and_sources() {
     assert!(to_dc.get("sourceAddressPrefix").is_none());
     let to_db = outbound.iter().find(|p| p["destinationAddressPrefix"] == "10.0.3.2").unwrap();
     assert_eq!(to_db["destinationPortRange"], "5432-5433");
+    // Ports that do not join stay a list.
+    let mut apart = plan.firewall_rules(&RuleScope::group(0));
+    apart.iter_mut().filter(|r| r.port == 5433).for_each(|r| r.port = 6000);
+    let json = nsg_security_rules(&apart, "g1").unwrap();
+    let to_db = json["securityRules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["properties"])
+        .find(|p| p["destinationAddressPrefix"] == "10.0.3.2")
+        .unwrap();
+    assert_eq!(to_db["destinationPortRanges"], serde_json::json!(["5432", "6000"]));
+    assert!(to_db.get("destinationPortRange").is_none());
     assert!(to_db["description"].as_str().unwrap().contains("app-a -> db-b; 400 bytes, last 2026-10-05T08:03:00Z"));
 }
 
