@@ -55,26 +55,59 @@ fn summary_window_narrows_sums() {
 }
 
 #[test]
-fn report_list_and_csv_output() {
+fn report_runs_saved_queries_by_id_with_their_parameters() {
     let list = vmi_map(&["report", "--list"]);
     let ids = String::from_utf8_lossy(&list.stdout);
-    assert_eq!(ids.lines().count(), 17);
+    assert_eq!(ids.lines().count(), vmi_core::kql::library::SAVED_QUERIES.len());
     assert!(ids.lines().any(|l| l.starts_with("outbound-summary\t")));
-    let output = vmi_map(&[
-        "report",
-        "processes-cmdline",
-        "--text",
-        "sql",
-        "--case-sensitive",
-        &path("portal-csv/VMProcess.csv"),
-    ]);
+    assert!(ids.lines().any(|l| l.starts_with("processes-cmdline\t") && l.ends_with("(Text)")));
+    let output = vmi_map(&["report", "processes-cmdline", "--text", "SQLSERVR", &path("portal-csv/VMProcess.csv")]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
-    let rows: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
-    assert_eq!(rows.len(), 1);
-    assert_eq!(&rows[0][3], "sqlservr");
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "contains ignores case");
+    let exe = header.iter().position(|h| h == "ExecutableName").unwrap();
+    assert_eq!(&rows[0][exe], "sqlservr");
+    let missing = vmi_map(&["report", "processes-cmdline", &path("portal-csv/VMProcess.csv")]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("`Text` has no value"));
     let bad = vmi_map(&["report", "no-such-report", &path("portal-csv/VMProcess.csv")]);
     assert!(!bad.status.success());
+}
+
+#[test]
+fn query_prints_csv_json_and_tables_and_points_at_errors() {
+    let files = [path("portal-csv/VMComputer.csv"), path("rest-json/VMConnection-rest.json")];
+    let run = |args: &[&str]| {
+        let mut all = vec!["query"];
+        all.extend_from_slice(args);
+        all.extend(files.iter().map(String::as_str));
+        vmi_map(&all)
+    };
+    let query = "VMConnection | summarize Bytes = sum(BytesSent) by Computer | sort by Bytes desc";
+    let csv = run(&[query]);
+    assert!(csv.status.success(), "{}", String::from_utf8_lossy(&csv.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&csv.stdout),
+        "Computer,Bytes\r\nweb01.contoso.com,11000\r\ndb01.contoso.com,5400\r\n"
+    );
+    let json = run(&["--format", "json", query]);
+    let rows: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(rows[0]["Bytes"], 11000, "numbers stay numbers");
+    let table = run(&["--format", "table", query]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.lines().nth(1).is_some_and(|l| l.starts_with("----")), "{text}");
+    // Workbook parameters from --param.
+    let param = run(&["--param", "Who=web01.contoso.com", "VMConnection | where Computer == '{Who}' | count"]);
+    assert_eq!(String::from_utf8_lossy(&param.stdout), "Count\r\n3\r\n");
+    // A misspelled column: line:col, the line, a caret under it, exit code 2.
+    let bad = run(&["VMConnection\n| where BytesSnt > 0"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.starts_with("2:9: "), "{stderr}");
+    assert!(stderr.contains("did you mean `BytesSent`?"), "{stderr}");
+    assert!(stderr.contains("| where BytesSnt > 0\n        ^^^^^^^^"), "{stderr}");
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The real app driven headless with egui_kittest: load, drop, fail, click, search, window,
-//! reports, exports; snapshots of the main screens (`UPDATE_SNAPSHOTS=1` refreshes them).
+//! queries, exports; snapshots of the main screens (`UPDATE_SNAPSHOTS=1` refreshes them).
 
 use crate::support::{fixture, temp_dir};
 use egui::{Event, Modifiers, PointerButton, Pos2};
@@ -238,31 +238,64 @@ fn the_time_window_changes_the_edges() {
     assert_eq!(harness.state().state.view.edges.len(), expanded);
 }
 
+/// Runs the query console's query and waits for the answer.
+fn run_query(harness: &mut Harness<'_, VmiApp>, query: &str) {
+    harness.state_mut().panels.query.text = query.to_string();
+    harness.run_steps(1);
+    harness.get_by_label("▶ Run").click();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    harness.run_steps(1);
+    while harness.state().state.query.running.is_some() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        harness.step();
+    }
+    harness.run_steps(3);
+}
+
 #[test]
-fn reports_find_the_sql_process_and_select_it_on_the_map() {
+fn a_query_finds_the_sql_process_and_a_row_selects_it_on_the_map() {
     let mut harness = estate_harness();
     harness.get_by_label("Tools").click();
     harness.run_steps(2);
-    harness.get_by_label("Reports…").click();
+    harness.get_by_label("Query… (Ctrl+K)").click();
     harness.run_steps(2);
-    assert!(harness.state().state.windows.reports, "Tools > Reports… opens the Reports window");
-    harness.run_steps(3);
-    harness.state_mut().panels.reports.id = "processes-cmdline".into();
-    harness.run_steps(1);
-    harness.get_by_label("Case-sensitive (contains_cs)");
-    harness.state_mut().panels.reports.params.text = "sql".into();
-    harness.get_by_label("Run").click();
-    harness.run_steps(2);
+    assert!(harness.state().state.windows.query, "Tools > Query… opens the console");
+    run_query(
+        &mut harness,
+        "VMProcess | where CommandLine contains_cs \"sql\" | summarize arg_max(TimeGenerated, *) by _ResourceId | project Machine, Process, ExecutableName",
+    );
+    harness.get_by_label_contains("1 rows, 3 columns");
     harness.get_by_label("sqlservr").click();
     harness.run_steps(3);
     let app = &harness.state().state;
-    let Some(Selected::Node(key)) = app.selected else { panic!("the report row selects a node") };
+    let Some(Selected::Node(key)) = app.selected else { panic!("the row selects a node") };
     assert!(matches!(key, NodeKey::Process { .. }));
     assert_eq!(app.map.node(&key).map(|n| n.label.as_str()), Some("SQL Server Windows NT - 64 Bit"));
     assert!(
         app.view_index_of(&key).is_some_and(|i| app.node_key_of_view(i) == Some(key)),
         "its machine opened to show it"
     );
+}
+
+#[test]
+fn a_bad_query_shows_the_error_under_its_span_and_a_chart_query_draws() {
+    let mut harness = estate_harness();
+    harness.state_mut().dispatch(UiAction::ShowWindow(vmi_map::state::Window::Query, true));
+    harness.run_steps(2);
+    run_query(&mut harness, "VMConnection | summarize sum(BytesSentt) by Computer");
+    harness.get_by_label_contains("1:30: unknown column or name `BytesSentt`; did you mean `BytesSent`?");
+    run_query(
+        &mut harness,
+        "VMConnection | summarize sum(BytesSent) by bin(TimeGenerated, 1m), Computer | render timechart",
+    );
+    let answer = harness.state().state.query.answer.as_ref().map(|a| a.result.is_ok());
+    assert_eq!(answer, Some(true));
+    harness.get_by_label("Chart");
+    harness.get_by_label("Show on map").click();
+    harness.run_steps(2);
+    let highlighted = &harness.state().state.query.highlighted;
+    assert!(highlighted.len() >= 2, "the computers of the rows are highlighted: {highlighted:?}");
+    harness.snapshot("query_chart");
 }
 
 #[test]

@@ -10,7 +10,7 @@ mod gui;
 mod ingest;
 mod map_render;
 mod render;
-mod reports;
+mod saved_queries;
 mod state;
 mod support;
 mod trends;

@@ -29,7 +29,7 @@ pub struct Cli {
 pub enum Command {
     /// Load files headless and print a JSON summary of records and map.
     Summary(SummaryArgs),
-    /// Print one of the documentation's sample queries as CSV (`--list` names them).
+    /// Run one of the saved documentation queries and print it as CSV (`--list` names them).
     Report(ReportArgs),
     /// Lay out the map and write pictures (PNG/SVG), charts and graph files, with no window.
     Render(RenderArgs),
@@ -128,26 +128,21 @@ pub struct QueryArgs {
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// Print the report ids and what each answers, then exit.
+    /// Print the saved queries' ids, titles and parameters, then exit.
     #[arg(long)]
     pub list: bool,
-    /// The report id (see --list).
+    /// The saved query's id (see --list).
     #[arg(required_unless_present = "list")]
     pub id: Option<String>,
-    /// A machine (id like m-… or computer name); repeat for a group.
+    /// A machine (id like m-… or computer name) for `{Machine}`; repeat for `{Machines}`.
     #[arg(long = "machine")]
     pub machines: Vec<String>,
-    /// The text to look for (processes-cmdline, find-machine, find-ip).
+    /// The text for `{Text}` (processes-cmdline, find-machine, find-ip).
     #[arg(long)]
     pub text: Option<String>,
-    /// Match --text with its case (KQL contains_cs instead of contains).
-    #[arg(long)]
-    pub case_sensitive: bool,
-    /// The executable name (product-versions).
+    /// The executable name for `{Exe}` (product-versions).
     #[arg(long)]
     pub exe: Option<String>,
-    #[command(flatten)]
-    pub window: WindowArgs,
     /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
     pub files: Vec<PathBuf>,
 }

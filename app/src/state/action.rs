@@ -9,7 +9,6 @@ use vmi_core::graph::view::ViewOptions;
 use vmi_core::ingest::{LoadError, Loaded};
 use vmi_core::model::Timestamp;
 use vmi_core::render::Theme;
-use vmi_core::reports::ReportParams;
 use vmi_core::store::FileId;
 use vmi_core::trends::TrendKind;
 
@@ -63,8 +62,6 @@ pub enum SaveTarget {
     Graph,
     /// A trend chart: PNG or SVG by the path's extension.
     Chart(TrendKind),
-    /// The report on screen, as CSV.
-    ReportCsv,
     /// The last query's result: CSV or JSON by the path's extension.
     QueryResult,
     /// The last query's chart: PNG or SVG by the path's extension.
@@ -73,11 +70,10 @@ pub enum SaveTarget {
 
 impl SaveTarget {
     /// The file name a save dialog proposes, before its extension.
-    pub fn file_stem(&self, report_id: &str) -> String {
+    pub fn file_stem(&self) -> String {
         match self {
             SaveTarget::MapPicture(_) | SaveTarget::Graph => "vmi-map".into(),
             SaveTarget::Chart(kind) => format!("vmi-map-{}", kind.id()),
-            SaveTarget::ReportCsv => format!("vmi-map-{report_id}"),
             SaveTarget::QueryResult => "vmi-map-query".into(),
             SaveTarget::QueryChart => "vmi-map-query-chart".into(),
         }
@@ -88,7 +84,6 @@ impl SaveTarget {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Window {
     Query,
-    Reports,
     Export,
     Problems,
 }
@@ -100,7 +95,6 @@ pub enum Action {
     Map(MapAction),
     Camera(CameraAction),
     Export(ExportAction),
-    Report(ReportAction),
     Query(QueryAction),
     Ui(UiAction),
 }
@@ -215,12 +209,6 @@ pub enum ExportAction {
     CopyChart(TrendKind),
 }
 
-/// The reports window.
-#[derive(Clone, Debug)]
-pub enum ReportAction {
-    Run { id: String, params: ReportParams },
-}
-
 /// The query console.
 #[derive(Debug)]
 pub enum QueryAction {
@@ -273,4 +261,4 @@ macro_rules! group {
 }
 
 group!(FileAction => File, LoadAction => Load, MapAction => Map, CameraAction => Camera,
-    ExportAction => Export, ReportAction => Report, QueryAction => Query, UiAction => Ui);
+    ExportAction => Export, QueryAction => Query, UiAction => Ui);

@@ -11,7 +11,7 @@ mod update;
 
 pub use action::{
     Action, CameraAction, ExportAction, ExportExtent, FileAction, LoadAction, MapAction, MapExport, QueryAction,
-    ReportAction, SaveTarget, Selected, Source, UiAction, Window,
+    SaveTarget, Selected, Source, UiAction, Window,
 };
 pub use errors::{AppError, ErrorKind};
 pub use update::{Effect, update};
@@ -27,7 +27,6 @@ use vmi_core::ingest::Warning;
 use vmi_core::layout::{LayoutWorker, PositionMap};
 use vmi_core::model::Timestamp;
 use vmi_core::render::Theme;
-use vmi_core::reports::{REPORTS, ReportParams, ReportTable};
 use vmi_core::store::Store;
 use vmi_core::trends::{Selection, TrendKind, TrendRequest};
 
@@ -122,34 +121,10 @@ impl Default for ChartSettings {
     }
 }
 
-/// The last report run and its answer.
-#[derive(Clone, Debug)]
-pub struct ReportsState {
-    pub id: String,
-    pub params: ReportParams,
-    pub table: ReportTable,
-    pub error: Option<String>,
-    /// Bumped on every run, so views of the table know it changed.
-    pub runs: u64,
-}
-
-impl Default for ReportsState {
-    fn default() -> Self {
-        ReportsState {
-            id: REPORTS[0].id.to_string(),
-            params: ReportParams::default(),
-            table: ReportTable::default(),
-            error: None,
-            runs: 0,
-        }
-    }
-}
-
 /// Which windows over the map are open.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OpenWindows {
     pub query: bool,
-    pub reports: bool,
     pub export: bool,
     pub problems: bool,
 }
@@ -185,7 +160,6 @@ pub struct AppState {
     pub search: SearchState,
     search_index: SearchIndex,
     pub charts: ChartSettings,
-    pub reports: ReportsState,
     pub query: query::QueryState,
     pub windows: OpenWindows,
     pub theme: Theme,
@@ -226,7 +200,6 @@ impl Default for AppState {
             search: SearchState::default(),
             search_index: SearchIndex::default(),
             charts: ChartSettings::default(),
-            reports: ReportsState::default(),
             query: query::QueryState::default(),
             windows: OpenWindows::default(),
             theme: Theme::Light,

@@ -73,7 +73,7 @@ pub(super) fn query(state: &mut AppState, action: QueryAction, effects: &mut Vec
         }
         QueryAction::ShowOnMap => {
             let table = state.query.answer.as_ref().and_then(|a| a.result.as_ref().ok()).and_then(|o| o.tables.last());
-            state.query.highlighted = table.map(|t| nodes_named_by(state, t)).unwrap_or_default();
+            state.query.highlighted = table.map(|t| nodes_named_by(state, t, 0..t.rows())).unwrap_or_default();
         }
         QueryAction::ClearHighlight => state.query.highlighted.clear(),
         QueryAction::SetWallClock(on) => state.query.wall_clock = on,
@@ -110,9 +110,9 @@ fn run(state: &mut AppState, text: String, params: &BTreeMap<String, String>, ef
     effects.push(Effect::RunQuery { id, store: state.store.clone(), text: query, options });
 }
 
-/// The map nodes a result's rows name: machines (by id, resource name or computer name),
-/// processes (with their machine), IP addresses and machines' ports.
-pub fn nodes_named_by(state: &AppState, table: &ResultTable) -> Vec<NodeKey> {
+/// The map nodes some rows of a result name: machines (by id, resource name or computer
+/// name), processes (with their machine), IP addresses and machines' ports.
+pub fn nodes_named_by(state: &AppState, table: &ResultTable, rows: std::ops::Range<usize>) -> Vec<NodeKey> {
     let store = &state.store;
     let column = |names: &[&str]| {
         names.iter().find_map(|name| table.columns.iter().position(|c| c.name.eq_ignore_ascii_case(name)))
@@ -142,7 +142,7 @@ pub fn nodes_named_by(state: &AppState, table: &ResultTable) -> Vec<NodeKey> {
     }
     let mut found: FxHashSet<NodeKey> = FxHashSet::default();
     let on_map = |key: NodeKey| state.map.index.contains_key(&key).then_some(key);
-    for row in 0..table.rows() {
+    for row in rows {
         let text = |c: usize| table.display(row, c);
         let machine = machine_col
             .and_then(|c| store.interner.lookup(&text(c)))

@@ -54,7 +54,6 @@ pub fn update(state: &mut AppState, action: impl Into<Action>) -> Vec<Effect> {
         Action::Map(action) => map_action(state, action, &mut effects),
         Action::Camera(action) => camera(state, action),
         Action::Export(action) => export(state, action, &mut effects),
-        Action::Report(ReportAction::Run { id, params }) => run_report(state, id, params),
         Action::Query(action) => super::query::query(state, action, &mut effects),
         Action::Ui(action) => ui(state, action, &mut effects),
     }
@@ -286,7 +285,7 @@ fn camera(state: &mut AppState, action: CameraAction) {
 fn export(state: &mut AppState, action: ExportAction, effects: &mut Vec<Effect>) {
     match action {
         ExportAction::SaveDialog { target, extension } => {
-            let file_name = format!("{}.{extension}", target.file_stem(&state.reports.id));
+            let file_name = format!("{}.{extension}", target.file_stem());
             effects.push(Effect::SaveDialog { folder: state.last_folder.clone(), file_name, extension, target });
         }
         ExportAction::Save { target, path } => save(state, &target, &path, effects),
@@ -347,7 +346,6 @@ fn save(state: &mut AppState, target: &SaveTarget, path: &Path, effects: &mut Ve
         },
         SaveTarget::Chart(kind) => draw_chart(state, *kind, 1600, 700, |spec| chart::render_for_path(spec, path))
             .map_err(|e| format!("cannot draw the chart: {e}")),
-        SaveTarget::ReportCsv => Ok(state.reports.table.to_csv().into_bytes()),
         SaveTarget::QueryResult => super::query::result_file(state, path),
         SaveTarget::QueryChart => super::query::chart_file(state, path),
     };
@@ -389,25 +387,6 @@ fn map_picture(state: &AppState, export: &MapExport, path: &Path) -> Result<Vec<
     map::render_for_path(&picture, path).map_err(|e| format!("cannot draw the map: {e}"))
 }
 
-fn run_report(state: &mut AppState, id: String, mut params: vmi_core::reports::ReportParams) {
-    params.from = state.request.from;
-    params.to = state.request.to;
-    let reports = &mut state.reports;
-    match vmi_core::reports::run(&state.store, &state.inventory, &id, &params) {
-        Ok(table) => {
-            reports.table = table;
-            reports.error = None;
-        }
-        Err(error) => {
-            reports.table = vmi_core::reports::ReportTable::default();
-            reports.error = Some(error.to_string());
-        }
-    }
-    reports.id = id;
-    reports.params = params;
-    reports.runs += 1;
-}
-
 fn ui(state: &mut AppState, action: UiAction, effects: &mut Vec<Effect>) {
     match action {
         UiAction::SetTheme(theme) => {
@@ -416,7 +395,6 @@ fn ui(state: &mut AppState, action: UiAction, effects: &mut Vec<Effect>) {
         }
         UiAction::ShowWindow(window, open) => match window {
             Window::Query => state.windows.query = open,
-            Window::Reports => state.windows.reports = open,
             Window::Export => state.windows.export = open,
             Window::Problems => state.windows.problems = open,
         },

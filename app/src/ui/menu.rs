@@ -46,7 +46,6 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, view: ViewCtx<'_>, actions: &mut Vec<Actio
         });
         ui.menu_button("Tools", |ui| {
             item(ui, "Query… (Ctrl+K)", UiAction::ShowWindow(Window::Query, true).into());
-            item(ui, "Reports…", UiAction::ShowWindow(Window::Reports, true).into());
             item(ui, "Problems…", UiAction::ShowWindow(Window::Problems, true).into());
         });
     });

@@ -8,7 +8,6 @@ pub mod details;
 pub mod export;
 pub mod menu;
 pub mod query;
-pub mod reports;
 pub mod side;
 pub mod style;
 
@@ -34,7 +33,6 @@ pub struct Panels {
     pub details: details::DetailsPanel,
     pub charts: charts::ChartsPanel,
     pub canvas: canvas::Canvas,
-    pub reports: reports::ReportsWindow,
     pub query: query::QueryWindow,
     pub export: export::ExportWindow,
 }
@@ -57,7 +55,6 @@ impl Panels {
             .default_size(250.0)
             .show(ui, |ui| self.charts.ui(ui, view, actions));
         egui::CentralPanel::no_frame().show(ui, |ui| self.canvas.ui(ui, view, actions));
-        self.reports.show(&ctx, view, actions);
         self.query.show(&ctx, view, actions);
         self.export.show(&ctx, view, actions);
         problems_window(&ctx, view, actions);

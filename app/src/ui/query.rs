@@ -2,12 +2,13 @@
 //! workbook parameters, saved queries and history, Ctrl+Enter to run on the query job with a
 //! Cancel button, and the answer as a virtualized, sortable grid or as its `render` chart.
 
-use crate::state::query::chart_of;
-use crate::state::{Action, ExportAction, QueryAction, SaveTarget, UiAction, ViewCtx, Window};
+use crate::state::query::{chart_of, nodes_named_by};
+use crate::state::{Action, ExportAction, MapAction, QueryAction, SaveTarget, UiAction, ViewCtx, Window};
 use egui::text::{CCursor, CCursorRange, LayoutJob};
 use egui::{Color32, FontId, Key, KeyboardShortcut, Modifiers, RichText, TextFormat, Ui};
 use egui_extras::{Column, TableBuilder};
 use std::collections::BTreeMap;
+use vmi_core::graph::NodeKind;
 use vmi_core::kql::complete::{Catalog, TokenClass, highlight, suggest};
 use vmi_core::kql::library::SAVED_QUERIES;
 use vmi_core::kql::{QueryOutput, ResultTable, value};
@@ -31,6 +32,8 @@ pub struct QueryWindow {
     /// Workbook parameters' values, by name.
     pub params: BTreeMap<String, String>,
     tab: Tab,
+    /// The answer last shown: a new one with a chart opens on its chart, as in the portal.
+    shown_answer: u64,
     /// Where the cursor is, as a char index, from the last frame.
     cursor: usize,
     /// Sorted row order of the shown result: (answer id, column, descending) -> rows.
@@ -47,6 +50,7 @@ impl Default for QueryWindow {
             text: SAVED_QUERIES[0].text.to_string(),
             params: BTreeMap::new(),
             tab: Tab::Table,
+            shown_answer: 0,
             cursor: 0,
             sort: None,
             order: Vec::new(),
@@ -132,21 +136,27 @@ impl QueryWindow {
         let query = &state.query;
         let running = query.running.is_some();
         ui.horizontal(|ui| {
-            egui::ComboBox::new("saved-queries", "").selected_text("Saved queries").width(260.0).show_ui(ui, |ui| {
-                for saved in SAVED_QUERIES {
-                    if ui.selectable_label(false, saved.title).on_hover_text(saved.note).clicked() {
-                        self.text = saved.text.to_string();
+            egui::ComboBox::new("saved-queries", "Saved").selected_text("choose a query").width(240.0).show_ui(
+                ui,
+                |ui| {
+                    for saved in SAVED_QUERIES {
+                        if ui.selectable_label(false, saved.title).on_hover_text(saved.note).clicked() {
+                            self.text = saved.text.to_string();
+                        }
                     }
-                }
-            });
-            egui::ComboBox::new("query-history", "").selected_text("History").width(120.0).show_ui(ui, |ui| {
-                for past in &query.history {
-                    let first_line: String = past.lines().next().unwrap_or_default().chars().take(80).collect();
-                    if ui.selectable_label(false, first_line).on_hover_text(past).clicked() {
-                        self.text.clone_from(past);
+                },
+            );
+            egui::ComboBox::new("query-history", "History")
+                .selected_text(format!("{} run", query.history.len()))
+                .width(90.0)
+                .show_ui(ui, |ui| {
+                    for past in &query.history {
+                        let first_line: String = past.lines().next().unwrap_or_default().chars().take(80).collect();
+                        if ui.selectable_label(false, first_line).on_hover_text(past).clicked() {
+                            self.text.clone_from(past);
+                        }
                     }
-                }
-            });
+                });
             ui.separator();
             if ui.add_enabled(!running, egui::Button::new("▶ Run")).on_hover_text("Ctrl+Enter").clicked() {
                 self.run(actions);
@@ -198,6 +208,8 @@ impl QueryWindow {
         };
         let ctrl_enter = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
         let run_now = ui.input_mut(|i| i.consume_shortcut(&ctrl_enter));
+        let label =
+            ui.label(RichText::new("KQL over VMComputer, VMProcess, VMConnection and VMBoundPort").weak().small());
         let output = egui::TextEdit::multiline(&mut self.text)
             .id(editor_id())
             .code_editor()
@@ -205,6 +217,7 @@ impl QueryWindow {
             .desired_width(f32::INFINITY)
             .layouter(&mut layouter)
             .show(ui);
+        let _ = output.response.response.clone().labelled_by(label.id);
         if let Some(range) = output.cursor_range {
             self.cursor = range.primary.index.0;
         }
@@ -283,6 +296,10 @@ impl QueryWindow {
                 return;
             }
         };
+        if answer.id != self.shown_answer {
+            self.shown_answer = answer.id;
+            self.tab = if output.chart.is_some() { Tab::Chart } else { Tab::Table };
+        }
         let Some(table) = output.tables.last() else {
             ui.label("The query returned no table.");
             return;
@@ -330,7 +347,7 @@ impl QueryWindow {
             self.tab = Tab::Table;
         }
         match self.tab {
-            Tab::Table => self.grid(ui, table, answer.id, actions),
+            Tab::Table => self.grid(ui, view, table, answer.id, actions),
             Tab::Chart => self.chart_ui(ui, &output, answer.id, state.theme),
         }
     }
@@ -362,7 +379,7 @@ impl QueryWindow {
         }
     }
 
-    fn grid(&mut self, ui: &mut Ui, table: &ResultTable, id: u64, actions: &mut Vec<Action>) {
+    fn grid(&mut self, ui: &mut Ui, view: ViewCtx<'_>, table: &ResultTable, id: u64, actions: &mut Vec<Action>) {
         if self.sort.is_some_and(|(sorted_id, ..)| sorted_id != id)
             || self.order.len() != table.rows() && self.sort.is_none()
         {
@@ -398,6 +415,15 @@ impl QueryWindow {
                                 let text = table.display(index, c);
                                 let shown: String = text.chars().take(200).collect();
                                 let response = ui.add(egui::Label::new(shown).sense(egui::Sense::click()));
+                                if response.clicked() {
+                                    // A row that names a machine, process or address selects it.
+                                    let named = nodes_named_by(view.state, table, index..index + 1);
+                                    if let Some(key) =
+                                        named.iter().find(|k| k.kind() == NodeKind::Process).or(named.first())
+                                    {
+                                        actions.push(MapAction::Reveal(*key).into());
+                                    }
+                                }
                                 response.context_menu(|ui| {
                                     if ui.button("Copy value").clicked() {
                                         actions.push(UiAction::CopyText(text.clone()).into());
