@@ -114,7 +114,21 @@ fn per_symbol(codes: &[u32], interner: &crate::store::Interner, f: impl Fn(&str)
 fn text_predicate(data: &Data<'_>, ty: Type, f: impl Fn(&str) -> bool) -> Vec<u8> {
     match data {
         Data::Sym(codes, interner) => per_symbol(codes, interner, f),
-        Data::Str(v) => v.iter().map(|s| u8::from(f(s))).collect(),
+        // Repeated strings (a constant column, a union's `Type`) share one allocation: a row
+        // holding the same string as the row before reuses its answer.
+        Data::Str(v) => {
+            let mut last: Option<(&Arc<str>, u8)> = None;
+            v.iter()
+                .map(|s| match last {
+                    Some((prev, answer)) if Arc::ptr_eq(prev, s) => answer,
+                    _ => {
+                        let answer = u8::from(f(s));
+                        last = Some((s, answer));
+                        answer
+                    }
+                })
+                .collect()
+        }
         _ => (0..data.len()).map(|r| u8::from(f(&text_of(&data.value(r, ty))))).collect(),
     }
 }

@@ -329,11 +329,23 @@ impl<'a> Cells<'a> {
             Recipe::Take { from, rows } => from.get().take(rows),
             Recipe::Constant { value, ty, rows } => Data::constant(value, *ty, *rows),
             Recipe::Concat { parts, ty } => {
+                // Missing legs of a store string column are symbol 0 (the empty string), so
+                // the column stays symbol-coded.
+                let interner = parts.iter().find_map(|p| match p {
+                    Part::Cells(c) => match c.get() {
+                        Data::Sym(_, interner) => Some(*interner),
+                        _ => None,
+                    },
+                    Part::Nulls(_) => None,
+                });
                 let datas: Vec<Data<'a>> = parts
                     .iter()
-                    .map(|p| match p {
-                        Part::Cells(c) => c.get().clone(),
-                        Part::Nulls(n) => Data::nulls(*ty, *n),
+                    .map(|p| match (p, interner) {
+                        (Part::Cells(c), _) => c.get().clone(),
+                        (Part::Nulls(n), Some(interner)) if *ty == Type::String => {
+                            Data::Sym(vec![0; *n].into(), interner)
+                        }
+                        (Part::Nulls(n), _) => Data::nulls(*ty, *n),
                     })
                     .collect();
                 let refs: Vec<&Data<'a>> = datas.iter().collect();
@@ -355,7 +367,10 @@ fn from_store<'a>(
     // Out-of-range rows (NO_ROW) read as null through the store column's own accessors.
     let rows = rows.map(|r| r as usize);
     if column.is_all_null() {
-        return Data::nulls(ty, count);
+        return match ty {
+            Type::String => Data::Sym(vec![0; count].into(), interner),
+            _ => Data::nulls(ty, count),
+        };
     }
     match ty {
         Type::String => Data::Sym(rows.map(|r| column.sym(r).0).collect(), interner),

@@ -87,7 +87,7 @@ const REMOTE_SOURCES: [&str; 5] = ["cluster", "database", "workspace", "app", "a
 /// Parses a whole query text (parameters already substituted).
 pub fn parse(text: &str) -> Result<Script, QueryError> {
     let tokens = tokenize(text)?;
-    let mut parser = Parser { tokens, pos: 0, depth: 0, scopes: vec![HashMap::new()], last_end: 0 };
+    let mut parser = Parser { text, tokens, pos: 0, depth: 0, scopes: vec![HashMap::new()], last_end: 0 };
     parser.script()
 }
 
@@ -100,7 +100,8 @@ enum Binding {
     TabularFn,
 }
 
-struct Parser {
+struct Parser<'a> {
+    text: &'a str,
     tokens: Vec<Token>,
     pos: usize,
     depth: usize,
@@ -118,7 +119,7 @@ enum CmpOp {
     Between { negated: bool },
 }
 
-impl Parser {
+impl Parser<'_> {
     // ---- token access ----
 
     fn peek(&self) -> &Token {
@@ -202,11 +203,11 @@ impl Parser {
     }
 
     /// How a token reads in an error message.
-    fn describe(token: &Token) -> String {
+    fn describe(&self, token: &Token) -> String {
         match &token.tok {
             Tok::Ident(w) => format!("`{w}`"),
             Tok::Number(n) => format!("`{n}`"),
-            Tok::Timespan(_) | Tok::TypedLiteral { .. } => "a literal".to_string(),
+            Tok::Timespan(_) | Tok::TypedLiteral { .. } => format!("`{}`", token.span.text(self.text)),
             Tok::Str(s) => {
                 let short: String = s.chars().take(20).collect();
                 format!("string \"{short}{}\"", if s.chars().count() > 20 { "..." } else { "" })
@@ -220,7 +221,7 @@ impl Parser {
 
     fn error_here(&self, expected: &str) -> QueryError {
         let token = self.peek();
-        QueryError::syntax(token.span, format!("expected {expected}, found {}", Self::describe(token)))
+        QueryError::syntax(token.span, format!("expected {expected}, found {}", self.describe(token)))
     }
 
     fn expect_sym(&mut self, sym: &str, expected: &str) -> PResult<Span> {
@@ -378,6 +379,13 @@ impl Parser {
                 break;
             }
             if !self.is_sym(";") {
+                if let Some(Statement::Let(l)) = statements.last() {
+                    let token = self.peek();
+                    return Err(QueryError::syntax(
+                        token.span,
+                        format!("expected `;` after `let {} = ...`, found {}", l.name.name, self.describe(token)),
+                    ));
+                }
                 return Err(self.after_statement_error());
             }
         }
@@ -410,7 +418,7 @@ impl Parser {
             token.span,
             format!(
                 "expected `|`, `;` or the end of the query, found {}{}",
-                Self::describe(token),
+                self.describe(token),
                 typo_hint(&token.tok)
             ),
         )
@@ -618,7 +626,7 @@ impl Parser {
         };
         QueryError::syntax(
             token.span,
-            format!("expected {what}, found {}{}", Self::describe(token), typo_hint(&token.tok)),
+            format!("expected {what}, found {}{}", self.describe(token), typo_hint(&token.tok)),
         )
     }
 
@@ -1608,7 +1616,7 @@ impl Parser {
                 format!(
                     "expected `(` and a list after `{}`, found {}",
                     op_text(op_span, self),
-                    Self::describe(self.peek())
+                    self.describe(self.peek())
                 ),
             ));
         }
@@ -1996,7 +2004,7 @@ fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
 }
 
 /// The operator text under `span` for messages (`in`, `has_any`).
-fn op_text(span: Span, parser: &Parser) -> String {
+fn op_text(span: Span, parser: &Parser<'_>) -> String {
     parser
         .tokens
         .iter()

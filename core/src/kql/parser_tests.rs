@@ -788,7 +788,7 @@ fn spans_point_at_the_text() {
 }
 
 /// (query, message, the text under the error's span)
-const ERRORS: [(&str, &str, &str); 27] = [
+const ERRORS: [(&str, &str, &str); 29] = [
     ("T | where x = 1", "expected `|` or the end of the query, found `=` (did you mean `==`?)", "="),
     (
         "T | where x contians 'a'",
@@ -831,7 +831,9 @@ const ERRORS: [(&str, &str, &str); 27] = [
     ("let x = 5", "the query has no statement after its `let`s", ""),
     ("", "the query is empty", ""),
     ("T | where x > 1 | ", "expected a tabular operator after `|`, found the end of the query", ""),
-    ("let x = 5 T", "expected `|`, `;` or the end of the query, found `T`", "T"),
+    ("let x = 5 T", "expected `;` after `let x = ...`, found `T`", "T"),
+    ("T | take 1 T2", "expected `|` or the end of the query, found `T2`", "T2"),
+    ("T | where t > ago(1d) 5m", "expected `|` or the end of the query, found `5m`", "5m"),
 ];
 
 #[test]

@@ -216,8 +216,19 @@ impl Planner<'_> {
                     }
                     None => TableKind::ALL.into_iter().map(|k| (k.name().to_string(), self.table_plan(k, span))).collect(),
                 };
-                let union = self.union_of(legs, UnionKind::Outer, Some("$table".to_string()), span)?;
-                self.search(union, s)
+                // The search runs on each table before the union (only matching rows are put
+                // together); a predicate naming a column one table lacks runs after it.
+                let mut filtered = Vec::with_capacity(legs.len());
+                for (name, leg) in &legs {
+                    match self.search(leg.clone(), s) {
+                        Ok(plan) => filtered.push((name.clone(), plan)),
+                        Err(_) => {
+                            let union = self.union_of(legs, UnionKind::Outer, Some("$table".to_string()), span)?;
+                            return self.search(union, s);
+                        }
+                    }
+                }
+                self.union_of(filtered, UnionKind::Outer, Some("$table".to_string()), span)
             }
         }
     }

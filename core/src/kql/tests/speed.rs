@@ -128,6 +128,9 @@ fn outbound_connections_of_ten_machines_on_a_million_rows() {
     }
     assert!(rows > 0);
     println!("{:.1} ms, {rows} rows: outbound connections of 10 machines", best * 1000.0);
+    let t = std::time::Instant::now();
+    let out = run(&store, "search \"c-17\" | summarize count() by $table", &QueryOptions::default()).unwrap();
+    println!("{:.1} ms, {} rows: search over every table", t.elapsed().as_secs_f64() * 1000.0, out.tables[0].rows());
 }
 
 #[test]
