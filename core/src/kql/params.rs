@@ -77,7 +77,50 @@ pub fn substitute(
     values: &BTreeMap<String, String>,
     time_range: Option<(i64, i64)>,
 ) -> Result<String, QueryError> {
+    substitute_mapped(text, values, time_range).map(|s| s.text)
+}
+
+/// A substituted query text that can point its errors back at the text the user wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Substituted {
+    pub text: String,
+    /// Each expanded parameter: (its span in the written text, its span in `text`).
+    expansions: Vec<(Span, Span)>,
+}
+
+impl Substituted {
+    /// The span in the written text for a span of the substituted text: positions outside
+    /// expansions shift back, positions inside an expansion widen to the whole `{Param}`.
+    pub fn original_span(&self, span: Span) -> Span {
+        let start = self.original_offset(span.start, false);
+        let end = self.original_offset(span.end.max(span.start), true);
+        Span::new(start, end.max(start))
+    }
+
+    fn original_offset(&self, at: usize, is_end: bool) -> usize {
+        let mut shift: isize = 0;
+        for (written, expanded) in &self.expansions {
+            if at < expanded.start || (at == expanded.start && is_end && expanded.start < expanded.end) {
+                break;
+            }
+            if at < expanded.end || (at == expanded.end && is_end) {
+                return if is_end { written.end } else { written.start };
+            }
+            shift += written.len() as isize - expanded.len() as isize;
+        }
+        at.saturating_add_signed(shift)
+    }
+}
+
+/// [`substitute`], keeping where each parameter went so errors in the substituted text can
+/// be shown under the text the user wrote ([`Substituted::original_span`]).
+pub fn substitute_mapped(
+    text: &str,
+    values: &BTreeMap<String, String>,
+    time_range: Option<(i64, i64)>,
+) -> Result<Substituted, QueryError> {
     let mut out = String::with_capacity(text.len());
+    let mut expansions = Vec::new();
     let mut copied = 0;
     for (span, name, format, _) in scan(text) {
         let value = lookup(values, &name)
@@ -85,11 +128,13 @@ pub fn substitute(
             .or_else(|| time_range.and_then(|range| expand_time(&name, format.as_deref(), range, span)))
             .unwrap_or_else(|| Err(missing(&name, span, time_range.is_some())))?;
         out.push_str(&text[copied..span.start]);
+        let start = out.len();
         out.push_str(&value);
+        expansions.push((span, Span::new(start, out.len())));
         copied = span.end;
     }
     out.push_str(&text[copied..]);
-    Ok(out)
+    Ok(Substituted { text: out, expansions })
 }
 
 fn lookup<'a>(values: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
@@ -446,6 +491,30 @@ mod tests {
         assert_eq!(err.span.text(text), "{port:value}");
         let err = substitute("T | where t {TimeRange}", &BTreeMap::new(), None).unwrap_err();
         assert_eq!(err.message, "workbook parameter `TimeRange` has no value (no time window is set)");
+    }
+
+    #[test]
+    fn errors_in_the_expanded_text_point_back_at_the_written_text() {
+        let text = "T | where C == {Computer} and t {TimeRange} | take {N}x";
+        let v = values(&[("Computer", "'web-01'"), ("N", "5")]);
+        let s = substitute_mapped(text, &v, Some((JAN_1, JAN_1 + DAY))).unwrap();
+        assert_eq!(s.text, substitute(text, &v, Some((JAN_1, JAN_1 + DAY))).unwrap());
+        let at = |needle: &str| {
+            let start = s.text.find(needle).unwrap();
+            s.original_span(Span::new(start, start + needle.len())).text(text).to_string()
+        };
+        // Outside expansions: the same text. Inside one: the whole parameter.
+        assert_eq!(at("where C"), "where C");
+        assert_eq!(at("'web-01'"), "{Computer}");
+        assert_eq!(at("web"), "{Computer}");
+        assert_eq!(at("and t"), "and t");
+        assert_eq!(at("datetime(2024-01-01T00:00:00Z)"), "{TimeRange}");
+        assert_eq!(at("| take"), "| take");
+        // The lexer's error on `5x` covers the expansion and the text after it.
+        let err = crate::kql::parser::parse(&s.text).unwrap_err();
+        assert_eq!(s.original_span(err.span).text(text), "{N}x");
+        // Empty spans at the end stay at the end.
+        assert_eq!(s.original_span(Span::new(s.text.len(), s.text.len())), Span::new(text.len(), text.len()));
     }
 
     #[test]
