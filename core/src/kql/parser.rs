@@ -432,28 +432,25 @@ impl Parser<'_> {
         if self.is_word("set") && matches!(self.tok_at(1), Tok::Ident(_)) {
             self.advance();
             let name = self.name("a request property name after `set`")?;
-            let value = if self.eat_sym("=") { Some(self.set_value()?) } else { None };
+            let value = if self.eat_sym("=") { Some(self.expr()?) } else { None };
             return Ok(Statement::Set { name, value, span: self.span_from(start) });
         }
-        if self.is_word("declare") {
+        if self.is_word("declare") && self.is_word_at(1, "query_parameters") {
             return Err(QueryError::unsupported(
-                self.peek().span,
+                self.peek().span.to(self.peek_at(1).span),
                 "`declare query_parameters` is not supported: write the values as workbook parameters ({Name}) instead",
             ));
         }
-        if self.is_word("alias") || self.is_word("pattern") {
-            let word = self.word_at(0).unwrap_or("").to_string();
+        if (self.is_word("declare") && self.is_word_at(1, "pattern"))
+            || (self.is_word("alias") && self.is_word_at(1, "database"))
+        {
+            let words = format!("{} {}", self.word_at(0).unwrap_or(""), self.word_at(1).unwrap_or(""));
             return Err(QueryError::unsupported(
-                self.peek().span,
-                format!("`{word}` statements are not supported by this engine"),
+                self.peek().span.to(self.peek_at(1).span),
+                format!("`{words}` statements are not supported by this engine"),
             ));
         }
         Ok(Statement::Query(self.tabular()?))
-    }
-
-    /// A `set` value: an expression or a bare word (`set querytrace = true`).
-    fn set_value(&mut self) -> PResult<Expr> {
-        self.expr()
     }
 
     fn let_stmt(&mut self) -> PResult<LetStmt> {

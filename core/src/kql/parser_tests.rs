@@ -856,6 +856,8 @@ fn unsupported_operators_say_so_with_their_span() {
         ("T | sample 10", "sample"),
         ("T | top-nested 3 of a by count()", "top-nested"),
         ("T | invoke f()", "invoke"),
+        ("declare query_parameters(n: long = 5); T | take n", "declare query_parameters"),
+        ("alias database db = cluster('c').database('d'); T", "alias database"),
     ];
     for (text, under) in cases {
         let e = err(text);

@@ -91,6 +91,13 @@ pub fn aggregate<'a>(
             {
                 return Ok(vec![(ty, out)]);
             }
+            if matches!(func.name, "dcount" | "count_distinct")
+                && let Some(value) = args.first()
+                && value.ty != Type::Dynamic
+            {
+                let d = eval(x, value, f)?;
+                return Ok(vec![(ty, distinct_count(&d, value.ty, groups, no_rows))]);
+            }
             vec![(ty, library(x, func, args, arg_types, consts, ty, f, groups, no_rows)?)]
         }
         Agg::Percentiles { func, value, arg_types, percents } => {
@@ -117,6 +124,11 @@ pub fn aggregate<'a>(
                 out.push((ty, b.finish()));
             }
             out
+        }
+        Agg::AnyRow { outputs } => {
+            let rows = if no_rows { vec![NO_ROW; n] } else { groups.first_rows.clone() };
+            let chosen = f.take(rows);
+            outputs.iter().map(|o| eval(x, o, &chosen).map(|d| (o.ty, d))).collect::<R<_>>()?
         }
         Agg::ArgExtreme { by, max, outputs } => {
             let d = eval(x, by, f)?;
@@ -313,6 +325,27 @@ fn numeric<'a>(
         _ => return Ok(None),
     };
     Ok(Some(out))
+}
+
+/// `dcount` over key codes: (group, value) pairs counted once each; nulls and empty strings
+/// are not values (the library's rule).
+fn distinct_count<'a>(d: &Data<'_>, ty: Type, groups: &Groups, no_rows: bool) -> Data<'a> {
+    let mut counts = vec![0i64; groups.len()];
+    if no_rows {
+        return Data::Int(counts.into());
+    }
+    let codes = group::codes(d, ty);
+    let mut seen: rustc_hash::FxHashSet<(u32, u64)> = rustc_hash::FxHashSet::default();
+    for (row, (&g, &code)) in groups.of_row.iter().zip(&codes).enumerate() {
+        let empty = match d {
+            Data::Sym(..) | Data::Str(_) => d.str_at(row).is_empty(),
+            _ => code == group::NULL_CODE,
+        };
+        if !empty && seen.insert((g, code)) {
+            counts[g as usize] += 1;
+        }
+    }
+    Data::Int(counts.into())
 }
 
 fn finish_ints<'a>(values: Vec<i64>, seen: &[bool], empty: &Value, ty: Type) -> Data<'a> {

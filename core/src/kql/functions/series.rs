@@ -270,13 +270,13 @@ fn fill(args: &[Value], how: Fill) -> Value {
                 .enumerate()
                 .filter_map(|(i, v)| v.as_ref().and_then(Json::as_f64).map(|x| (i, x)))
                 .collect();
-            for i in 0..values.len() {
-                if values[i].is_some() {
+            for (i, slot) in values.iter_mut().enumerate() {
+                if slot.is_some() {
                     continue;
                 }
                 let before = known.iter().rev().find(|(k, _)| *k < i);
                 let after = known.iter().find(|(k, _)| *k > i);
-                values[i] = match (before, after) {
+                *slot = match (before, after) {
                     (Some(&(a, x)), Some(&(b, y))) => {
                         Some(Value::Real(x + (y - x) * (i - a) as f64 / (b - a) as f64).to_json())
                     }

@@ -145,6 +145,8 @@ pub enum Agg {
     Library { func: &'static AggFn, args: Vec<TExpr>, arg_types: Vec<Type>, consts: Vec<Value> },
     /// `arg_max`/`arg_min`: the row with the largest/smallest `by`, its `outputs`.
     ArgExtreme { by: TExpr, max: bool, outputs: Vec<TExpr> },
+    /// `take_any(*)`, `take_any(a, b)`: the columns of one row of the group.
+    AnyRow { outputs: Vec<TExpr> },
     /// `percentiles(x, p1, p2...)`: one column per percentile.
     Percentiles { func: &'static AggFn, value: TExpr, arg_types: Vec<Type>, percents: Vec<Value> },
 }

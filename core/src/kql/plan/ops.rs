@@ -602,6 +602,28 @@ impl Planner<'_> {
             "count" if args.is_empty() || matches!(args.first().map(|a| &a.kind), Some(ExprKind::Star)) => {
                 Ok((Agg::Count, vec![(given(0).unwrap_or_else(|| "count_".into()), Type::Long)]))
             }
+            "take_any" | "any" if args.len() > 1 || args.iter().any(|a| matches!(a.kind, ExprKind::Star)) => {
+                let mut columns: Vec<(String, Type)> = Vec::new();
+                let mut outputs = Vec::new();
+                for a in args {
+                    if let ExprKind::Star = a.kind {
+                        for (i, (col, ty)) in input.iter().enumerate() {
+                            if columns.iter().any(|c| &c.0 == col) {
+                                continue;
+                            }
+                            outputs.push(TExpr::column(i, *ty, a.span));
+                            columns.push((given(columns.len()).unwrap_or_else(|| col.clone()), *ty));
+                        }
+                    } else {
+                        let e = self.expr(a, input)?;
+                        let n = columns.len();
+                        let col = given(n).or_else(|| naming::expr_name(a)).unwrap_or_else(|| format!("any_{n}"));
+                        columns.push((col, e.ty));
+                        outputs.push(e);
+                    }
+                }
+                Ok((Agg::AnyRow { outputs }, columns))
+            }
             "arg_max" | "arg_min" => {
                 let Some(by_expr) = args.first() else {
                     return Err(QueryError::type_error(span, format!("`{name}` needs an expression to maximize")));
@@ -723,7 +745,7 @@ impl Planner<'_> {
         for a in &s.aggregates {
             // A multi-column aggregation (arg_max, percentiles) stands alone.
             if let ExprKind::Call { name, args } = &a.expr.kind
-                && (matches!(name.name.as_str(), "count" | "arg_max" | "arg_min" | "percentiles" | "percentiles_array")
+                && (matches!(name.name.as_str(), "count" | "arg_max" | "arg_min" | "percentiles" | "percentiles_array" | "take_any" | "any")
                     || (aggregates::aggregate(&name.name).is_some() && self.lookup(&name.name).is_none()))
                 && let Some(c) = ctx.as_mut()
             {
@@ -734,7 +756,8 @@ impl Planner<'_> {
                 for (i, (col, ty)) in columns.into_iter().enumerate() {
                     c.slot_columns.push((col.clone(), ty));
                     // Key columns are not repeated (arg_max(..., *) by Key).
-                    if name.name.starts_with("arg_") && key_schema.iter().any(|k| k.0 == col) && a.names.is_empty() {
+                    let whole_row = name.name.starts_with("arg_") || matches!(name.name.as_str(), "take_any" | "any");
+                    if whole_row && key_schema.iter().any(|k| k.0 == col) && a.names.is_empty() {
                         continue;
                     }
                     let out = names.unique(&col);

@@ -388,3 +388,17 @@ fn derived_names_and_union_type_clashes() {
     );
     assert_table(&s, "print a = 1 | extend a = 'moved', b = 2", &["a", "b"], &[&["moved", "2"]]);
 }
+
+#[test]
+fn take_any_of_whole_rows_and_dcount() {
+    let s = conn();
+    let t = query(&s, "VMConnection | summarize take_any(*) by Computer");
+    assert_eq!(t.column_names()[..3], ["Computer", "TimeGenerated", "Machine"]);
+    assert_eq!(t.rows(), 2);
+    assert_table(
+        &s,
+        "VMConnection | summarize any(Process, BytesSent), dcount(RemoteIp), dcount(Process) by Computer | sort by Computer asc",
+        &["Computer", "Process", "BytesSent", "dcount_RemoteIp", "dcount_Process"],
+        &[&["db-1", "p-c", "30", "1", "1"], &["web-1", "p-a", "100", "2", "2"]],
+    );
+}
