@@ -88,7 +88,7 @@ impl WeightedGraph {
                 }
             }
         }
-        pairs.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        pairs.sort_by_key(|&(a, b, _)| (a, b));
         for (a, b, w) in pairs {
             let list = &mut out.adjacency[a];
             match list.last_mut() {

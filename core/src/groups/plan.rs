@@ -503,13 +503,14 @@ fn detect(
         }
     }
     // Together sets become single nodes.
-    let mut node_of = vec![0; free.len()];
     let mut roots: BTreeMap<usize, usize> = BTreeMap::new();
-    for p in 0..free.len() {
-        let root = unions.find(p);
-        let next = roots.len();
-        node_of[p] = *roots.entry(root).or_insert(next);
-    }
+    let node_of: Vec<usize> = (0..free.len())
+        .map(|p| {
+            let root = unions.find(p);
+            let next = roots.len();
+            *roots.entry(root).or_insert(next)
+        })
+        .collect();
     let mut graph = WeightedGraph::new(roots.len());
     graph.sizes = vec![0; roots.len()];
     for &node in &node_of {

@@ -184,7 +184,9 @@ struct Merged {
 pub fn nsg_security_rules(rules: &[FirewallRule], name_prefix: &str) -> Result<serde_json::Value, GroupError> {
     // 1. Ports of one (direction, protocol, sources, destinations).
     type PortKey = (RuleDirection, String, Vec<String>, Vec<String>);
-    let mut by_ends: BTreeMap<PortKey, (BTreeSet<i64>, BTreeSet<String>, Option<Timestamp>, i64)> = BTreeMap::new();
+    // Ports, who talks to whom, last seen, bytes.
+    type Evidence = (BTreeSet<i64>, BTreeSet<String>, Option<Timestamp>, i64);
+    let mut by_ends: BTreeMap<PortKey, Evidence> = BTreeMap::new();
     for rule in rules {
         let (sources, destinations) = (collapse(&rule.source.ips), collapse(&rule.destination.ips));
         if sources.is_empty() || destinations.is_empty() {
