@@ -198,16 +198,16 @@ impl DependencyData {
                 }
             })
             .collect();
-        dependencies.sort_by(|a, b| {
-            (&a.from.name, &a.from.process, &a.to.name, &a.to.process, a.port, &a.protocol).cmp(&(
-                &b.from.name,
-                &b.from.process,
-                &b.to.name,
-                &b.to.process,
-                b.port,
-                &b.protocol,
-            ))
-        });
+        // Names first for people; addresses and machine ids settle ties (two endpoints of one
+        // DNS name), so the order never depends on hashing.
+        let order = |d: &Dependency| {
+            let id = |end: &Endpoint| end.machine.and_then(|m| machines.get(m)).map(|m| m.id.clone());
+            (
+                (d.from.name.clone(), d.from.process.clone(), d.to.name.clone(), d.to.process.clone()),
+                (d.port, d.protocol.clone(), d.from.ips.clone(), d.to.ips.clone(), id(&d.from), id(&d.to)),
+            )
+        };
+        dependencies.sort_by_cached_key(order);
         let mut machine_dependencies = vec![Vec::new(); machines.len()];
         for (i, dep) in dependencies.iter().enumerate() {
             for machine in [dep.from.machine, dep.to.machine].into_iter().flatten() {
