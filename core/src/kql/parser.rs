@@ -1,4 +1,4 @@
-//! The KQL parser: tokens -> [`ast::Script`], recursive descent with Kusto's precedence
+//! The KQL parser: tokens -> [`Script`], recursive descent with Kusto's precedence
 //! (`or` < `and` < comparisons and string operators < `+ -` < `* / %` < unary < `.`/`[]`).
 //!
 //! Keywords are contextual: a word is an operator or clause name only where one is expected,

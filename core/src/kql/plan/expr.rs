@@ -489,6 +489,9 @@ impl Planner<'_> {
         let Some(func) = functions::scalar(name) else {
             let mut names: Vec<String> = functions::scalar_names().iter().map(|s| s.to_string()).collect();
             names.extend(self.bound_names());
+            if aggs.is_some() {
+                names.extend(aggregates::aggregate_names().iter().map(|s| s.to_string()));
+            }
             let hint = did_you_mean(name, &names).map_or(String::new(), |m| format!("; did you mean `{m}`?"));
             return Err(QueryError::name(name_span, format!("unknown function `{name}`{hint}")));
         };

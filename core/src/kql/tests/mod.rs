@@ -4,6 +4,7 @@
 mod docs;
 mod language;
 mod operators;
+mod robust;
 mod speed;
 
 use super::{QueryOptions, ResultTable, run};
