@@ -12,7 +12,7 @@ const B: &str = "m-4b9c93f9-bc37-46df-b43c-899ba829e07b";
 const C: &str = "m-559dbcd8-3130-454d-8d1d-f624e57961bc";
 const D: &str = "m-dddddddd-0000-4000-8000-000000000004";
 
-fn estate() -> Store {
+pub fn estate() -> Store {
     let computers = format!(
         "TimeGenerated,Computer,Machine,_ResourceId,AzureResourceName,AzureLocation,AzureImageOffering,AzureImageSku,AzureSize,BootTime,PhysicalMemoryMB,OperatingSystemFullName,DnsNames,Ipv4Addresses\n\
 2026-10-05T08:00:00Z,web01,{A},/r/web01,{A},westeurope,ubuntu,22_04,Standard_D4s_v5,2026-10-01T00:00:00Z,16384,Ubuntu 22.04,\"[\"\"web01.contoso.com\"\"]\",\"[\"\"10.0.0.10\"\"]\"\n\

@@ -5,6 +5,7 @@ mod docs;
 mod language;
 mod operators;
 mod robust;
+mod saved;
 mod speed;
 
 use super::{QueryOptions, ResultTable, run};
