@@ -33,6 +33,8 @@ pub(super) const FUNCTIONS: &[ScalarFn] = &[
     ScalarFn::new("degrees", 1, 1, real_of_numeric, |a, _| Ok(real(&a[0], |x| Some(x.to_degrees())))),
     ScalarFn::new("radians", 1, 1, real_of_numeric, |a, _| Ok(real(&a[0], |x| Some(x.to_radians())))),
     ScalarFn::new("pi", 0, 0, ret_real, |_, _| Ok(Value::Real(std::f64::consts::PI))),
+    ScalarFn::new("rand", 0, 1, rand_type, rand),
+    ScalarFn::new("new_guid", 0, 0, super::ret_string, new_guid),
     ScalarFn::new("isnan", 1, 1, ret_bool, |a, _| Ok(real_test(&a[0], f64::is_nan))),
     ScalarFn::new("isinf", 1, 1, ret_bool, |a, _| Ok(real_test(&a[0], f64::is_infinite))),
     ScalarFn::new("isfinite", 1, 1, ret_bool, |a, _| Ok(real_test(&a[0], f64::is_finite))),
@@ -49,6 +51,53 @@ pub(super) const FUNCTIONS: &[ScalarFn] = &[
         Ok(bits(a, |x, n| u32::try_from(n).ok().and_then(|n| x.checked_shr(n))))
     }),
 ];
+
+/// The next number of a per-thread xorshift generator, seeded once from the standard
+/// library's random hash keys (no crate, no system call per row).
+fn next_random() -> u64 {
+    use std::cell::Cell;
+    use std::hash::{BuildHasher, Hasher};
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new({
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(0x9E37_79B9_7F4A_7C15);
+            h.finish() | 1
+        });
+    }
+    STATE.with(|state| {
+        let mut x = state.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        state.set(x);
+        x
+    })
+}
+
+fn rand_type(types: &[Type]) -> Result<Type, String> {
+    expect(types, 0, &[Type::Int, Type::Long])?;
+    Ok(if types.is_empty() { Type::Real } else { Type::Long })
+}
+
+/// `rand()`: a real in [0, 1); `rand(n)`: a long in [0, n) (null for n < 1).
+fn rand(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    Ok(match args.first() {
+        None => Value::Real((next_random() >> 11) as f64 / (1u64 << 53) as f64),
+        Some(n) => match long_arg(n).filter(|n| *n >= 1) {
+            Some(n) => Value::Int((next_random() % n as u64) as i64),
+            None => Value::Null,
+        },
+    })
+}
+
+/// `new_guid()`: a random (version 4) GUID in its lowercase text form.
+fn new_guid(_: &[Value], _: &FnCtx) -> Result<Value, String> {
+    let (hi, lo) = (next_random(), next_random());
+    let hi = (hi & !0xF000) | 0x4000;
+    let lo = (lo & !(0b11 << 62)) | (0b10 << 62);
+    let hex = format!("{hi:016x}{lo:016x}");
+    Ok(Value::str(&format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])))
+}
 
 fn same_numeric(types: &[Type]) -> Result<Type, String> {
     expect(types, 0, NUMERIC)?;
@@ -216,6 +265,22 @@ mod tests {
         assert!(matches!(call("isnan", &[Value::Real(f64::NAN)]), Value::Bool(true)));
         assert_eq!(ty("pow", &[Type::Long, Type::Long]), Ok(Type::Real));
         assert_eq!(ty("abs", &[Type::Int]), Ok(Type::Int));
+    }
+
+    #[test]
+    fn random_values_stay_in_range() {
+        for _ in 0..1000 {
+            assert!(matches!(call("rand", &[]), Value::Real(r) if (0.0..1.0).contains(&r)));
+            assert!(matches!(call("rand", &[Value::Int(10)]), Value::Int(i) if (0..10).contains(&i)));
+        }
+        assert!(call("rand", &[Value::Int(0)]).is_null());
+        let a = show("new_guid", &[]);
+        let b = show("new_guid", &[]);
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.as_bytes()[14], b'4', "version 4: {a}");
+        assert_eq!(ty("rand", &[]), Ok(Type::Real));
+        assert_eq!(ty("rand", &[Type::Long]), Ok(Type::Long));
     }
 
     #[test]
