@@ -153,6 +153,10 @@ fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, spec: &ChartSpec<'_>)
         .map_err(err)?;
     let hour_axis = trend.axis == Axis::HourOfDay;
     let x_format = move |x: &f64| if hour_axis { format!("{x:.0}") } else { time_label(*x, span) };
+    let x_desc = if hour_axis { "hour of day (UTC)" } else { "UTC" };
+    // The subtitle (what the chart shows where it departs from the documented query) goes
+    // under the axis, where every export of the chart keeps it.
+    let x_desc = trend.kind.subtitle().map_or_else(|| x_desc.to_string(), |s| format!("{x_desc} · {s}"));
     let y_format = move |y: &f64| value_label(unit, *y);
     chart
         .configure_mesh()
@@ -162,7 +166,7 @@ fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, spec: &ChartSpec<'_>)
         .y_labels(6)
         .x_label_formatter(&x_format)
         .y_label_formatter(&y_format)
-        .x_desc(if hour_axis { "hour of day (UTC)" } else { "UTC" })
+        .x_desc(x_desc)
         .label_style(label_font.clone())
         .axis_desc_style(label_font.clone())
         .axis_style(palette.axis)

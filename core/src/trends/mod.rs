@@ -74,6 +74,17 @@ impl TrendKind {
         }
     }
 
+    /// A line drawn under the chart where it departs from the documentation's query, saying
+    /// what it shows and why.
+    pub fn subtitle(self) -> Option<&'static str> {
+        match self {
+            TrendKind::FailuresByHour => {
+                Some("sum(LinksFailed): failed links (the documented query's count() counts records)")
+            }
+            _ => None,
+        }
+    }
+
     /// What the chart counts, for its help tooltip.
     pub fn help(self) -> &'static str {
         match self {
