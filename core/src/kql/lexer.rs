@@ -142,7 +142,8 @@ impl Lexer<'_> {
     /// The next token, `None` at the end.
     fn next_token(&mut self) -> Result<Option<Token>, LexError> {
         // White space.
-        let trimmed = self.rest().trim_start();
+        // White space, and the byte-order mark files saved on Windows start with.
+        let trimmed = self.rest().trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         self.pos = self.text.len() - trimmed.len();
         let start = self.pos;
         let Some(c) = self.peek_char() else {
@@ -193,7 +194,11 @@ impl Lexer<'_> {
         }
         let end = start + c.len_utf8();
         self.pos = end;
-        Err(self.error(start, end, format!("unexpected character `{c}`")))
+        let hint = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' => " (a typographic quote: strings take ' or \")",
+            _ => "",
+        };
+        Err(self.error(start, end, format!("unexpected character `{c}`{hint}")))
     }
 
     /// A quoted string whose opening quote is at `self.pos`; `verbatim` for `@"..."` (no
@@ -498,6 +503,23 @@ mod tests {
         let err = tokenize("print datetime(2020-01-01 | take 1").unwrap_err();
         assert_eq!(err.message, "expected `)` to close `datetime(`");
         assert_eq!(err.span, Span::new(6, 26));
+    }
+
+    #[test]
+    fn pasted_text_quirks() {
+        // A byte-order mark and non-breaking spaces are white space.
+        assert_eq!(
+            toks("\u{feff}T\u{a0}|\u{a0}take 1"),
+            vec![ident("T"), Tok::Sym("|"), ident("take"), Tok::Number("1".into()), Tok::Eof]
+        );
+        // Windows line ends.
+        assert_eq!(
+            toks("T\r\n| take 1 // c\r\n"),
+            vec![ident("T"), Tok::Sym("|"), ident("take"), Tok::Number("1".into()), Tok::Eof]
+        );
+        let err = tokenize("T | where a == \u{201c}x\u{201d}").unwrap_err();
+        assert_eq!(err.message, "unexpected character `\u{201c}` (a typographic quote: strings take ' or \")");
+        assert_eq!(err.span, Span::new(15, 18));
     }
 
     #[test]
