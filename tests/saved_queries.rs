@@ -224,3 +224,18 @@ fn csv_cells_that_spreadsheets_would_run_are_defused() {
         csv::Reader::from_reader(csv.as_bytes()).records().map(|r| r.unwrap()[0].to_string()).collect();
     assert_eq!(cells, ["'=HYPERLINK(\"x\")", "+1", "-2", "'@SUM(A1)", "plain", "-3.5"], "numbers stay numbers");
 }
+
+/// Every query saved as "Verbatim" is on the documentation page word for word.
+#[test]
+fn verbatim_queries_are_the_pages_own() {
+    let page = crate::support::repo_root().join("../shared/seed/000_a8a9a1990d350c0a.txt");
+    let Ok(page) = std::fs::read_to_string(&page) else {
+        println!("skipped: ../shared/seed is not beside this checkout");
+        return;
+    };
+    let verbatim: Vec<_> = SAVED_QUERIES.iter().filter(|q| q.note.starts_with("Verbatim")).collect();
+    assert!(verbatim.len() >= 17, "{} verbatim queries", verbatim.len());
+    for query in verbatim {
+        assert!(page.contains(query.text), "{} is not on the page as saved", query.id);
+    }
+}

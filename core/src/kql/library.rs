@@ -198,86 +198,66 @@ pub const SAVED_QUERIES: &[SavedQuery] = &[
     },
 ];
 
+/// The documentation's "outbound connections of a group of machines" after its address map:
+/// shared by the verbatim and the corrected copies.
+macro_rules! outbound_tail {
+    () => {
+        r#"
+| mvexpand ips to typeof(string));
+// all connections to/from the machines of interest
+let out=materialize(VMConnection
+| where Machine in (machines)
+| summarize arg_max(TimeGenerated, *) by ConnectionId);
+// connections to localhost augmented with RemoteMachine
+let local=out
+| where RemoteIp startswith "127."
+| project ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine=Machine;
+// connections not to localhost augmented with RemoteMachine
+let remote=materialize(out
+| where RemoteIp !startswith "127."
+| join kind=leftouter (ips) on $left.RemoteIp == $right.ips
+| summarize by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine=MonitoredMachine);
+// the remote machines to/from which we have connections
+let remoteMachines = remote | summarize by RemoteMachine;
+// all augmented connections
+(local)
+| union (remote)
+//Take all outbound records but only inbound records that come from either //unmonitored machines or monitored machines not in the set for which we are computing dependencies.
+| where Direction == 'outbound' or (Direction == 'inbound' and RemoteMachine !in (machines))
+| summarize by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine
+// identify the remote port
+| extend RemotePort=iff(Direction == 'outbound', DestinationPort, 0)
+// construct the join key we'll use to find a matching port
+| extend JoinKey=strcat_delim(':', RemoteMachine, RemoteIp, RemotePort, Protocol)
+// find a matching port
+| join kind=leftouter (VMBoundPort 
+| where Machine in (remoteMachines) 
+| summarize arg_max(TimeGenerated, *) by PortId 
+| extend JoinKey=strcat_delim(':', Machine, Ip, Port, Protocol)) on JoinKey
+// aggregate the remote information
+| summarize Remote=makeset(iff(isempty(RemoteMachine), todynamic('{}'), pack('Machine', RemoteMachine, 'Process', Process1, 'ProcessName', ProcessName1))) by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol"#
+    };
+}
+
 /// The documentation's "outbound connections of a group of machines", verbatim.
-const OUTBOUND_DOCUMENTED: &str = r#"// the machines of interest
+const OUTBOUND_DOCUMENTED: &str = concat!(
+    r#"// the machines of interest
 let machines = datatable(m: string) ["m-82412a7a-6a32-45a9-a8d6-538354224a25"];
 // map of ip to monitored machine in the environment
 let ips=materialize(VMComputer
-| summarize ips=makeset(todynamic(Ipv4Addresses)) by MonitoredMachine=AzureResourceName
-| mvexpand ips to typeof(string));
-// all connections to/from the machines of interest
-let out=materialize(VMConnection
-| where Machine in (machines)
-| summarize arg_max(TimeGenerated, *) by ConnectionId);
-// connections to localhost augmented with RemoteMachine
-let local=out
-| where RemoteIp startswith "127."
-| project ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine=Machine;
-// connections not to localhost augmented with RemoteMachine
-let remote=materialize(out
-| where RemoteIp !startswith "127."
-| join kind=leftouter (ips) on $left.RemoteIp == $right.ips
-| summarize by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine=MonitoredMachine);
-// the remote machines to/from which we have connections
-let remoteMachines = remote | summarize by RemoteMachine;
-// all augmented connections
-(local)
-| union (remote)
-//Take all outbound records but only inbound records that come from either //unmonitored machines or monitored machines not in the set for which we are computing dependencies.
-| where Direction == 'outbound' or (Direction == 'inbound' and RemoteMachine !in (machines))
-| summarize by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine
-// identify the remote port
-| extend RemotePort=iff(Direction == 'outbound', DestinationPort, 0)
-// construct the join key we'll use to find a matching port
-| extend JoinKey=strcat_delim(':', RemoteMachine, RemoteIp, RemotePort, Protocol)
-// find a matching port
-| join kind=leftouter (VMBoundPort 
-| where Machine in (remoteMachines) 
-| summarize arg_max(TimeGenerated, *) by PortId 
-| extend JoinKey=strcat_delim(':', Machine, Ip, Port, Protocol)) on JoinKey
-// aggregate the remote information
-| summarize Remote=makeset(iff(isempty(RemoteMachine), todynamic('{}'), pack('Machine', RemoteMachine, 'Process', Process1, 'ProcessName', ProcessName1))) by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol"#;
+| summarize ips=makeset(todynamic(Ipv4Addresses)) by MonitoredMachine=AzureResourceName"#,
+    outbound_tail!()
+);
 
-/// The documentation's "outbound connections of a group of machines", schema-corrected, its
-/// machine list a parameter.
-const OUTBOUND_SUMMARY: &str = r#"// the machines of interest
+/// The same, schema-corrected (addresses map to `Machine`), its machine list a parameter.
+const OUTBOUND_SUMMARY: &str = concat!(
+    r#"// the machines of interest
 let machines = datatable(m: string) [{Machines}];
 // map of ip to monitored machine in the environment
 let ips=materialize(VMComputer
-| summarize ips=makeset(todynamic(Ipv4Addresses)) by MonitoredMachine=Machine
-| mvexpand ips to typeof(string));
-// all connections to/from the machines of interest
-let out=materialize(VMConnection
-| where Machine in (machines)
-| summarize arg_max(TimeGenerated, *) by ConnectionId);
-// connections to localhost augmented with RemoteMachine
-let local=out
-| where RemoteIp startswith "127."
-| project ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine=Machine;
-// connections not to localhost augmented with RemoteMachine
-let remote=materialize(out
-| where RemoteIp !startswith "127."
-| join kind=leftouter (ips) on $left.RemoteIp == $right.ips
-| summarize by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine=MonitoredMachine);
-// the remote machines to/from which we have connections
-let remoteMachines = remote | summarize by RemoteMachine;
-// all augmented connections
-(local)
-| union (remote)
-//Take all outbound records but only inbound records that come from either //unmonitored machines or monitored machines not in the set for which we are computing dependencies.
-| where Direction == 'outbound' or (Direction == 'inbound' and RemoteMachine !in (machines))
-| summarize by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine
-// identify the remote port
-| extend RemotePort=iff(Direction == 'outbound', DestinationPort, 0)
-// construct the join key we'll use to find a matching port
-| extend JoinKey=strcat_delim(':', RemoteMachine, RemoteIp, RemotePort, Protocol)
-// find a matching port
-| join kind=leftouter (VMBoundPort 
-| where Machine in (remoteMachines) 
-| summarize arg_max(TimeGenerated, *) by PortId 
-| extend JoinKey=strcat_delim(':', Machine, Ip, Port, Protocol)) on JoinKey
-// aggregate the remote information
-| summarize Remote=makeset(iff(isempty(RemoteMachine), todynamic('{}'), pack('Machine', RemoteMachine, 'Process', Process1, 'ProcessName', ProcessName1))) by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol"#;
+| summarize ips=makeset(todynamic(Ipv4Addresses)) by MonitoredMachine=Machine"#,
+    outbound_tail!()
+);
 
 /// A saved query by id.
 pub fn saved(id: &str) -> Option<&'static SavedQuery> {
