@@ -1,11 +1,13 @@
 //! The headless commands (`summary`, `report`, `render`): their arguments, the loading they
 //! all share, and one module per command.
 
+mod diff;
 mod groups;
 mod query;
 mod render;
 mod report;
 mod summary;
+mod triage;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -37,6 +39,37 @@ pub enum Command {
     Query(QueryArgs),
     /// Move groups of the machines with their cut, move order and firewall rules (JSON).
     Groups(GroupsArgs),
+    /// Compare window A with window B and print what changed, by impact (JSON).
+    Diff(DiffArgs),
+    /// Print a verdict with its evidence for every failed connection in the window (JSON).
+    Triage(TriageArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// Window A: FROM..TO (RFC 3339; a side may be left empty), or a preset relative to B:
+    /// previous, yesterday, last-week.
+    #[arg(long, value_name = "FROM..TO|PRESET")]
+    pub a: String,
+    /// Window B: FROM..TO.
+    #[arg(long, value_name = "FROM..TO")]
+    pub b: String,
+    /// An edge's bytes changed when B's total is at least this many times A's, or A's this
+    /// many times B's.
+    #[arg(long, default_value_t = 2.0)]
+    pub min_ratio: f64,
+    /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct TriageArgs {
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -221,6 +254,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Render(args) => render::render(&args),
         Command::Query(args) => query::query(&args),
         Command::Groups(args) => groups::groups(&args),
+        Command::Diff(args) => diff::diff(&args),
+        Command::Triage(args) => triage::triage(&args),
     };
     match result {
         Ok(code) => code,
