@@ -190,7 +190,9 @@ pub fn arith(op: BinaryOp, a: &Value, b: &Value, ty: Type) -> Value {
             if r.is_finite() { Value::TimeSpan(r.round() as i64) } else { Value::Null }
         }
         _ => match (a.to_real(), b.to_real()) {
-            (Some(x), Some(y)) if a.natural_type().is_some_and(Type::is_numeric) && b.natural_type().is_some_and(Type::is_numeric) => {
+            (Some(x), Some(y))
+                if a.natural_type().is_some_and(Type::is_numeric) && b.natural_type().is_some_and(Type::is_numeric) =>
+            {
                 let r = real_op(x, y);
                 match ty {
                     Type::Int | Type::Long => Value::Int(r as i64),
@@ -241,7 +243,9 @@ pub fn eval<'a>(x: &Exec<'a>, e: &TExpr, f: &Frame<'a>) -> R<Data<'a>> {
         TKind::Neg(a) => {
             let d = eval(x, a, f)?;
             match d {
-                Data::Int(v) => Data::Int(v.iter().map(|&x| if x == NULL_INT { x } else { x.wrapping_neg() }).collect()),
+                Data::Int(v) => {
+                    Data::Int(v.iter().map(|&x| if x == NULL_INT { x } else { x.wrapping_neg() }).collect())
+                }
                 Data::Real(v) => Data::Real(v.iter().map(|x| -x).collect()),
                 other => {
                     let mut b = Builder::new(e.ty, n);
@@ -278,7 +282,8 @@ pub fn eval<'a>(x: &Exec<'a>, e: &TExpr, f: &Frame<'a>) -> R<Data<'a>> {
         TKind::MatchesRegex(a, b) => {
             let l = eval(x, a, f)?;
             if let Some(Value::String(p)) = b.as_const() {
-                let re = regex::Regex::new(p).map_err(|err| QueryError::runtime(b.span, format!("bad regex: {err}")))?;
+                let re =
+                    regex::Regex::new(p).map_err(|err| QueryError::runtime(b.span, format!("bad regex: {err}")))?;
                 bools(text_predicate(&l, a.ty, |s| re.is_match(s)))
             } else {
                 let r = eval(x, b, f)?;
@@ -461,45 +466,47 @@ fn in_set<'a>(x: &Exec<'a>, op: ListOp, a: &TExpr, values: Vec<Value>, f: &Frame
     let l = eval(x, a, f)?;
     let negate = matches!(op, ListOp::NotIn | ListOp::NotInCi);
     Ok(bools(match op {
-        ListOp::In | ListOp::NotIn => {
-            match &l {
-                Data::Sym(codes, interner) if a.ty == Type::String => {
-                    let wanted: FxHashSet<u32> = values
-                        .iter()
-                        .filter_map(|v| match v {
-                            Value::String(s) => interner.lookup(s).map(|s| s.0),
-                            Value::Null => Some(0),
-                            _ => None,
-                        })
-                        .collect();
-                    codes.iter().map(|c| u8::from(wanted.contains(c) != negate)).collect()
-                }
-                Data::Int(v) if values.iter().all(|v| matches!(v, Value::Int(_) | Value::DateTime(_) | Value::TimeSpan(_) | Value::Null)) => {
-                    let wanted: FxHashSet<i64> = values
-                        .iter()
-                        .filter_map(|v| match v {
-                            Value::Int(i) | Value::DateTime(i) | Value::TimeSpan(i) => Some(*i),
-                            _ => None,
-                        })
-                        .collect();
-                    v.iter()
-                        .map(|i| if *i == NULL_INT { u8::from(negate) } else { u8::from(wanted.contains(i) != negate) })
-                        .collect()
-                }
-                _ => {
-                    let wanted: FxHashSet<Key> = values.iter().map(|v| Key::from(&numeric_key(v))).collect();
-                    (0..l.len())
-                        .map(|r| {
-                            let v = l.value(r, a.ty).unwrap_dynamic_scalar();
-                            if v.is_null() && a.ty != Type::String {
-                                return u8::from(negate);
-                            }
-                            u8::from(wanted.contains(&Key::from(&numeric_key(&v))) != negate)
-                        })
-                        .collect()
-                }
+        ListOp::In | ListOp::NotIn => match &l {
+            Data::Sym(codes, interner) if a.ty == Type::String => {
+                let wanted: FxHashSet<u32> = values
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::String(s) => interner.lookup(s).map(|s| s.0),
+                        Value::Null => Some(0),
+                        _ => None,
+                    })
+                    .collect();
+                codes.iter().map(|c| u8::from(wanted.contains(c) != negate)).collect()
             }
-        }
+            Data::Int(v)
+                if values
+                    .iter()
+                    .all(|v| matches!(v, Value::Int(_) | Value::DateTime(_) | Value::TimeSpan(_) | Value::Null)) =>
+            {
+                let wanted: FxHashSet<i64> = values
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::Int(i) | Value::DateTime(i) | Value::TimeSpan(i) => Some(*i),
+                        _ => None,
+                    })
+                    .collect();
+                v.iter()
+                    .map(|i| if *i == NULL_INT { u8::from(negate) } else { u8::from(wanted.contains(i) != negate) })
+                    .collect()
+            }
+            _ => {
+                let wanted: FxHashSet<Key> = values.iter().map(|v| Key::from(&numeric_key(v))).collect();
+                (0..l.len())
+                    .map(|r| {
+                        let v = l.value(r, a.ty).unwrap_dynamic_scalar();
+                        if v.is_null() && a.ty != Type::String {
+                            return u8::from(negate);
+                        }
+                        u8::from(wanted.contains(&Key::from(&numeric_key(&v))) != negate)
+                    })
+                    .collect()
+            }
+        },
         ListOp::InCi | ListOp::NotInCi => {
             let wanted: FxHashSet<String> = values.iter().map(|v| text_of(v).to_lowercase()).collect();
             text_predicate(&l, a.ty, |s| wanted.contains(lower(s).as_ref()) != negate)
@@ -552,7 +559,9 @@ fn str_op<'a>(x: &Exec<'a>, op: StrOp, a: &TExpr, b: &TExpr, f: &Frame<'a>) -> R
     let l = eval(x, a, f)?;
     if let Some(needle) = b.as_const() {
         let needle = text_of(needle).into_owned();
-        return Ok(bools(text_predicate(&l, a.ty, |s| text_match(op.kind, s, &needle, op.case_sensitive) != op.negated)));
+        return Ok(bools(text_predicate(&l, a.ty, |s| {
+            text_match(op.kind, s, &needle, op.case_sensitive) != op.negated
+        })));
     }
     let r = eval(x, b, f)?;
     Ok(bools(
@@ -569,7 +578,10 @@ fn binary<'a>(x: &Exec<'a>, e: &TExpr, op: BinaryOp, a: &TExpr, b: &TExpr, f: &F
     let n = f.rows;
     let is_cmp = matches!(op, BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq | BinaryOp::Ne);
     // A store string column against a constant string: decide once per symbol.
-    if matches!(op, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::EqCi | BinaryOp::NeCi) && a.ty == Type::String && b.ty == Type::String {
+    if matches!(op, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::EqCi | BinaryOp::NeCi)
+        && a.ty == Type::String
+        && b.ty == Type::String
+    {
         let (col, constant) = match (a.as_const(), b.as_const()) {
             (None, Some(c)) => (a, Some(c)),
             (Some(c), None) => (b, Some(c)),
@@ -606,7 +618,9 @@ fn binary<'a>(x: &Exec<'a>, e: &TExpr, op: BinaryOp, a: &TExpr, b: &TExpr, f: &F
         let l = eval(x, a, f)?;
         if let Some(p) = as_i64s(&l) {
             return Ok(bools(
-                p.iter().map(|&p| if p == NULL_INT { NULL_BOOL } else { u8::from(ordering_holds(op, p.cmp(&q))) }).collect(),
+                p.iter()
+                    .map(|&p| if p == NULL_INT { NULL_BOOL } else { u8::from(ordering_holds(op, p.cmp(&q))) })
+                    .collect(),
             ));
         }
     }
@@ -621,11 +635,14 @@ fn binary<'a>(x: &Exec<'a>, e: &TExpr, op: BinaryOp, a: &TExpr, b: &TExpr, f: &F
             return Ok(bools(
                 p.iter()
                     .zip(q.iter())
-                    .map(|(&p, &q)| if p == NULL_INT || q == NULL_INT { NULL_BOOL } else { u8::from(ordering_holds(op, p.cmp(&q))) })
+                    .map(|(&p, &q)| {
+                        if p == NULL_INT || q == NULL_INT { NULL_BOOL } else { u8::from(ordering_holds(op, p.cmp(&q))) }
+                    })
                     .collect(),
             ));
         }
-        if a.ty.is_numeric() && b.ty.is_numeric()
+        if a.ty.is_numeric()
+            && b.ty.is_numeric()
             && let (Some(p), Some(q)) = (as_f64s(&l), as_f64s(&r))
         {
             return Ok(bools(
@@ -636,7 +653,9 @@ fn binary<'a>(x: &Exec<'a>, e: &TExpr, op: BinaryOp, a: &TExpr, b: &TExpr, f: &F
             ));
         }
         if a.ty == Type::String && b.ty == Type::String {
-            return Ok(bools((0..n).map(|row| u8::from(ordering_holds(op, l.str_at(row).cmp(r.str_at(row))))).collect()));
+            return Ok(bools(
+                (0..n).map(|row| u8::from(ordering_holds(op, l.str_at(row).cmp(r.str_at(row))))).collect(),
+            ));
         }
         return Ok(bools(
             (0..n)
@@ -692,11 +711,19 @@ fn binary<'a>(x: &Exec<'a>, e: &TExpr, op: BinaryOp, a: &TExpr, b: &TExpr, f: &F
 /// `bin(x, size)` over a column of integers or ticks, when `size` is a constant.
 fn bin_vector<'a>(d: &Data<'a>, size: &Value, ty: Type) -> Option<Data<'a>> {
     match (d, size) {
-        (Data::Int(v), Value::TimeSpan(s) | Value::Int(s)) if *s > 0 && matches!(ty, Type::DateTime | Type::TimeSpan | Type::Int | Type::Long) => {
+        (Data::Int(v), Value::TimeSpan(s) | Value::Int(s))
+            if *s > 0 && matches!(ty, Type::DateTime | Type::TimeSpan | Type::Int | Type::Long) =>
+        {
             let s = *s;
-            Some(Data::Int(v.iter().map(|&x| if x == NULL_INT { x } else { x.checked_sub(x.rem_euclid(s)).unwrap_or(NULL_INT) }).collect()))
+            Some(Data::Int(
+                v.iter()
+                    .map(|&x| if x == NULL_INT { x } else { x.checked_sub(x.rem_euclid(s)).unwrap_or(NULL_INT) })
+                    .collect(),
+            ))
         }
-        (Data::Real(v), Value::Real(s)) if *s > 0.0 => Some(Data::Real(v.iter().map(|x| (x / s).floor() * s).collect())),
+        (Data::Real(v), Value::Real(s)) if *s > 0.0 => {
+            Some(Data::Real(v.iter().map(|x| (x / s).floor() * s).collect()))
+        }
         _ => None,
     }
 }
@@ -719,7 +746,8 @@ fn call<'a>(x: &Exec<'a>, e: &TExpr, func: &'static ScalarFn, args: &[TExpr], f:
     let datas: Vec<Data<'a>> = args.iter().map(|a| eval_arg(x, a, f)).collect::<R<_>>()?;
     let varying: Vec<usize> = args.iter().enumerate().filter(|(_, a)| !a.is_constant()).map(|(i, _)| i).collect();
     let fail = |m: String| QueryError::runtime(e.span, format!("{}(): {m}", func.name));
-    let mut values: Vec<Value> = args.iter().zip(&datas).map(|(a, d)| if d.is_empty() { Value::Null } else { d.value(0, a.ty) }).collect();
+    let mut values: Vec<Value> =
+        args.iter().zip(&datas).map(|(a, d)| if d.is_empty() { Value::Null } else { d.value(0, a.ty) }).collect();
     // Constant arguments only: once.
     if varying.is_empty() || n == 0 {
         let v = if n == 0 { Value::Null } else { (func.eval)(&values, &ctx).map_err(fail)? };
@@ -809,10 +837,17 @@ mod tests {
         let d = Value::DateTime(100);
         assert!(matches!(arith(BinaryOp::Sub, &d, &Value::DateTime(40), Type::TimeSpan), Value::TimeSpan(60)));
         assert!(matches!(arith(BinaryOp::Add, &d, &Value::TimeSpan(5), Type::DateTime), Value::DateTime(105)));
-        assert!(matches!(arith(BinaryOp::Div, &Value::TimeSpan(10), &Value::TimeSpan(4), Type::Real), Value::Real(r) if r == 2.5));
-        assert!(matches!(arith(BinaryOp::Mul, &Value::TimeSpan(10), &Value::Int(3), Type::TimeSpan), Value::TimeSpan(30)));
+        assert!(
+            matches!(arith(BinaryOp::Div, &Value::TimeSpan(10), &Value::TimeSpan(4), Type::Real), Value::Real(r) if r == 2.5)
+        );
+        assert!(matches!(
+            arith(BinaryOp::Mul, &Value::TimeSpan(10), &Value::Int(3), Type::TimeSpan),
+            Value::TimeSpan(30)
+        ));
         assert!(matches!(arith(BinaryOp::Div, &Value::Int(7), &Value::Int(2), Type::Long), Value::Int(3)));
         assert!(arith(BinaryOp::Div, &Value::Int(7), &Value::Int(0), Type::Long).is_null());
-        assert!(matches!(arith(BinaryOp::Div, &Value::Int(7), &Value::Real(2.0), Type::Real), Value::Real(r) if r == 3.5));
+        assert!(
+            matches!(arith(BinaryOp::Div, &Value::Int(7), &Value::Real(2.0), Type::Real), Value::Real(r) if r == 3.5)
+        );
     }
 }

@@ -474,7 +474,9 @@ impl<'a> Column<'a> {
         let lazy = |recipe| Cells { data: OnceLock::new(), recipe };
         let cells = match (self.cells.data.get(), &self.cells.recipe) {
             // Small or already-read columns: no need to keep the whole source alive.
-            (Some(data), _) if rows.len() <= 1024 => Cells { data: OnceLock::from(data.take(rows)), recipe: Recipe::Ready },
+            (Some(data), _) if rows.len() <= 1024 => {
+                Cells { data: OnceLock::from(data.take(rows)), recipe: Recipe::Ready }
+            }
             (None, Recipe::Store { column, ty, interner, .. }) => {
                 lazy(Recipe::StoreRows { column, ty: *ty, interner, rows: Arc::clone(rows) })
             }

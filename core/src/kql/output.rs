@@ -187,7 +187,11 @@ pub struct ChartRequest {
 impl ChartRequest {
     pub fn from_spec(spec: &RenderSpec) -> ChartRequest {
         let text = |name: &str| {
-            spec.properties.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.first()).map(Value::to_display)
+            spec.properties
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .and_then(|(_, v)| v.first())
+                .map(Value::to_display)
         };
         ChartRequest {
             kind: ChartKind::from_name(&spec.kind),

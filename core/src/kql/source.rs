@@ -20,10 +20,8 @@ const INT_COLUMNS: &[(TableKind, &str)] = &[
 ];
 
 /// Columns the store keeps as JSON text that Log Analytics types `string`.
-const JSON_TEXT_COLUMNS: &[(TableKind, &str)] = &[
-    (TableKind::VMConnection, "RemoteDnsCanonicalNames"),
-    (TableKind::VMConnection, "RemoteDnsQuestions"),
-];
+const JSON_TEXT_COLUMNS: &[(TableKind, &str)] =
+    &[(TableKind::VMConnection, "RemoteDnsCanonicalNames"), (TableKind::VMConnection, "RemoteDnsQuestions")];
 
 /// The Kusto type of a schema column.
 pub fn kusto_type(kind: TableKind, name: &str, ty: ColType) -> Type {

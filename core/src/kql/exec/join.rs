@@ -19,7 +19,14 @@ use super::group::{self, NULL_CODE};
 
 type R<T> = Result<T, QueryError>;
 
-pub fn join<'a>(x: &Exec<'a>, left: &Frame<'a>, right: &Frame<'a>, j: &JoinPlan, schema: &Schema, span: Span) -> R<Frame<'a>> {
+pub fn join<'a>(
+    x: &Exec<'a>,
+    left: &Frame<'a>,
+    right: &Frame<'a>,
+    j: &JoinPlan,
+    schema: &Schema,
+    span: Span,
+) -> R<Frame<'a>> {
     let (nl, nr) = (left.rows, right.rows);
     // Key codes over both sides at once: left rows first, then right rows.
     let mut codes: Vec<Vec<u64>> = Vec::with_capacity(j.keys.len());

@@ -10,9 +10,9 @@ use super::super::eval::eval;
 use super::super::frame::{Column, Data, Frame, NULL_INT};
 use super::super::plan::{Schema, SeriesPlan};
 use super::super::value::{Type, Value};
+use super::Exec;
 use super::group::{self, Groups};
 use super::summarize;
-use super::Exec;
 use serde_json::Value as Json;
 
 type R<T> = Result<T, QueryError>;
@@ -33,9 +33,9 @@ pub fn make_series<'a>(x: &Exec<'a>, f: &Frame<'a>, m: &SeriesPlan, schema: &Sch
     let Data::Int(axis_values) = &axis else {
         return Err(QueryError::unsupported(span, "`make-series` needs a datetime, timespan or whole-number axis"));
     };
-    let step = ticks(&x.constant_value(&m.step)?).filter(|s| *s > 0).ok_or_else(|| {
-        QueryError::runtime(m.step.span, "`make-series` step must be a positive timespan or number")
-    })?;
+    let step = ticks(&x.constant_value(&m.step)?)
+        .filter(|s| *s > 0)
+        .ok_or_else(|| QueryError::runtime(m.step.span, "`make-series` step must be a positive timespan or number"))?;
     let present = axis_values.iter().copied().filter(|&v| v != NULL_INT);
     let (min, max) = present.fold((None, None), |(lo, hi): (Option<i64>, Option<i64>), v| {
         (Some(lo.map_or(v, |l| l.min(v))), Some(hi.map_or(v, |h| h.max(v))))

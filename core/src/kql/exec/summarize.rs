@@ -4,7 +4,7 @@
 //! aggregation runs through the library's accumulators, one per group. The aggregations'
 //! results for a group with no value (all nulls) are the library's own, so both paths agree.
 
-use super::super::aggregates::{AggFn, Accumulator};
+use super::super::aggregates::{Accumulator, AggFn};
 use super::super::ast::Span;
 use super::super::error::QueryError;
 use super::super::eval::{eval, eval_bool};
@@ -18,8 +18,7 @@ use std::cmp::Ordering;
 type R<T> = Result<T, QueryError>;
 
 pub fn summarize<'a>(x: &Exec<'a>, f: &Frame<'a>, s: &SummarizePlan, schema: &Schema, span: Span) -> R<Frame<'a>> {
-    let keys: Vec<(Data<'a>, Type)> =
-        s.keys.iter().map(|k| eval(x, k, f).map(|d| (d, k.ty))).collect::<R<_>>()?;
+    let keys: Vec<(Data<'a>, Type)> = s.keys.iter().map(|k| eval(x, k, f).map(|d| (d, k.ty))).collect::<R<_>>()?;
     let groups = group::group(x, &keys, f.rows)?;
     x.limit(groups.len() as u64, schema.len(), span, "summarize")?;
     let mut columns: Vec<Column<'a>> = keys

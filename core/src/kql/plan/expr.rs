@@ -112,12 +112,7 @@ impl Planner<'_> {
     }
 
     /// Types an expression that may hold aggregations (a summarize's result expressions).
-    pub fn expr_in(
-        &mut self,
-        e: &Expr,
-        schema: &Schema,
-        aggs: &mut Option<AggContext>,
-    ) -> Result<TExpr, QueryError> {
+    pub fn expr_in(&mut self, e: &Expr, schema: &Schema, aggs: &mut Option<AggContext>) -> Result<TExpr, QueryError> {
         let typed = self.expr_unfolded(e, schema, aggs)?;
         self.fold(typed)
     }
@@ -137,12 +132,7 @@ impl Planner<'_> {
         Ok(TExpr::constant(value, e.ty, e.span))
     }
 
-    fn expr_unfolded(
-        &mut self,
-        e: &Expr,
-        schema: &Schema,
-        aggs: &mut Option<AggContext>,
-    ) -> Result<TExpr, QueryError> {
+    fn expr_unfolded(&mut self, e: &Expr, schema: &Schema, aggs: &mut Option<AggContext>) -> Result<TExpr, QueryError> {
         let span = e.span;
         Ok(match &e.kind {
             ExprKind::Literal { value, ty } => TExpr::constant(value.clone(), *ty, span),
@@ -222,7 +212,11 @@ impl Planner<'_> {
                 // `t between (start .. 1d)`: the high end is a length from the low end.
                 if value.ty == Type::DateTime && high.ty == Type::TimeSpan {
                     let hspan = high.span;
-                    high = TExpr::new(TKind::Binary(BinaryOp::Add, Box::new(low.clone()), Box::new(high)), Type::DateTime, hspan);
+                    high = TExpr::new(
+                        TKind::Binary(BinaryOp::Add, Box::new(low.clone()), Box::new(high)),
+                        Type::DateTime,
+                        hspan,
+                    );
                 }
                 for bound in [&low, &high] {
                     if !comparable(value.ty, bound.ty) {
@@ -233,7 +227,12 @@ impl Planner<'_> {
                     }
                 }
                 TExpr::new(
-                    TKind::Between { value: Box::new(value), low: Box::new(low), high: Box::new(high), negated: *negated },
+                    TKind::Between {
+                        value: Box::new(value),
+                        low: Box::new(low),
+                        high: Box::new(high),
+                        negated: *negated,
+                    },
                     Type::Bool,
                     span,
                 )
@@ -243,7 +242,9 @@ impl Planner<'_> {
                 let ty = plan.schema.first().map_or(Type::Dynamic, |c| c.1);
                 TExpr::new(TKind::ToScalar(Box::new(plan)), ty, span)
             }
-            ExprKind::SearchTerm { column, term } => self.search_term(column.as_ref().map(|c| c.name.as_str()), term, false, span, schema)?,
+            ExprKind::SearchTerm { column, term } => {
+                self.search_term(column.as_ref().map(|c| c.name.as_str()), term, false, span, schema)?
+            }
         })
     }
 
@@ -264,11 +265,9 @@ impl Planner<'_> {
             (None, None) => (SearchKind::Has, term),
         };
         match column {
-            None => Ok(TExpr::new(
-                TKind::SearchAny { kind, term: needle.to_string(), case_sensitive },
-                Type::Bool,
-                span,
-            )),
+            None => {
+                Ok(TExpr::new(TKind::SearchAny { kind, term: needle.to_string(), case_sensitive }, Type::Bool, span))
+            }
             Some(name) => {
                 let col = self.name(name, span, schema)?;
                 let str_kind = match kind {
@@ -465,7 +464,9 @@ impl Planner<'_> {
             }
             _ => {}
         }
-        if aggregates::aggregate(name).is_some() || matches!(name, "count" | "arg_max" | "arg_min" | "percentiles" | "percentiles_array") {
+        if aggregates::aggregate(name).is_some()
+            || matches!(name, "count" | "arg_max" | "arg_min" | "percentiles" | "percentiles_array")
+        {
             let Some(ctx) = aggs.as_mut() else {
                 return Err(QueryError::type_error(
                     span,
@@ -518,9 +519,8 @@ impl Planner<'_> {
             ExprKind::TypeOf(t) => Some(t.name()),
             _ => None,
         });
-        let ty = func
-            .result_type(&types, type_name)
-            .map_err(|m| QueryError::type_error(span, format!("{name}(): {m}")))?;
+        let ty =
+            func.result_type(&types, type_name).map_err(|m| QueryError::type_error(span, format!("{name}(): {m}")))?;
         Ok(TExpr::new(TKind::Call(func, typed), ty, span))
     }
 

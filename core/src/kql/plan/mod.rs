@@ -11,9 +11,7 @@ pub mod naming;
 pub mod ops;
 
 use super::aggregates::AggFn;
-use super::ast::{
-    self, BinaryOp, FunctionDef, JoinKind, LetValue, ListOp, Span, Statement, StrOp, TabularExpr,
-};
+use super::ast::{self, BinaryOp, FunctionDef, JoinKind, LetValue, ListOp, Span, Statement, StrOp, TabularExpr};
 use super::error::QueryError;
 use super::functions::ScalarFn;
 use super::value::{Type, Value};
@@ -52,7 +50,12 @@ pub enum TKind {
     InList(ListOp, Box<TExpr>, Vec<TExpr>),
     /// The same over the first column of a tabular expression.
     InPlan(ListOp, Box<TExpr>, Box<Plan>),
-    Between { value: Box<TExpr>, low: Box<TExpr>, high: Box<TExpr>, negated: bool },
+    Between {
+        value: Box<TExpr>,
+        low: Box<TExpr>,
+        high: Box<TExpr>,
+        negated: bool,
+    },
     /// `d[i]`, `d["key"]`, `d.key`.
     Index(Box<TExpr>, Box<TExpr>),
     /// The first column of the first row of a tabular expression.
@@ -62,9 +65,17 @@ pub enum TKind {
     /// `row_number([start])`.
     RowNumber(i64),
     /// `prev(expr, offset, default)` (negative offset: `next`).
-    Shift { value: Box<TExpr>, offset: i64, default: Box<TExpr> },
+    Shift {
+        value: Box<TExpr>,
+        offset: i64,
+        default: Box<TExpr>,
+    },
     /// A `search` term over every string and dynamic column.
-    SearchAny { kind: SearchKind, term: String, case_sensitive: bool },
+    SearchAny {
+        kind: SearchKind,
+        term: String,
+        case_sensitive: bool,
+    },
 }
 
 /// How a `search` term matches (Kusto: `*x*` contains, `x*` prefix, `*x` suffix, a bare
@@ -215,12 +226,23 @@ pub enum Node {
     Rows(Vec<Vec<Value>>),
     /// `print`: one row of expressions.
     Print(Vec<TExpr>),
-    Range { from: TExpr, to: TExpr, step: TExpr },
+    Range {
+        from: TExpr,
+        to: TExpr,
+        step: TExpr,
+    },
     /// Computed once per query however often it is used.
-    Materialized { id: usize, plan: Rc<Plan> },
+    Materialized {
+        id: usize,
+        plan: Rc<Plan>,
+    },
     /// The legs' columns placed in the output: `columns[leg][out]` is the leg's column for
     /// output column `out`, if it has one; `source` names each leg for `withsource=`.
-    Union { legs: Vec<Plan>, columns: Vec<Vec<Option<usize>>>, source: Option<Vec<String>> },
+    Union {
+        legs: Vec<Plan>,
+        columns: Vec<Vec<Option<usize>>>,
+        source: Option<Vec<String>>,
+    },
     Where(Box<Plan>, TExpr),
     /// The output columns computed over the input.
     Project(Box<Plan>, Vec<TExpr>),
@@ -397,11 +419,15 @@ impl<'s> Planner<'s> {
                 },
             };
             match (&param.ty, &binding) {
-                (ast::ParamType::Scalar(_), Binding::Scalar(_)) | (ast::ParamType::Tabular { .. }, Binding::Tabular(_)) => {}
+                (ast::ParamType::Scalar(_), Binding::Scalar(_))
+                | (ast::ParamType::Tabular { .. }, Binding::Tabular(_)) => {}
                 _ => {
                     return Err(QueryError::type_error(
                         span,
-                        format!("argument `{}` of `{}` is of the wrong kind (scalar or table)", param.name.name, name.name),
+                        format!(
+                            "argument `{}` of `{}` is of the wrong kind (scalar or table)",
+                            param.name.name, name.name
+                        ),
                     ));
                 }
             }

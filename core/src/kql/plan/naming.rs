@@ -8,8 +8,20 @@ use super::super::ast::{Expr, ExprKind};
 
 /// Conversion functions whose result is named after their argument.
 const CONVERSIONS: &[&str] = &[
-    "tostring", "toint", "tolong", "todouble", "toreal", "tobool", "toboolean", "todatetime", "totimespan",
-    "todynamic", "toobject", "parse_json", "todecimal", "toguid",
+    "tostring",
+    "toint",
+    "tolong",
+    "todouble",
+    "toreal",
+    "tobool",
+    "toboolean",
+    "todatetime",
+    "totimespan",
+    "todynamic",
+    "toobject",
+    "parse_json",
+    "todecimal",
+    "toguid",
 ];
 
 /// The name an expression gives itself, when it has one (columns and member paths).

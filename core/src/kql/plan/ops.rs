@@ -214,7 +214,9 @@ impl Planner<'_> {
                         }
                         legs
                     }
-                    None => TableKind::ALL.into_iter().map(|k| (k.name().to_string(), self.table_plan(k, span))).collect(),
+                    None => {
+                        TableKind::ALL.into_iter().map(|k| (k.name().to_string(), self.table_plan(k, span))).collect()
+                    }
                 };
                 // The search runs on each table before the union (only matching rows are put
                 // together); a predicate naming a column one table lacks runs after it.
@@ -253,7 +255,10 @@ impl Planner<'_> {
     }
 
     fn call_tabular(&mut self, name: &Ident, args: &[Expr], span: Span) -> Result<Plan, QueryError> {
-        if matches!(name.name.as_str(), "externaldata" | "external_table" | "cluster" | "database" | "workspace" | "app" | "adx") {
+        if matches!(
+            name.name.as_str(),
+            "externaldata" | "external_table" | "cluster" | "database" | "workspace" | "app" | "adx"
+        ) {
             return Err(QueryError::unsupported(
                 span,
                 format!("`{}` reads data from elsewhere: not available offline", name.name),
@@ -286,10 +291,9 @@ impl Planner<'_> {
             }
             match &def.body.result {
                 FunctionResult::Tabular(t) => p.tabular(t),
-                FunctionResult::Scalar(_) => Err(QueryError::type_error(
-                    span,
-                    format!("`{}` returns a scalar, not a table", name.name),
-                )),
+                FunctionResult::Scalar(_) => {
+                    Err(QueryError::type_error(span, format!("`{}` returns a scalar, not a table", name.name)))
+                }
             }
         })
     }
@@ -557,12 +561,8 @@ impl Planner<'_> {
 
     fn extend_one(&mut self, input: Plan, item: &NamedExpr, names: &mut Names, span: Span) -> Result<Plan, QueryError> {
         let e = self.expr(&item.expr, &input.schema)?;
-        let mut columns: Vec<(String, TExpr)> = input
-            .schema
-            .iter()
-            .enumerate()
-            .map(|(i, (n, t))| (n.clone(), TExpr::column(i, *t, span)))
-            .collect();
+        let mut columns: Vec<(String, TExpr)> =
+            input.schema.iter().enumerate().map(|(i, (n, t))| (n.clone(), TExpr::column(i, *t, span))).collect();
         if item.names.len() > 1 {
             return Err(QueryError::syntax(item.span, "only one name can be given to an `extend` expression"));
         }
@@ -582,7 +582,11 @@ impl Planner<'_> {
     fn sort_keys(&mut self, keys: &[ast::SortKey], schema: &Schema) -> Result<Vec<SortSpec>, QueryError> {
         keys.iter()
             .map(|k| {
-                Ok(SortSpec { expr: self.expr(&k.expr, schema)?, descending: k.descending(), nulls_first: k.nulls_first() })
+                Ok(SortSpec {
+                    expr: self.expr(&k.expr, schema)?,
+                    descending: k.descending(),
+                    nulls_first: k.nulls_first(),
+                })
             })
             .collect()
     }
@@ -681,13 +685,19 @@ impl Planner<'_> {
             _ => {
                 let Some(func) = aggregates::aggregate(name) else {
                     let names = aggregates::aggregate_names();
-                    let hint = did_you_mean(name, names.iter()).map_or(String::new(), |m| format!("; did you mean `{m}`?"));
+                    let hint =
+                        did_you_mean(name, names.iter()).map_or(String::new(), |m| format!("; did you mean `{m}`?"));
                     return Err(QueryError::name(span, format!("unknown aggregation `{name}`{hint}")));
                 };
                 if args.len() < func.min_args || args.len() > func.max_args {
                     return Err(QueryError::type_error(
                         span,
-                        format!("`{name}` takes {} to {} argument(s), {} given", func.min_args, func.max_args, args.len()),
+                        format!(
+                            "`{name}` takes {} to {} argument(s), {} given",
+                            func.min_args,
+                            func.max_args,
+                            args.len()
+                        ),
                     ));
                 }
                 let mut typed = Vec::new();
@@ -699,7 +709,8 @@ impl Planner<'_> {
                     }
                 }
                 let arg_types: Vec<Type> = typed.iter().map(|t| t.ty).collect();
-                let ty = (func.result)(&arg_types).map_err(|m| QueryError::type_error(span, format!("{name}(): {m}")))?;
+                let ty =
+                    (func.result)(&arg_types).map_err(|m| QueryError::type_error(span, format!("{name}(): {m}")))?;
                 let mut consts = Vec::new();
                 for t in typed.iter().skip(1) {
                     if t.is_constant() {
@@ -745,12 +756,19 @@ impl Planner<'_> {
         for a in &s.aggregates {
             // A multi-column aggregation (arg_max, percentiles) stands alone.
             if let ExprKind::Call { name, args } = &a.expr.kind
-                && (matches!(name.name.as_str(), "count" | "arg_max" | "arg_min" | "percentiles" | "percentiles_array" | "take_any" | "any")
-                    || (aggregates::aggregate(&name.name).is_some() && self.lookup(&name.name).is_none()))
+                && (matches!(
+                    name.name.as_str(),
+                    "count" | "arg_max" | "arg_min" | "percentiles" | "percentiles_array" | "take_any" | "any"
+                ) || (aggregates::aggregate(&name.name).is_some() && self.lookup(&name.name).is_none()))
                 && let Some(c) = ctx.as_mut()
             {
-                let (agg, columns) =
-                    self.aggregate(&name.name, args, a.span, &input.schema, Some(&a.names).filter(|n| !n.is_empty()).map(|v| v.as_slice()))?;
+                let (agg, columns) = self.aggregate(
+                    &name.name,
+                    args,
+                    a.span,
+                    &input.schema,
+                    Some(&a.names).filter(|n| !n.is_empty()).map(|v| v.as_slice()),
+                )?;
                 let first = c.next_column();
                 c.slots.push(agg);
                 for (i, (col, ty)) in columns.into_iter().enumerate() {
@@ -804,7 +822,13 @@ impl Planner<'_> {
             if !(lt == rt || (lt.is_numeric() && rt.is_numeric())) {
                 return Err(QueryError::type_error(
                     span,
-                    format!("join keys `{}` ({}) and `{}` ({}) have different types", l.name, lt.name(), r.name, rt.name()),
+                    format!(
+                        "join keys `{}` ({}) and `{}` ({}) have different types",
+                        l.name,
+                        lt.name(),
+                        r.name,
+                        rt.name()
+                    ),
                 ));
             }
             keys.push((li, ri));
@@ -946,7 +970,8 @@ impl Planner<'_> {
         }
         // Simple and relaxed patterns match from the start of the text (a leading `*` skips).
         let anchor = if p.kind == ParseKind::Regex { "" } else { "^" };
-        let full = if prefix.is_empty() { format!("{anchor}{pattern}") } else { format!("(?{prefix}){anchor}{pattern}") };
+        let full =
+            if prefix.is_empty() { format!("{anchor}{pattern}") } else { format!("(?{prefix}){anchor}{pattern}") };
         let regex = regex::Regex::new(&full)
             .map_err(|e| QueryError::type_error(span, format!("`parse` pattern is not a valid regex: {e}")))?;
         let input_columns = input.schema.len();
@@ -982,7 +1007,10 @@ impl Planner<'_> {
         let mut aggs = Vec::new();
         for a in &m.aggregates {
             let ExprKind::Call { name, args } = &a.agg.expr.kind else {
-                return Err(QueryError::syntax(a.span, "`make-series` takes aggregations such as `sum(x)` or `count()`"));
+                return Err(QueryError::syntax(
+                    a.span,
+                    "`make-series` takes aggregations such as `sum(x)` or `count()`",
+                ));
             };
             let (agg, columns) = self.aggregate(&name.name, args, a.span, &input.schema, None)?;
             let [(column, ty)] = columns.as_slice() else {

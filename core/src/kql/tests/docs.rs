@@ -63,8 +63,10 @@ pub fn estate() -> Store {
 /// The named columns of a result, rows sorted (the page's queries leave row order open
 /// unless they sort).
 fn picked(t: &ResultTable, columns: &[&str]) -> Vec<Vec<String>> {
-    let idx: Vec<usize> =
-        columns.iter().map(|c| t.column_index(c).unwrap_or_else(|| panic!("no column {c} in {:?}", t.column_names()))).collect();
+    let idx: Vec<usize> = columns
+        .iter()
+        .map(|c| t.column_index(c).unwrap_or_else(|| panic!("no column {c} in {:?}", t.column_names())))
+        .collect();
     let mut rows: Vec<Vec<String>> = (0..t.rows()).map(|r| idx.iter().map(|&i| t.display(r, i)).collect()).collect();
     rows.sort();
     rows
@@ -89,9 +91,15 @@ fn list_all_known_machines_takes_the_latest_record_per_resource() {
             &["/r/web01", "2026-10-05T09:00:00Z", "32768", "web01"],
         ])
     );
-    let t = query(&s, "VMComputer | summarize arg_max(TimeGenerated, *) by _ResourceId | project PhysicalMemoryMB, Computer");
+    let t = query(
+        &s,
+        "VMComputer | summarize arg_max(TimeGenerated, *) by _ResourceId | project PhysicalMemoryMB, Computer",
+    );
     assert_eq!(t.column_names(), ["PhysicalMemoryMB", "Computer"]);
-    assert_eq!(picked(&t, &["Computer", "PhysicalMemoryMB"]), rows(&[&["acme-demo", "8192"], &["db01", "65536"], &["web01", "32768"]]));
+    assert_eq!(
+        picked(&t, &["Computer", "PhysicalMemoryMB"]),
+        rows(&[&["acme-demo", "8192"], &["db01", "65536"], &["web01", "32768"]])
+    );
     let t = query(
         &s,
         "VMComputer | summarize arg_max(TimeGenerated, *) by _ResourceId | project Computer, OperatingSystemFullName, DnsNames, Ipv4Addresses",
@@ -126,7 +134,10 @@ fn last_reboot_measures_from_the_latest_record() {
 #[test]
 fn azure_vms_by_image_location_and_sku() {
     let s = estate();
-    let t = query(&s, r#"VMComputer | where AzureLocation != "" | summarize by Computer, AzureImageOffering, AzureLocation, AzureImageSku"#);
+    let t = query(
+        &s,
+        r#"VMComputer | where AzureLocation != "" | summarize by Computer, AzureImageOffering, AzureLocation, AzureImageSku"#,
+    );
     assert_eq!(t.column_names(), ["Computer", "AzureImageOffering", "AzureLocation", "AzureImageSku"]);
     assert_eq!(
         picked(&t, &["Computer", "AzureImageOffering", "AzureLocation", "AzureImageSku"]),
@@ -137,7 +148,10 @@ fn azure_vms_by_image_location_and_sku() {
 #[test]
 fn processes_with_sql_in_the_command_line_case_sensitively() {
     let s = estate();
-    let t = query(&s, r#"VMProcess | where CommandLine contains_cs "sql" | summarize arg_max(TimeGenerated, *) by _ResourceId"#);
+    let t = query(
+        &s,
+        r#"VMProcess | where CommandLine contains_cs "sql" | summarize arg_max(TimeGenerated, *) by _ResourceId"#,
+    );
     assert_eq!(picked(&t, &["_ResourceId", "ExecutableName"]), rows(&[&["/r/db01/p-b1", "sqlservr"]]));
 }
 
@@ -149,17 +163,30 @@ fn find_a_machine_by_resource_name_or_ip() {
         r#"search in (VMComputer) "10.229.243.232" | summarize arg_max(TimeGenerated, *) by _ResourceId"#,
     ] {
         let t = query(&s, q);
-        assert_eq!(picked(&t, &["_ResourceId", "Computer", "$table"]), rows(&[&["/r/db01", "db01", "VMComputer"]]), "{q}");
+        assert_eq!(
+            picked(&t, &["_ResourceId", "Computer", "$table"]),
+            rows(&[&["/r/db01", "db01", "VMComputer"]]),
+            "{q}"
+        );
     }
 }
 
 #[test]
 fn processes_of_one_machine_and_machines_running_sql() {
     let s = estate();
-    let t = query(&s, r#"VMProcess | where Machine == "m-559dbcd8-3130-454d-8d1d-f624e57961bc" | summarize arg_max(TimeGenerated, *) by _ResourceId"#);
-    assert_eq!(picked(&t, &["_ResourceId", "ExecutableName"]), rows(&[&["/r/acme/p-c1", "curl"], &["/r/acme/p-c2", "java"]]));
+    let t = query(
+        &s,
+        r#"VMProcess | where Machine == "m-559dbcd8-3130-454d-8d1d-f624e57961bc" | summarize arg_max(TimeGenerated, *) by _ResourceId"#,
+    );
+    assert_eq!(
+        picked(&t, &["_ResourceId", "ExecutableName"]),
+        rows(&[&["/r/acme/p-c1", "curl"], &["/r/acme/p-c2", "java"]])
+    );
     // search "*sql*" is case-insensitive: the java command line's "SQL" counts.
-    let t = query(&s, r#"VMComputer | where AzureResourceName in ((search in (VMProcess) "*sql*" | distinct Machine)) | distinct Computer"#);
+    let t = query(
+        &s,
+        r#"VMComputer | where AzureResourceName in ((search in (VMProcess) "*sql*" | distinct Machine)) | distinct Computer"#,
+    );
     assert_eq!(picked(&t, &["Computer"]), rows(&[&["acme-demo"], &["db01"]]));
     let t = query(&s, r#"VMProcess | where ExecutableName == "curl" | distinct ProductVersion"#);
     assert_eq!(picked(&t, &["ProductVersion"]), rows(&[&["7.61.1"], &["7.81.0"]]));
@@ -206,7 +233,13 @@ fn link_status_and_connection_failure_trends() {
     let t = query(&s, q);
     assert_eq!(
         t.column_names(),
-        ["TimeGenerated", "dcount_LinksEstablished", "dcount_LinksLive", "dcount_LinksFailed", "dcount_LinksTerminated"]
+        [
+            "TimeGenerated",
+            "dcount_LinksEstablished",
+            "dcount_LinksLive",
+            "dcount_LinksFailed",
+            "dcount_LinksTerminated"
+        ]
     );
     assert_eq!(
         picked(&t, &["TimeGenerated", "dcount_LinksEstablished", "dcount_LinksFailed"]),
@@ -221,7 +254,10 @@ fn link_status_and_connection_failure_trends() {
 #[test]
 fn bound_ports_and_open_port_counts() {
     let s = estate();
-    let t = query(&s, "VMBoundPort\n| where TimeGenerated >= ago(24hr)\n| where Computer == 'admdemo-appsvr'\n| distinct Port, ProcessName");
+    let t = query(
+        &s,
+        "VMBoundPort\n| where TimeGenerated >= ago(24hr)\n| where Computer == 'admdemo-appsvr'\n| distinct Port, ProcessName",
+    );
     assert_eq!(t.column_names(), ["Port", "ProcessName"]);
     assert_eq!(picked(&t, &["Port", "ProcessName"]), rows(&[&["22", "sshd"], &["80", "httpd"]]));
     let q = "VMBoundPort\n| where Ip != \"127.0.0.1\"\n| summarize by Computer, Machine, Port, Protocol\n| summarize OpenPorts=count() by Computer, Machine\n| order by OpenPorts desc";
@@ -247,8 +283,17 @@ fn aggregate_behavior_for_each_port() {
     assert_eq!(
         header,
         [
-            "Machine", "Computer", "ProcessName", "Ip", "Port", "IsWildcardBind", "BytesSent", "BytesReceived",
-            "LinksEstablished", "LinksTerminated", "LinksLive"
+            "Machine",
+            "Computer",
+            "ProcessName",
+            "Ip",
+            "Port",
+            "IsWildcardBind",
+            "BytesSent",
+            "BytesReceived",
+            "LinksEstablished",
+            "LinksTerminated",
+            "LinksLive"
         ]
     );
     assert_eq!(
@@ -309,7 +354,18 @@ fn outbound_connections_of_a_group_of_machines() {
     let t = query(&s, OUTBOUND);
     assert_eq!(
         t.column_names(),
-        ["ConnectionId", "Direction", "Machine", "Process", "ProcessName", "SourceIp", "DestinationIp", "DestinationPort", "Protocol", "Remote"]
+        [
+            "ConnectionId",
+            "Direction",
+            "Machine",
+            "Process",
+            "ProcessName",
+            "SourceIp",
+            "DestinationIp",
+            "DestinationPort",
+            "Protocol",
+            "Remote"
+        ]
     );
     // c1 reaches db01's SQL port (resolved by the bound port); c2 an unmonitored address;
     // c3 localhost (A is not among the remote machines, so its port is not looked up); c6

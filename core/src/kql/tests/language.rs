@@ -70,12 +70,7 @@ fn workbook_shaped_queries_run() {
 fn window_functions_follow_row_order() {
     assert_eq!(
         one("VMConnection | project BytesSent | serialize rn = row_number(), p = prev(BytesSent), n = next(BytesSent)"),
-        [
-            ["100", "1", "", "50"],
-            ["50", "2", "100", "7"],
-            ["7", "3", "50", "30"],
-            ["30", "4", "7", ""],
-        ]
+        [["100", "1", "", "50"], ["50", "2", "100", "7"], ["7", "3", "50", "30"], ["30", "4", "7", ""],]
     );
 }
 
@@ -85,12 +80,18 @@ fn dynamic_columns_index_and_convert() {
         one("VMConnection | extend q = tostring(parse_json(RemoteDnsQuestions)[0]) | where isnotempty(q) | project q"),
         [["api.contoso.com"]]
     );
-    assert_eq!(one("print d = dynamic({'a': {'b': [1, 2]}}) | project x = d.a.b[1], y = d['a']['b'][-1]"), [["2", "2"]]);
+    assert_eq!(
+        one("print d = dynamic({'a': {'b': [1, 2]}}) | project x = d.a.b[1], y = d['a']['b'][-1]"),
+        [["2", "2"]]
+    );
 }
 
 #[test]
 fn between_with_a_length_and_percentiles() {
-    assert_eq!(one("VMConnection | where TimeGenerated between (datetime(2026-10-05T08:00:00Z) .. 1h) | count"), [["2"]]);
+    assert_eq!(
+        one("VMConnection | where TimeGenerated between (datetime(2026-10-05T08:00:00Z) .. 1h) | count"),
+        [["2"]]
+    );
     let s = store(&[("VMConnection.csv", CONNECTIONS)]);
     let t = query(&s, "VMConnection | summarize percentiles(BytesSent, 50, 100)");
     assert_eq!(t.column_names(), ["percentile_BytesSent_50", "percentile_BytesSent_100"]);

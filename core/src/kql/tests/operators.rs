@@ -170,10 +170,16 @@ fn arg_max_with_star_keeps_every_column_once() {
     assert_eq!(names[..2], ["Process", "TimeGenerated"]);
     assert_eq!(names.iter().filter(|n| **n == "Process").count(), 1, "the key is not repeated");
     assert_eq!(
-        super::texts(&query(&s, "VMConnection | summarize arg_min(BytesSent, Computer) by Direction | sort by Direction asc")),
+        super::texts(&query(
+            &s,
+            "VMConnection | summarize arg_min(BytesSent, Computer) by Direction | sort by Direction asc"
+        )),
         (
             vec!["Direction".into(), "BytesSent".into(), "Computer".into()],
-            vec![vec!["inbound".into(), "30".into(), "db-1".into()], vec!["outbound".into(), "7".into(), "web-1".into()]]
+            vec![
+                vec!["inbound".into(), "30".into(), "db-1".into()],
+                vec!["outbound".into(), "7".into(), "web-1".into()]
+            ]
         )
     );
 }
@@ -228,7 +234,10 @@ fn make_series_fills_missing_steps_with_the_default() {
 fn string_operators_keep_their_case_rules() {
     let s = store(&[]);
     let q = |pred: &str| {
-        let t = query(&s, &format!(r#"datatable(s: string) ["North America", "south AMERICAN", "mssqlservr", "sql"] | where {pred}"#));
+        let t = query(
+            &s,
+            &format!(r#"datatable(s: string) ["North America", "south AMERICAN", "mssqlservr", "sql"] | where {pred}"#),
+        );
         super::texts(&t).1.into_iter().map(|r| r[0].clone()).collect::<Vec<_>>()
     };
     assert_eq!(q(r#"s has "america""#), ["North America"]);
@@ -254,12 +263,27 @@ fn string_operators_keep_their_case_rules() {
 fn sort_take_top_distinct_count() {
     let s = store(&[]);
     let data = "datatable(n: long, s: string) [3, 'c', 1, 'a', long(null), 'z', 2, 'b', 2, 'b']";
-    assert_table(&s, &format!("{data} | sort by n"), &["n", "s"], &[&["3", "c"], &["2", "b"], &["2", "b"], &["1", "a"], &["", "z"]]);
-    assert_table(&s, &format!("{data} | sort by n asc"), &["n", "s"], &[&["", "z"], &["1", "a"], &["2", "b"], &["2", "b"], &["3", "c"]]);
+    assert_table(
+        &s,
+        &format!("{data} | sort by n"),
+        &["n", "s"],
+        &[&["3", "c"], &["2", "b"], &["2", "b"], &["1", "a"], &["", "z"]],
+    );
+    assert_table(
+        &s,
+        &format!("{data} | sort by n asc"),
+        &["n", "s"],
+        &[&["", "z"], &["1", "a"], &["2", "b"], &["2", "b"], &["3", "c"]],
+    );
     assert_table(&s, &format!("{data} | sort by n asc nulls last | take 2"), &["n", "s"], &[&["1", "a"], &["2", "b"]]);
     assert_table(&s, &format!("{data} | top 2 by s desc"), &["n", "s"], &[&["", "z"], &["3", "c"]]);
     assert_table(&s, &format!("{data} | distinct s | count"), &["Count"], &[&["4"]]);
-    assert_table(&s, &format!("{data} | order by s asc, n desc | distinct n"), &["n"], &[&["1"], &["2"], &["3"], &[""]]);
+    assert_table(
+        &s,
+        &format!("{data} | order by s asc, n desc | distinct n"),
+        &["n"],
+        &[&["1"], &["2"], &["3"], &[""]],
+    );
 }
 
 #[test]
@@ -330,7 +354,12 @@ fn parse_search_print_range_getschema() {
     assert_table(&s, r#"search in (VMConnection) "eb" | count"#, &["Count"], &[&["0"]]);
     assert_table(&s, r#"search in (VMConnection) "db*" | project Computer"#, &["Computer"], &[&["db-1"]]);
     assert_table(&s, r#"search in (VMConnection) "*eb*" | count"#, &["Count"], &[&["3"]]);
-    assert_table(&s, r#"search in (VMConnection) "web-1" | take 1 | project $table"#, &["$table"], &[&["VMConnection"]]);
+    assert_table(
+        &s,
+        r#"search in (VMConnection) "web-1" | take 1 | project $table"#,
+        &["$table"],
+        &[&["VMConnection"]],
+    );
 }
 
 #[test]

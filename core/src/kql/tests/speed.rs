@@ -12,7 +12,8 @@ pub fn connections(rows: usize) -> Store {
     let mut batch = Batch::new("VMConnection.json");
     let machines: Vec<_> = (0..200).map(|m| batch.interner.intern(&format!("m-{m:08x}"))).collect();
     let processes: Vec<_> = (0..8).map(|p| batch.interner.intern(&format!("p-{p:040x}"))).collect();
-    let ips: Vec<_> = (0..500).map(|i| batch.interner.intern(&format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256))).collect();
+    let ips: Vec<_> =
+        (0..500).map(|i| batch.interner.intern(&format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256))).collect();
     let start = Timestamp::parse("2026-10-05T00:00:00Z").map_or(0, |t| t.0);
     let table = batch.table_mut(TableKind::VMConnection);
     for row in 0..rows {
@@ -42,7 +43,9 @@ pub fn estate(rows: usize) -> Store {
     let machine = |m: usize| format!("m-{m:08x}-0000-4000-8000-000000000000");
     let ip = |m: usize| format!("10.1.{}.{}", m / 256, m % 256);
     {
-        let syms: Vec<_> = (0..200).map(|m| (batch.interner.intern(&machine(m)), batch.interner.intern(&format!("[\"{}\"]", ip(m))))).collect();
+        let syms: Vec<_> = (0..200)
+            .map(|m| (batch.interner.intern(&machine(m)), batch.interner.intern(&format!("[\"{}\"]", ip(m)))))
+            .collect();
         let table = batch.table_mut(TableKind::VMComputer);
         for h in 0..24 {
             for (m, (id, ips)) in syms.iter().enumerate() {
@@ -117,7 +120,8 @@ pub fn estate(rows: usize) -> Store {
 fn outbound_connections_of_ten_machines_on_a_million_rows() {
     let store = estate(1_000_000);
     let ten: Vec<String> = (0..10).map(|m| format!("\"m-{m:08x}-0000-4000-8000-000000000000\"")).collect();
-    let q = super::docs::OUTBOUND.replace("[\"m-82412a7a-6a32-45a9-a8d6-538354224a25\"]", &format!("[{}]", ten.join(", ")));
+    let q =
+        super::docs::OUTBOUND.replace("[\"m-82412a7a-6a32-45a9-a8d6-538354224a25\"]", &format!("[{}]", ten.join(", ")));
     let mut best = f64::MAX;
     let mut rows = 0;
     for _ in 0..3 {
