@@ -9,7 +9,7 @@
 use super::ast::{BinaryOp, ListOp, StrOp, StrOpKind};
 use super::error::QueryError;
 use super::exec::Exec;
-use super::frame::{Builder, Data, Frame, NULL_BOOL, NULL_INT, empty_str};
+use super::frame::{Builder, Data, Frame, NULL_BOOL, NULL_INT, ValueReader, empty_str};
 use super::functions::{FnCtx, ScalarFn};
 use super::plan::{SearchKind, TExpr, TKind};
 use super::value::{Key, Type, Value, compare, equals};
@@ -776,12 +776,14 @@ fn call<'a>(x: &Exec<'a>, e: &TExpr, func: &'static ScalarFn, args: &[TExpr], f:
         }
         return Ok(out.finish());
     }
+    let mut readers: Vec<(usize, ValueReader<'_, 'a>)> =
+        varying.iter().map(|&i| (i, ValueReader::new(&datas[i], args[i].ty))).collect();
     for row in 0..n {
         if row % 65536 == 0 {
             x.check()?;
         }
-        for &i in &varying {
-            values[i] = datas[i].value(row, args[i].ty);
+        for (i, reader) in &mut readers {
+            values[*i] = reader.get(row);
         }
         out.push(&(func.eval)(&values, &ctx).map_err(fail)?);
     }

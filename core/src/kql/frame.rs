@@ -174,6 +174,30 @@ impl<'a> Data<'a> {
     }
 }
 
+/// Reads a column row by row as values; a store string column makes each distinct text's
+/// value once (later rows share it) instead of allocating one per row.
+pub struct ValueReader<'d, 'a> {
+    data: &'d Data<'a>,
+    ty: Type,
+    texts: rustc_hash::FxHashMap<u32, Value>,
+}
+
+impl<'d, 'a> ValueReader<'d, 'a> {
+    pub fn new(data: &'d Data<'a>, ty: Type) -> ValueReader<'d, 'a> {
+        ValueReader { data, ty, texts: rustc_hash::FxHashMap::default() }
+    }
+
+    pub fn get(&mut self, row: usize) -> Value {
+        match self.data {
+            Data::Sym(codes, interner) => {
+                let code = codes.get(row).copied().unwrap_or(0);
+                self.texts.entry(code).or_insert_with(|| Value::str(interner.resolve(Sym(code)))).clone()
+            }
+            other => other.value(row, self.ty),
+        }
+    }
+}
+
 /// Appends values of one type, converting what it is given.
 pub enum Builder {
     Bool(Vec<u8>),

@@ -8,7 +8,7 @@ use super::super::aggregates::{Accumulator, AggFn};
 use super::super::ast::Span;
 use super::super::error::QueryError;
 use super::super::eval::{eval, eval_bool};
-use super::super::frame::{Builder, Column, Data, Frame, NO_ROW, NULL_INT};
+use super::super::frame::{Builder, Column, Data, Frame, NO_ROW, NULL_INT, ValueReader};
 use super::super::plan::{Agg, Schema, SummarizePlan, TExpr};
 use super::super::value::{Type, Value, compare};
 use super::group::{self, Groups};
@@ -381,6 +381,8 @@ fn library<'a>(
 ) -> R<Data<'a>> {
     let n = groups.len();
     let datas: Vec<Data<'a>> = args.iter().map(|a| eval(x, a, f)).collect::<R<_>>()?;
+    let mut readers: Vec<ValueReader<'_, 'a>> =
+        datas.iter().zip(args).map(|(d, a)| ValueReader::new(d, a.ty)).collect();
     let mut accs: Vec<Box<dyn Accumulator>> = (0..n).map(|_| (func.new)(arg_types, consts)).collect();
     if !no_rows {
         let mut values = vec![Value::Null; args.len()];
@@ -388,8 +390,8 @@ fn library<'a>(
             if row % 65536 == 0 {
                 x.check()?;
             }
-            for (i, (d, a)) in datas.iter().zip(args).enumerate() {
-                values[i] = d.value(row, a.ty);
+            for (value, reader) in values.iter_mut().zip(&mut readers) {
+                *value = reader.get(row);
             }
             accs[g as usize].add(&values);
         }
