@@ -1,13 +1,14 @@
 //! Series functions over dynamic arrays of numbers (what `make-series` builds).
 //!
 //! `series_decompose_anomalies` follows Kusto's default method in a documented, simpler form:
-//! the baseline is the least-squares line through the series (Kusto's default `linefit`
-//! trend) plus, when a season length is given (a `seasonality` argument above 1), the mean
-//! residual of each position in the season; the residuals are then scored by Tukey's fences
-//! (`ctukey`): a residual above the 75th percentile scores `(r - Q3) / (Q3 - Q1)`, below the
-//! 25th `(r - Q1) / (Q3 - Q1)`, otherwise 0; a score beyond `threshold` (default 1.5) flags
-//! the point `1` (spike) or `-1` (dip). Seasonality is not detected automatically (Kusto's
-//! `-1` default detects it); `test_points` and `seasonality_threshold` are accepted and not
+//! the baseline is the trend (the least-squares line, Kusto's default `linefit`; the mean for
+//! `avg`; zero for `none`) plus the median residual of each position in the season; the
+//! residuals are then scored by Tukey's fences (`ctukey`): a residual above the 75th
+//! percentile scores `(r - Q3) / (Q3 - Q1)`, below the 25th `(r - Q1) / (Q3 - Q1)`, otherwise
+//! 0; a score beyond `threshold` (default 1.5) flags the point `1` (spike) or `-1` (dip). The
+//! season is the `seasonality` argument when above 1, none for 0, and for -1 (the default)
+//! the lag from 2 to half the series whose autocorrelation of the detrended series is highest,
+//! when it reaches `seasonality_threshold` (default 0.6). `test_points` is accepted and not
 //! used. The scalar form returns the flags; [`multi_output`] gives flags, scores and baseline
 //! for `extend (Flags, Scores, Baseline) = series_decompose_anomalies(...)`.
 //!
@@ -93,33 +94,88 @@ pub struct Anomalies {
     pub baseline: Vec<f64>,
 }
 
+/// The trend part of a decomposition.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Trend {
+    LineFit,
+    Avg,
+    None,
+}
+
+/// How the season length is chosen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Season {
+    None,
+    Period(usize),
+    /// Detected, when the best autocorrelation reaches this threshold.
+    Detect(f64),
+}
+
+/// The lag (2 to half the series) with the highest autocorrelation, if it reaches
+/// `threshold`; series longer than 10 000 points are not searched.
+pub fn detect_period(values: &[f64], threshold: f64) -> Option<usize> {
+    let n = values.len();
+    if !(4..=10_000).contains(&n) {
+        return None;
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    let centered: Vec<f64> = values.iter().map(|v| v - mean).collect();
+    let energy: f64 = centered.iter().map(|v| v * v).sum();
+    if energy <= 0.0 {
+        return None;
+    }
+    let mut best: Option<(usize, f64)> = None;
+    for lag in 2..=n / 2 {
+        let acf = centered.iter().zip(&centered[lag..]).map(|(a, b)| a * b).sum::<f64>() / energy;
+        if best.is_none_or(|(_, b)| acf > b + 1e-12) {
+            best = Some((lag, acf));
+        }
+    }
+    best.filter(|(_, acf)| *acf >= threshold).map(|(lag, _)| lag)
+}
+
 /// Decomposes `series` (nulls read as 0) as described in the module documentation.
-pub fn decompose_anomalies(series: &[f64], threshold: f64, season: Option<usize>, trend: bool) -> Anomalies {
+pub fn decompose_anomalies(series: &[f64], threshold: f64, season: Season, trend: Trend) -> Anomalies {
     let n = series.len();
     let mut baseline = vec![0.0; n];
-    if trend && n >= 2 {
-        let (slope, intercept) = line_fit(series);
-        for (i, b) in baseline.iter_mut().enumerate() {
-            *b = intercept + slope * i as f64;
-        }
-    } else if n > 0 && !trend {
-        let mean = series.iter().sum::<f64>() / n as f64;
-        baseline.iter_mut().for_each(|b| *b = mean);
-    } else if n == 1 {
-        baseline[0] = series[0];
-    }
-    if let Some(period) = season.filter(|p| *p > 1 && *p <= n) {
-        let mut sums = vec![0.0; period];
-        let mut counts = vec![0usize; period];
-        for i in 0..n {
-            sums[i % period] += series[i] - baseline[i];
-            counts[i % period] += 1;
-        }
-        for (i, b) in baseline.iter_mut().enumerate() {
-            let c = counts[i % period];
-            if c > 0 {
-                *b += sums[i % period] / c as f64;
+    match trend {
+        Trend::LineFit if n >= 2 => {
+            let (slope, intercept) = line_fit(series);
+            for (i, b) in baseline.iter_mut().enumerate() {
+                *b = intercept + slope * i as f64;
             }
+        }
+        Trend::LineFit | Trend::Avg if n > 0 => {
+            let mean = series.iter().sum::<f64>() / n as f64;
+            baseline.iter_mut().for_each(|b| *b = mean);
+        }
+        _ => {}
+    }
+    let season = match season {
+        Season::None => None,
+        Season::Period(p) => Some(p),
+        Season::Detect(t) => {
+            let detrended: Vec<f64> = series.iter().zip(&baseline).map(|(y, b)| y - b).collect();
+            detect_period(&detrended, t)
+        }
+    };
+    if let Some(period) = season.filter(|p| *p > 1 && *p <= n) {
+        // The seasonal part of each phase is the median of its detrended values: one spike
+        // does not move it (so the spike stays an anomaly and its phase's other points do not
+        // become dips).
+        let mut phases: Vec<Vec<f64>> = vec![Vec::new(); period];
+        for (i, (y, b)) in series.iter().zip(&baseline).enumerate() {
+            phases[i % period].push(y - b);
+        }
+        let medians: Vec<f64> = phases
+            .iter_mut()
+            .map(|p| {
+                p.sort_by(f64::total_cmp);
+                quantile(p, 0.5)
+            })
+            .collect();
+        for (i, b) in baseline.iter_mut().enumerate() {
+            *b += medians[i % period];
         }
     }
     let residuals: Vec<f64> = series.iter().zip(&baseline).map(|(y, b)| y - b).collect();
@@ -201,10 +257,16 @@ fn anomalies(args: &[Value], ctx: &FnCtx) -> Result<Value, String> {
 fn anomalies_parts(args: &[Value], _: &FnCtx) -> Result<Vec<Value>, String> {
     let Some(series) = numbers(&args[0]) else { return Ok(vec![Value::Null; 3]) };
     let threshold = args.get(1).and_then(real_arg).unwrap_or(1.5);
-    let season = args.get(2).and_then(long_arg).and_then(|s| usize::try_from(s).ok());
-    let trend = match args.get(3).map(text) {
-        None => true,
-        Some(t) if t == "linefit" || t == "avg" || t == "none" => t == "linefit",
+    let detect_threshold = args.get(6).and_then(real_arg).unwrap_or(0.6);
+    let season = match args.get(2).and_then(long_arg).unwrap_or(-1) {
+        -1 => Season::Detect(detect_threshold),
+        p if p > 1 => Season::Period(usize::try_from(p).unwrap_or(usize::MAX)),
+        _ => Season::None,
+    };
+    let trend = match args.get(3).map(text).as_deref() {
+        None | Some("linefit") => Trend::LineFit,
+        Some("avg") => Trend::Avg,
+        Some("none") => Trend::None,
         Some(t) => return Err(format!("trend must be \"linefit\", \"avg\" or \"none\", not {t:?}")),
     };
     let result = decompose_anomalies(&series, threshold, season, trend);
@@ -366,7 +428,7 @@ mod tests {
         let mut series: Vec<f64> = (0..24).map(|i| 10.0 + i as f64 + if i % 2 == 0 { 0.5 } else { -0.5 }).collect();
         series[7] += 30.0;
         series[15] -= 30.0;
-        let result = decompose_anomalies(&series, 1.5, None, true);
+        let result = decompose_anomalies(&series, 1.5, Season::None, Trend::LineFit);
         let flagged: Vec<(usize, i64)> = result.flags.iter().copied().enumerate().filter(|(_, f)| *f != 0).collect();
         assert_eq!(flagged, vec![(7, 1), (15, -1)]);
         assert!(result.scores[7] > 1.5 && result.scores[15] < -1.5);
@@ -375,9 +437,18 @@ mod tests {
 
     #[test]
     fn seasonal_pattern_is_not_an_anomaly() {
-        let series: Vec<f64> = (0..28).map(|i| if i % 7 == 0 { 100.0 } else { 10.0 }).collect();
-        let result = decompose_anomalies(&series, 1.5, Some(7), true);
+        let noise = |i: usize| ((i * 7919) % 5) as f64 * 0.3;
+        let series: Vec<f64> = (0..28).map(|i| if i % 7 == 0 { 100.0 } else { 10.0 } + noise(i)).collect();
+        let result = decompose_anomalies(&series, 1.5, Season::Period(7), Trend::LineFit);
         assert!(result.flags.iter().all(|f| *f == 0));
+        // Detected: the weekly spike is the season, and a spike off the pattern is flagged.
+        assert_eq!(detect_period(&series, 0.6), Some(7));
+        let mut odd = series.clone();
+        odd[10] = 60.0;
+        let result = decompose_anomalies(&odd, 1.5, Season::Detect(0.6), Trend::LineFit);
+        let flagged: Vec<usize> = result.flags.iter().enumerate().filter(|(_, f)| **f != 0).map(|(i, _)| i).collect();
+        assert_eq!(flagged, vec![10]);
+        assert_eq!(detect_period(&[1.0, 5.0, 2.0, 8.0, 3.0, 1.0, 9.0], 0.6), None);
     }
 
     #[test]
