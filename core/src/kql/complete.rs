@@ -203,6 +203,9 @@ enum Context {
     Table,
     /// After `render`: chart kinds.
     Chart,
+    /// Right after an operand inside an expression: scalar operators and the clause words the
+    /// operator takes next (`by`, `asc`, ...).
+    AfterOperand { clauses: &'static [&'static str] },
     /// Inside a string or comment, or after a literal: nothing.
     Nothing,
 }
@@ -247,6 +250,10 @@ pub fn suggest(text: &str, cursor: usize, catalog: &Catalog) -> Vec<String> {
         Context::Nothing => {}
         Context::Operator => candidates.extend(OPERATORS.iter().map(|s| s.to_string())),
         Context::Chart => candidates.extend(CHARTS.iter().map(|s| s.to_string())),
+        Context::AfterOperand { clauses } => {
+            candidates.extend(clauses.iter().map(|s| s.to_string()));
+            candidates.extend(OPERATORS_AFTER_OPERAND.iter().map(|s| s.to_string()));
+        }
         Context::Source => {
             candidates.extend(catalog.tables.iter().map(|(name, _)| name.clone()));
             candidates.extend(let_names(&code));
@@ -298,10 +305,8 @@ fn context(statement: &[&Token]) -> Context {
     let Some(last) = statement.last() else {
         return Context::Source;
     };
-    match &last.tok {
-        Tok::Sym("|") => return Context::Operator,
-        Tok::Number(_) | Tok::Timespan(_) | Tok::Str(_) | Tok::TypedLiteral { .. } => return Context::Nothing,
-        _ => {}
+    if last.tok == Tok::Sym("|") {
+        return Context::Operator;
     }
     // `let x =` starts a source.
     if matches!(last.tok, Tok::Sym("="))
@@ -351,7 +356,68 @@ fn context(statement: &[&Token]) -> Context {
             Context::Columns { functions: false }
         }
         "take" | "limit" | "count" | "getschema" | "as" => Context::Nothing,
-        _ => Context::Columns { functions: true },
+        _ => {
+            // Tokens of the operator's own name (`project-away` is three).
+            let name_tokens = operator.split('-').count() * 2 - 1;
+            if segment.len() > name_tokens && ends_operand(&last.tok) {
+                let clauses: &'static [&'static str] = match operator.as_str() {
+                    "summarize" | "make-series" => &["by"],
+                    "sort" | "order" | "top" => &["asc", "desc", "nulls", "by"],
+                    "parse" | "parse-where" => &["with"],
+                    "mv-expand" | "mvexpand" => &["to", "limit"],
+                    _ => &[],
+                };
+                Context::AfterOperand { clauses }
+            } else {
+                // After the operator's name, a clause word or a scalar operator: operands.
+                Context::Columns { functions: true }
+            }
+        }
+    }
+}
+
+/// Scalar operators offered after an operand.
+const OPERATORS_AFTER_OPERAND: [&str; 30] = [
+    "and",
+    "or",
+    "contains",
+    "!contains",
+    "contains_cs",
+    "!contains_cs",
+    "has",
+    "!has",
+    "has_cs",
+    "!has_cs",
+    "hasprefix",
+    "!hasprefix",
+    "hassuffix",
+    "!hassuffix",
+    "startswith",
+    "!startswith",
+    "startswith_cs",
+    "endswith",
+    "!endswith",
+    "endswith_cs",
+    "in",
+    "!in",
+    "in~",
+    "!in~",
+    "has_any",
+    "has_all",
+    "between",
+    "!between",
+    "matches regex",
+    "=~",
+];
+
+/// Whether a token ends an operand (a name, a literal, a closing bracket), so an operator
+/// comes next rather than another operand.
+fn ends_operand(tok: &Tok) -> bool {
+    match tok {
+        Tok::Ident(w) => !KEYWORDS.contains(&w.as_str()) && !is_word_operator(w),
+        Tok::Number(_) | Tok::Timespan(_) | Tok::Str(_) | Tok::TypedLiteral { .. } => true,
+        Tok::Sym(s) => matches!(*s, ")" | "]"),
+        _ => false,
     }
 }
 
@@ -521,6 +587,19 @@ mod tests {
         assert_eq!(at("VMConnection | join kind=inner VMComputer on Comp‸"), ["Computer"]);
         assert_eq!(at("VMConnection | render time‸"), ["timechart"]);
         assert_eq!(at("search in (VMB‸"), ["VMBoundPort"]);
+    }
+
+    #[test]
+    fn suggests_operators_after_an_operand() {
+        assert_eq!(at("VMConnection | where Computer cont‸"), ["contains", "contains_cs"]);
+        assert_eq!(at("VMConnection | where Computer == 'x' a‸"), ["and"]);
+        assert_eq!(at("VMConnection | where isempty(Computer) o‸"), ["or"]);
+        assert_eq!(at("VMConnection | summarize count() b‸"), ["between", "by"]);
+        assert_eq!(at("VMConnection | sort by Computer d‸"), ["desc"]);
+        assert!(at("VMConnection | where Computer ‸").contains(&"has".to_string()));
+        // After the operator's name or a clause word, operands again.
+        assert_eq!(at("VMConnection | summarize count() by Comp‸"), ["Computer"]);
+        assert_eq!(at("VMConnection | where Computer has 'x' and Re‸"), ["RemoteIp"]);
     }
 
     #[test]
