@@ -218,6 +218,16 @@ fn int_arith(op: BinaryOp, x: i64, y: i64) -> i64 {
     }
 }
 
+/// A comparison with a null side (Kusto's rule): `==` is false and `!=` true when only one
+/// side is null; anything else with a null is null.
+fn null_comparison(op: BinaryOp, left_null: bool, right_null: bool) -> u8 {
+    match op {
+        BinaryOp::Eq if left_null != right_null => 0,
+        BinaryOp::Ne if left_null != right_null => 1,
+        _ => NULL_BOOL,
+    }
+}
+
 fn ordering_holds(op: BinaryOp, o: Ordering) -> bool {
     match op {
         BinaryOp::Lt => o == Ordering::Less,
@@ -619,7 +629,13 @@ fn binary<'a>(x: &Exec<'a>, e: &TExpr, op: BinaryOp, a: &TExpr, b: &TExpr, f: &F
         if let Some(p) = as_i64s(&l) {
             return Ok(bools(
                 p.iter()
-                    .map(|&p| if p == NULL_INT { NULL_BOOL } else { u8::from(ordering_holds(op, p.cmp(&q))) })
+                    .map(|&p| {
+                        if p == NULL_INT {
+                            null_comparison(op, true, false)
+                        } else {
+                            u8::from(ordering_holds(op, p.cmp(&q)))
+                        }
+                    })
                     .collect(),
             ));
         }
@@ -636,7 +652,11 @@ fn binary<'a>(x: &Exec<'a>, e: &TExpr, op: BinaryOp, a: &TExpr, b: &TExpr, f: &F
                 p.iter()
                     .zip(q.iter())
                     .map(|(&p, &q)| {
-                        if p == NULL_INT || q == NULL_INT { NULL_BOOL } else { u8::from(ordering_holds(op, p.cmp(&q))) }
+                        if p == NULL_INT || q == NULL_INT {
+                            null_comparison(op, p == NULL_INT, q == NULL_INT)
+                        } else {
+                            u8::from(ordering_holds(op, p.cmp(&q)))
+                        }
                     })
                     .collect(),
             ));
@@ -648,7 +668,10 @@ fn binary<'a>(x: &Exec<'a>, e: &TExpr, op: BinaryOp, a: &TExpr, b: &TExpr, f: &F
             return Ok(bools(
                 p.iter()
                     .zip(q.iter())
-                    .map(|(p, q)| p.partial_cmp(q).map_or(NULL_BOOL, |o| u8::from(ordering_holds(op, o))))
+                    .map(|(p, q)| match p.partial_cmp(q) {
+                        Some(o) => u8::from(ordering_holds(op, o)),
+                        None => null_comparison(op, p.is_nan(), q.is_nan()),
+                    })
                     .collect(),
             ));
         }
@@ -661,7 +684,11 @@ fn binary<'a>(x: &Exec<'a>, e: &TExpr, op: BinaryOp, a: &TExpr, b: &TExpr, f: &F
             (0..n)
                 .map(|row| {
                     let (p, q) = (l.value(row, a.ty), r.value(row, b.ty));
-                    compare(&p, &q).map_or(NULL_BOOL, |o| u8::from(ordering_holds(op, o)))
+                    match compare(&p, &q) {
+                        Some(o) => u8::from(ordering_holds(op, o)),
+                        None if p.is_null() || q.is_null() => null_comparison(op, p.is_null(), q.is_null()),
+                        None => NULL_BOOL,
+                    }
                 })
                 .collect(),
         ));

@@ -431,3 +431,21 @@ fn take_any_of_whole_rows_and_dcount() {
         &[&["db-1", "p-c", "30", "1", "1"], &["web-1", "p-a", "100", "2", "2"]],
     );
 }
+
+#[test]
+fn comparisons_with_null_follow_kusto() {
+    let s = store(&[]);
+    // `==` with one null side is false, `!=` true; two nulls compare to null (not kept).
+    assert_table(
+        &s,
+        "datatable(v: long, w: long) [5, long(null), long(null), long(null), 3, 3]
+         | extend eq = v == w, ne = v != w, gt = v > 3, ne5 = v != 5",
+        &["v", "w", "eq", "ne", "gt", "ne5"],
+        &[
+            &["5", "", "false", "true", "true", "false"],
+            &["", "", "", "", "", "true"],
+            &["3", "3", "true", "false", "false", "true"],
+        ],
+    );
+    assert_table(&s, "datatable(v: long) [5, long(null)] | where v != 5 | count", &["Count"], &[&["1"]]);
+}
