@@ -8,7 +8,9 @@
 //! [`convert`] (conversions, conditionals, emptiness), [`encoding`] (URLs, Base64),
 //! [`series`], [`hash`].
 //!
-//! `row_number`, `prev` and `next` depend on row order and live in the executor.
+//! `row_number`, `prev` and `next` depend on row order and live in the executor. Functions
+//! with several results (`series_decompose_anomalies`, `series_stats`, `series_fit_line`) are
+//! also described by [`multi_output`] for `extend (A, B, C) = f(...)`.
 
 pub mod convert;
 pub mod datetime;
@@ -19,6 +21,8 @@ pub mod ip;
 pub mod math;
 pub mod series;
 pub mod text;
+
+pub use series::{MultiFn, multi_output};
 
 use super::value::{Type, Value};
 use serde_json::Value as Json;
