@@ -45,6 +45,9 @@ fn machine_of(estate: &Estate, end: End) -> Option<usize> {
     }
 }
 
+/// A server socket: (machine, process, listener, port).
+type ServerSocket = (usize, usize, usize, u16);
+
 /// A generated estate whose web -> app and app -> database calls stay within applications.
 fn planted_estate(machines: usize, seed: u64) -> Estate {
     let mut estate = vmi_fixtures::generate(EstateSpec { machines, hours: 2, seed, ..EstateSpec::default() });
@@ -54,7 +57,7 @@ fn planted_estate(machines: usize, seed: u64) -> Estate {
         Tier::App => &[ProcKind::Java, ProcKind::Node, ProcKind::Dotnet][..],
         _ => &[ProcKind::Sqlservr, ProcKind::Postgres, ProcKind::Mysqld][..],
     };
-    let mut servers: BTreeMap<(Tier, usize), Vec<(usize, usize, usize, u16)>> = BTreeMap::new();
+    let mut servers: BTreeMap<(Tier, usize), Vec<ServerSocket>> = BTreeMap::new();
     for (l, listener) in estate.listeners.iter().enumerate() {
         let process = &estate.processes[listener.process];
         let machine = process.machine;
