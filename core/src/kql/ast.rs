@@ -396,7 +396,7 @@ pub enum JoinKind {
 }
 
 impl JoinKind {
-    /// A `kind=` value, case-insensitive (Kusto accepts the names in any case).
+    /// A `kind=` value (matched case-insensitively, a lenient superset of Kusto).
     pub fn from_name(name: &str) -> Option<JoinKind> {
         Some(match name.to_ascii_lowercase().as_str() {
             "innerunique" => JoinKind::InnerUnique,
