@@ -32,14 +32,15 @@ if python3 -c 'import duckdb' 2>/dev/null || pip install -q duckdb >/dev/null 2>
   duck=$(python3 - "$csv" <<'PY'
 import json, sys, time, duckdb
 path = sys.argv[1]
-# The portal CSV's header names carry " [UTC]" and its dates are ISO; read every column as
-# DuckDB detects it, renaming TimeGenerated.
+# The portal CSV's header names carry " [UTC]" and its dates are the portal's locale text
+# (10/5/2026, 8:03:00.000 AM): read that column as text and parse it while loading.
 q1 = """SELECT Machine, Process, RemoteIp, DestinationPort, sum(BytesSent), sum(BytesReceived), sum(LinksFailed)
         FROM t GROUP BY Machine, Process, RemoteIp, DestinationPort"""
 q2 = """SELECT time_bucket(INTERVAL 1 hour, TimeGenerated) AS h, Machine, count(*) FROM t
         WHERE LinksFailed > 0 GROUP BY h, Machine"""
-load = f"""CREATE TABLE t AS SELECT * EXCLUDE ("TimeGenerated [UTC]"), "TimeGenerated [UTC]"::TIMESTAMP AS TimeGenerated
-           FROM read_csv('{path}', header=true)"""
+load = f"""CREATE TABLE t AS SELECT * EXCLUDE ("TimeGenerated [UTC]"),
+           strptime("TimeGenerated [UTC]", '%m/%d/%Y, %I:%M:%S.%g %p') AS TimeGenerated
+           FROM read_csv('{path}', header=true, types={{'TimeGenerated [UTC]': 'VARCHAR'}})"""
 con = duckdb.connect()
 con.execute("SET threads=1")
 start = time.perf_counter(); con.execute(load); load_s = time.perf_counter() - start
