@@ -1,8 +1,10 @@
 //! Generates the bundled sample estate (30 machines over 6 hours, as portal CSV exports)
 //! into OUT_DIR, so the binary carries it and a double-clicked app needs nothing beside it.
+//! From 04:00 a firewall drops the busiest app server's port, so a first-time user sees the
+//! window comparison and the failure triage find something.
 
 use std::path::PathBuf;
-use vmi_fixtures::{EstateSpec, Shape, Table, generate, write_to_bytes};
+use vmi_fixtures::{EstateSpec, Incident, IncidentKind, Shape, Table, generate, write_to_bytes};
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
@@ -11,7 +13,8 @@ fn main() {
         println!("cargo::error=OUT_DIR is not set");
         return;
     };
-    let spec = EstateSpec { machines: 30, hours: 6, seed: 1, density: 0.1, ..EstateSpec::default() };
+    let incidents = vec![Incident { kind: IncidentKind::FirewallDrop, minute: 240 }];
+    let spec = EstateSpec { machines: 30, hours: 6, seed: 1, density: 0.1, incidents, ..EstateSpec::default() };
     let estate = generate(spec);
     for table in Table::ALL {
         let path = out.join(format!("{}.csv", table.name()));
