@@ -9,7 +9,7 @@
 use super::ast::{BinaryOp, ListOp, StrOp, StrOpKind};
 use super::error::QueryError;
 use super::exec::Exec;
-use super::frame::{Builder, Data, Frame, NULL_BOOL, NULL_INT, ValueReader, empty_str};
+use super::frame::{Builder, Data, Frame, NULL_BOOL, NULL_INT, ValueReader};
 use super::functions::{FnCtx, ScalarFn};
 use super::plan::{SearchKind, TExpr, TKind};
 use super::value::{Key, Type, Value, compare, equals};
@@ -831,11 +831,6 @@ pub fn eval_constant<'a>(x: &Exec<'a>, e: &TExpr) -> R<Value> {
     let one = Frame::new(Vec::new(), 1);
     let d = eval(x, e, &one)?;
     Ok(d.value(0, e.ty))
-}
-
-/// Empty strings as the shared empty string (used by operators building string columns).
-pub fn empty() -> Arc<str> {
-    empty_str()
 }
 
 #[cfg(test)]

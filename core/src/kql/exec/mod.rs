@@ -66,10 +66,6 @@ impl<'a> Exec<'a> {
         Ok(())
     }
 
-    pub fn max_cells(&self) -> usize {
-        self.max_cells
-    }
-
     /// Runs a plan to its table.
     pub fn run(&self, plan: &Plan) -> R<Frame<'a>> {
         self.check()?;

@@ -11,7 +11,7 @@ pub mod naming;
 pub mod ops;
 
 use super::aggregates::AggFn;
-use super::ast::{self, BinaryOp, FunctionDef, JoinKind, LetValue, ListOp, Span, Statement, StrOp, TabularExpr};
+use super::ast::{self, BinaryOp, FunctionDef, JoinKind, LetValue, ListOp, Span, Statement, StrOp};
 use super::error::QueryError;
 use super::functions::ScalarFn;
 use super::value::{Type, Value};
@@ -441,9 +441,4 @@ impl<'s> Planner<'s> {
         }
         Ok(bindings)
     }
-}
-
-/// A tabular expression's plan (used by `in (T)` and `toscalar(T)` in scalar context).
-pub fn plan_box(planner: &mut Planner<'_>, t: &TabularExpr) -> Result<Box<Plan>, QueryError> {
-    planner.tabular(t).map(Box::new)
 }
