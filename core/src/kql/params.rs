@@ -12,7 +12,9 @@
 //!
 //! `{TimeRange}` is bound to the app's time window `(start, end)` and expands as workbooks
 //! expand a custom range: `{TimeRange}` / `:value` / `:query` to
-//! `between (datetime(start) .. datetime(end))`, `:start` / `:end` to `datetime(...)`,
+//! `between(datetime("start")..datetime("end"))` (the shape a workbooks maintainer quotes in
+//! Application-Insights-Workbooks issue 146, ISO times with milliseconds), `:start` / `:end`
+//! to `datetime("...")`,
 //! `:grain` to a timespan literal, `:label` to `start - end`. `{{StartTimeISO}}` and
 //! `{{EndTimeISO}}` expand to the window's ISO 8601 times.
 
@@ -20,7 +22,7 @@ use std::collections::BTreeMap;
 
 use super::ast::Span;
 use super::error::QueryError;
-use super::temporal::format_datetime;
+use super::temporal::{format_datetime, format_datetime_full};
 use crate::model::time::{TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE};
 
 /// One parameter as written, with every place it occurs.
@@ -169,19 +171,28 @@ fn expand_time(
     if !name.eq_ignore_ascii_case(TIME_RANGE) {
         return None;
     }
-    let start_text = format_datetime(start);
-    let end_text = format_datetime(end);
+    let start_text = iso_millis(start);
+    let end_text = iso_millis(end);
     Some(match format.map(str::to_ascii_lowercase).as_deref() {
-        None | Some("value" | "query") => Ok(format!("between (datetime({start_text}) .. datetime({end_text}))")),
-        Some("start") => Ok(format!("datetime({start_text})")),
-        Some("end") => Ok(format!("datetime({end_text})")),
+        None | Some("value" | "query") => Ok(format!("between(datetime(\"{start_text}\")..datetime(\"{end_text}\"))")),
+        Some("start") => Ok(format!("datetime(\"{start_text}\")")),
+        Some("end") => Ok(format!("datetime(\"{end_text}\")")),
         Some("grain") => Ok(grain_literal(end.saturating_sub(start))),
-        Some("label") => Ok(format!("{start_text} - {end_text}")),
+        Some("label") => Ok(format!("{} - {}", format_datetime(start), format_datetime(end))),
         Some(other) => Err(QueryError::syntax(
             span,
             format!("unknown `{TIME_RANGE}` format `{other}` (expected start, end, grain, value, query or label)"),
         )),
     })
+}
+
+/// ISO 8601 with milliseconds, as workbooks write times: `2019-03-14T04:12:00.000Z`.
+fn iso_millis(ticks: i64) -> String {
+    let full = format_datetime_full(ticks);
+    match full.split_once('.') {
+        Some((whole, fraction)) => format!("{whole}.{}Z", fraction.get(..3).unwrap_or("000")),
+        None => full,
+    }
 }
 
 /// Target number of bins for `{TimeRange:grain}`: workbooks show 24 hours in 30-minute bins.
@@ -436,7 +447,7 @@ mod tests {
         let expanded = substitute(text, &values(&[("ComputerName", "web-01")]), Some((JAN_1, JAN_1 + DAY))).unwrap();
         assert_eq!(
             expanded,
-            "VMConnection\n| where TimeGenerated between (datetime(2024-01-01T00:00:00Z) .. datetime(2024-01-02T00:00:00Z))\n\
+            "VMConnection\n| where TimeGenerated between(datetime(\"2024-01-01T00:00:00.000Z\")..datetime(\"2024-01-02T00:00:00.000Z\"))\n\
              | where Computer in (\"web-01\") or '*' in (\"web-01\") \n\
              | summarize Sent = sum(BytesSent), Received = sum(BytesReceived) by bin(TimeGenerated, 30m)"
         );
@@ -447,13 +458,19 @@ mod tests {
     fn time_range_formats() {
         let range = Some((JAN_1, JAN_1 + DAY / 2));
         let cases = [
-            ("{TimeRange:start}", "datetime(2024-01-01T00:00:00Z)"),
-            ("{TimeRange:end}", "datetime(2024-01-01T12:00:00Z)"),
+            ("{TimeRange:start}", r#"datetime("2024-01-01T00:00:00.000Z")"#),
+            ("{TimeRange:end}", r#"datetime("2024-01-01T12:00:00.000Z")"#),
             ("{TimeRange:grain}", "15m"),
-            ("{TimeRange:value}", "between (datetime(2024-01-01T00:00:00Z) .. datetime(2024-01-01T12:00:00Z))"),
-            ("{TimeRange:query}", "between (datetime(2024-01-01T00:00:00Z) .. datetime(2024-01-01T12:00:00Z))"),
+            (
+                "{TimeRange:value}",
+                r#"between(datetime("2024-01-01T00:00:00.000Z")..datetime("2024-01-01T12:00:00.000Z"))"#,
+            ),
+            (
+                "{TimeRange:query}",
+                r#"between(datetime("2024-01-01T00:00:00.000Z")..datetime("2024-01-01T12:00:00.000Z"))"#,
+            ),
             ("{TimeRange:label}", "2024-01-01T00:00:00Z - 2024-01-01T12:00:00Z"),
-            ("{timerange:Start}", "datetime(2024-01-01T00:00:00Z)"),
+            ("{timerange:Start}", r#"datetime("2024-01-01T00:00:00.000Z")"#),
             ("'{{StartTimeISO}}' '{{EndTimeISO}}'", "'2024-01-01T00:00:00Z' '2024-01-01T12:00:00Z'"),
         ];
         for (text, expected) in cases {
@@ -508,7 +525,7 @@ mod tests {
         assert_eq!(at("'web-01'"), "{Computer}");
         assert_eq!(at("web"), "{Computer}");
         assert_eq!(at("and t"), "and t");
-        assert_eq!(at("datetime(2024-01-01T00:00:00Z)"), "{TimeRange}");
+        assert_eq!(at(r#"datetime("2024-01-01T00:00:00.000Z")"#), "{TimeRange}");
         assert_eq!(at("| take"), "| take");
         // The lexer's error on `5x` covers the expansion and the text after it.
         let err = crate::kql::parser::parse(&s.text).unwrap_err();
