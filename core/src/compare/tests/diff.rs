@@ -182,3 +182,21 @@ fn presets_build_window_a_from_window_b() {
         crate::compare::diff(&store, &inventory(&store), &a, &b.request(&Default::default()), &Thresholds::default());
     assert_eq!(diff.changes().count(), 8);
 }
+
+#[test]
+fn trends_of_both_windows_share_their_bins() {
+    use crate::compare::{Window, overlay};
+    use crate::trends::{Selection, TrendKind};
+    let store = changes_estate();
+    let (a, b) = (Window::of(&window(0, 10)).unwrap(), Window::of(&window(10, 20)).unwrap());
+    let edge = Selection::Edge { source: process(&store, NGINX), target: process(&store, SQL) };
+    let both = overlay(&store, &inventory(&store), TrendKind::Bytes, edge, (a, b), None);
+    assert_eq!(both.bin_ticks, TICKS_PER_MINUTE);
+    let sent = |t: &crate::trends::Trend| t.series("Bytes sent").map(<[f64]>::to_vec);
+    // nginx -> SQL Server: 100 bytes at minute 2 of A, 300 at minute 2 of B.
+    let mut expected_a = vec![0.0; 10];
+    expected_a[2] = 100.0;
+    let mut expected_b = vec![0.0; 10];
+    expected_b[2] = 300.0;
+    assert_eq!((sent(&both.a), sent(&both.b)), (Some(expected_a), Some(expected_b)));
+}
