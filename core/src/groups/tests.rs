@@ -428,3 +428,19 @@ fn every_community_is_connected() {
         assert_eq!(seen.len(), members.len(), "community {c} is not connected");
     }
 }
+
+#[test]
+fn rules_for_the_groups_moved_so_far_follow_the_move_order() {
+    let mut plan = Plan::new(data(), options_without_dc()).unwrap();
+    plan.move_machine(plan.data().find_machine("web-b").unwrap(), MoveTarget::NewGroup).unwrap();
+    // The order is G1, G2, G3 (see the move order test): after two steps, only web-b stays.
+    assert_eq!(RuleScope::moved_so_far(&plan, 2), RuleScope::Groups(BTreeSet::from([0, 1])));
+    let rules = plan.firewall_rules(&RuleScope::moved_so_far(&plan, 2));
+    let to_web_b: Vec<(RuleDirection, &str, &str)> = rules
+        .iter()
+        .filter(|r| r.source.name == "web-b" || r.destination.name == "web-b")
+        .map(|r| (r.direction, r.source.name.as_str(), r.destination.name.as_str()))
+        .collect();
+    assert_eq!(to_web_b, vec![(RuleDirection::Inbound, "web-b", "app-b")]);
+    assert!(rules.iter().all(|r| r.destination.name != "db-b"), "moved together: no rule between G1 and G2");
+}
