@@ -69,3 +69,33 @@ fn map_pictures_have_the_requested_size_every_name_and_escaped_text() {
     let width = png::Decoder::new(std::io::Cursor::new(&dark_png)).read_info().map(|r| r.info().width).unwrap();
     assert_eq!(width, 4096, "the dark picture is drawn at the width asked for");
 }
+
+/// Marks (a comparison's or a grouping's colours) recolour their nodes and edges, fade the
+/// rest, and explain themselves in the legend of the picture.
+#[test]
+fn marks_recolour_their_nodes_and_edges_and_join_the_legend() {
+    use vmi_core::render::scene::Marks;
+    let store = store_with(ROWS, "");
+    let inventory = Inventory::new(&store);
+    let map = build_map(&store, &inventory, &MapRequest::default());
+    let view = build_view(&store, &inventory, &map, &ViewOptions::default());
+    let first_edge = &view.edges[0];
+    let (a, b) = (view.nodes[first_edge.source].key, view.nodes[first_edge.target].key);
+    let marks = Marks {
+        nodes: [(a, [1, 2, 3])].into_iter().collect(),
+        edges: [((a, b), [4, 5, 6])].into_iter().collect(),
+        fade_unmarked: true,
+        legend: vec![("New in B".into(), [4, 5, 6])],
+    };
+    let scene = MapScene::new(&view, &circle_positions(view.nodes.len())).marked(&view, &marks);
+    assert_eq!(scene.nodes[first_edge.source].fill, [1, 2, 3]);
+    assert!(!scene.nodes[first_edge.source].faded);
+    assert!(scene.nodes.iter().enumerate().all(|(i, n)| i == first_edge.source || n.faded), "the rest is faded");
+    assert_eq!(scene.edges[0].color, Some([4, 5, 6]));
+    assert!(scene.edges.iter().skip(1).all(|e| e.faded && e.color.is_none()));
+    let picture =
+        MapPicture { scene: &scene, width_px: 800, region: None, theme: Theme::Light, title: None, legend: true };
+    let svg = render_svg(&picture).unwrap();
+    assert!(svg.contains("New in B"), "the legend explains the mark");
+    assert!(svg.to_ascii_lowercase().contains("#040506"), "the marked edge is drawn in its colour");
+}

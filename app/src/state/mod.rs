@@ -147,6 +147,10 @@ pub struct AppState {
     /// Bumped whenever `view` is rebuilt, so caches of it know to refresh.
     pub view_version: u64,
     pub layout: LayoutState,
+    /// Colours laid over the map (window comparison, move groups); bumped `marks_version`
+    /// on every change so the canvas redraws.
+    pub marks: Option<vmi_core::render::scene::Marks>,
+    pub marks_version: u64,
     /// Lay out on the UI thread whatever the size (tests want the settled map at once).
     pub always_sync_layout: bool,
     pub camera: Camera,
@@ -190,6 +194,8 @@ impl Default for AppState {
             view: MapView::default(),
             view_version: 0,
             layout: LayoutState::default(),
+            marks: None,
+            marks_version: 0,
             always_sync_layout: false,
             camera: Camera::default(),
             canvas: CanvasRect::default(),
@@ -277,6 +283,15 @@ impl AppState {
         let window =
             self.request.from.or(self.data_extent.map(|e| e.0)).zip(self.request.to.or(self.data_extent.map(|e| e.1)));
         vmi_core::render::titles::chart_title(kind, &subject, window)
+    }
+
+    /// The scene of the view as drawn: positions, and the marks laid over it.
+    pub fn scene(&self) -> vmi_core::render::MapScene {
+        let scene = vmi_core::render::MapScene::new(&self.view, &self.layout.positions);
+        match &self.marks {
+            Some(marks) => scene.marked(&self.view, marks),
+            None => scene,
+        }
     }
 
     /// The title pictures get: what is loaded and the window.

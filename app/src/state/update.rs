@@ -10,7 +10,7 @@ use std::time::Instant;
 use vmi_core::graph::export::{GraphFormat, export_graph};
 use vmi_core::ingest::LoadErrorKind;
 use vmi_core::layout::LayoutCommand;
-use vmi_core::render::{ChartSpec, MapPicture, MapScene, RgbaImage, Theme, chart, map};
+use vmi_core::render::{ChartSpec, MapPicture, RgbaImage, Theme, chart, map};
 use vmi_core::trends::TrendKind;
 
 /// What the app must do outside the state after an action.
@@ -366,7 +366,7 @@ fn save(state: &mut AppState, target: &SaveTarget, path: &Path, effects: &mut Ve
 }
 
 fn map_picture(state: &AppState, export: &MapExport, path: &Path) -> Result<Vec<u8>, String> {
-    let scene = MapScene::new(&state.view, &state.layout.positions);
+    let scene = state.scene();
     let region = match export.extent {
         ExportExtent::WholeMap => None,
         ExportExtent::CurrentView => {

@@ -136,13 +136,14 @@ fn draw<DB: DrawingBackend>(
     }
     for edge in &scene.edges {
         let Some((from, to)) = MapScene::trimmed(edge) else { continue };
-        let color = if edge.malicious {
-            rgb(MALICIOUS_COLOR)
-        } else if edge.failed {
-            rgb(FAILURE_COLOR)
-        } else {
-            rgb(edge_color(theme))
+        let color = match edge.color {
+            _ if edge.malicious => rgb(MALICIOUS_COLOR),
+            Some(mark) => rgb(mark),
+            None if edge.failed => rgb(FAILURE_COLOR),
+            None => rgb(edge_color(theme)),
         };
+        // Left out of the marks: a faint line of the background's mix.
+        let color = if edge.faded { color.mix(0.2).to_rgba() } else { color.to_rgba() };
         let width = (edge.width * s * 0.8).max(1.0);
         let (a, b) = (frame.px(from), frame.px(to));
         let style = color.stroke_width(width.round() as u32);
@@ -175,7 +176,8 @@ fn draw<DB: DrawingBackend>(
         let center = frame.px(node.center);
         let radius = (node.radius * s).max(1.5) as i32;
         if !node.container {
-            area.draw(&Circle::new(center, radius, rgb(node.fill).filled())).map_err(err)?;
+            let fill = if node.faded { rgb(node.fill).mix(0.25).to_rgba() } else { rgb(node.fill).to_rgba() };
+            area.draw(&Circle::new(center, radius, fill.filled())).map_err(err)?;
             let ring = if node.malicious { rgb(MALICIOUS_COLOR) } else { rgb(background_color(theme)) };
             let ring_width = if node.malicious { (3.0 * s).max(2.0) } else { (1.0 * s).max(1.0) };
             area.draw(&Circle::new(center, radius, ring.stroke_width(ring_width as u32))).map_err(err)?;
@@ -212,7 +214,7 @@ fn draw<DB: DrawingBackend>(
             .map_err(err)?;
     }
     if picture.legend {
-        draw_legend(area, frame, theme).map_err(err)?;
+        draw_legend(area, frame, theme, &scene.legend).map_err(err)?;
     }
     Ok(())
 }
@@ -222,10 +224,11 @@ fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     frame: &Frame,
     theme: Theme,
+    marks: &[(String, Rgb)],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let unit = (frame.width as f32 / 1600.0).max(1.0);
     let line = (18.0 * unit) as i32;
-    let entries = NodeKind::ALL.len() as i32 + 3;
+    let entries = NodeKind::ALL.len() as i32 + 3 + marks.len() as i32;
     let (left, top) = ((10.0 * unit) as i32, frame.height as i32 - entries * line - (16.0 * unit) as i32);
     let box_width = (210.0 * unit) as i32;
     let background = rgb(background_color(theme));
@@ -271,5 +274,11 @@ fn draw_legend<DB: DrawingBackend>(
         rgb(MALICIOUS_COLOR).stroke_width(stroke),
     ))?;
     area.draw_text("\u{26a0} Malicious remote IP", &font, (x_text, y))?;
+    for (label, color) in marks {
+        y += line;
+        let half = (6.0 * unit) as i32;
+        area.draw(&Rectangle::new([(x_icon - half, y - half), (x_icon + half, y + half)], rgb(*color).filled()))?;
+        area.draw_text(label, &font, (x_text, y))?;
+    }
     Ok(())
 }

@@ -56,6 +56,8 @@ pub struct SceneNode {
     /// Role letter drawn inside (W, D, A, M).
     pub glyph: Option<&'static str>,
     pub malicious: bool,
+    /// Left out of the marks laid over the map (drawn faint).
+    pub faded: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -71,12 +73,32 @@ pub struct SceneEdge {
     pub malicious: bool,
     pub source: usize,
     pub target: usize,
+    /// A mark's colour instead of the default stroke (failed and malicious still show).
+    pub color: Option<Rgb>,
+    /// Left out of the marks laid over the map (drawn faint).
+    pub faded: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MapScene {
     pub nodes: Vec<SceneNode>,
     pub edges: Vec<SceneEdge>,
+    /// What the marks' colours mean, for the legend.
+    pub legend: Vec<(String, Rgb)>,
+}
+
+/// Colours laid over the map by a question about it (what changed between two windows, which
+/// move group a machine is in): node fills and edge strokes by the view nodes' keys, and the
+/// legend entries that explain them. The canvas and picture exports draw them alike.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Marks {
+    /// Fill by view node key.
+    pub nodes: rustc_hash::FxHashMap<u64, Rgb>,
+    /// Stroke by (source, target) view node keys.
+    pub edges: rustc_hash::FxHashMap<(u64, u64), Rgb>,
+    /// Nodes and edges with no mark are drawn faint, so the marked ones stand out.
+    pub fade_unmarked: bool,
+    pub legend: Vec<(String, Rgb)>,
 }
 
 /// Edge width by bytes: 1 unit, plus one per decade of bytes above a kilobyte, up to 6.
@@ -111,6 +133,7 @@ impl MapScene {
                 label: node.label.clone(),
                 glyph: node.role.map(|r| r.glyph()),
                 malicious: node.malicious,
+                faded: false,
             })
             .collect();
         let edges = view
@@ -126,9 +149,29 @@ impl MapScene {
                 malicious: edge.metrics.malicious.is_some(),
                 source: edge.source,
                 target: edge.target,
+                color: None,
+                faded: false,
             })
             .collect();
-        MapScene { nodes, edges }
+        MapScene { nodes, edges, legend: Vec::new() }
+    }
+
+    /// The scene with `marks` laid over it (`view` is the view it was made from).
+    pub fn marked(mut self, view: &MapView, marks: &Marks) -> MapScene {
+        let key = |i: usize| view.nodes.get(i).map(|n| n.key);
+        for (i, node) in self.nodes.iter_mut().enumerate() {
+            match key(i).and_then(|k| marks.nodes.get(&k)) {
+                Some(&fill) => node.fill = fill,
+                None => node.faded = marks.fade_unmarked,
+            }
+        }
+        for edge in &mut self.edges {
+            let mark = key(edge.source).zip(key(edge.target)).and_then(|k| marks.edges.get(&k));
+            edge.color = mark.copied();
+            edge.faded = mark.is_none() && marks.fade_unmarked;
+        }
+        self.legend.clone_from(&marks.legend);
+        self
     }
 
     /// The smallest rectangle (min, max) holding every node with its label room.

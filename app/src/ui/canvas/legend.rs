@@ -4,11 +4,11 @@ use crate::ui::style::color;
 use egui::{Align2, FontId, Rect, Stroke, pos2, vec2};
 use vmi_core::graph::NodeKind;
 use vmi_core::render::Theme;
-use vmi_core::render::scene::{FAILURE_COLOR, MALICIOUS_COLOR, edge_color, kind_color, text_color};
+use vmi_core::render::scene::{FAILURE_COLOR, MALICIOUS_COLOR, Rgb, edge_color, kind_color, text_color};
 
-pub fn draw_legend(painter: &egui::Painter, rect: Rect, theme: Theme) {
+pub fn draw_legend(painter: &egui::Painter, rect: Rect, theme: Theme, marks: &[(String, Rgb)]) {
     let line = 17.0;
-    let entries = NodeKind::ALL.len() as f32 + 2.0;
+    let entries = NodeKind::ALL.len() as f32 + 2.0 + marks.len() as f32;
     let size = vec2(190.0, entries * line + 10.0);
     let box_rect = Rect::from_min_size(pos2(rect.left() + 10.0, rect.bottom() - size.y - 10.0), size);
     let background = vmi_core::render::scene::background_color(theme);
@@ -32,5 +32,10 @@ pub fn draw_legend(painter: &egui::Painter, rect: Rect, theme: Theme) {
     painter.text(pos2(x + 14.0, y), Align2::LEFT_CENTER, "Failed links (dashed)", font.clone(), text);
     y += line;
     painter.text(pos2(x, y), Align2::CENTER_CENTER, "⚠", font.clone(), color(MALICIOUS_COLOR));
-    painter.text(pos2(x + 14.0, y), Align2::LEFT_CENTER, "Malicious remote IP", font, text);
+    painter.text(pos2(x + 14.0, y), Align2::LEFT_CENTER, "Malicious remote IP", font.clone(), text);
+    for (label, mark) in marks {
+        y += line;
+        painter.rect_filled(Rect::from_center_size(pos2(x, y), vec2(11.0, 11.0)), 2.0, color(*mark));
+        painter.text(pos2(x + 14.0, y), Align2::LEFT_CENTER, label, font.clone(), text);
+    }
 }

@@ -23,8 +23,8 @@ pub struct Canvas {
     dragging: Option<usize>,
     /// The view node the open context menu is about.
     context: Option<usize>,
-    /// The scene of the current view and positions, and the versions it was made from.
-    scene: Option<((u64, u64), Arc<MapScene>)>,
+    /// The scene of the current view, positions and marks, and the versions it was made from.
+    scene: Option<((u64, u64, u64), Arc<MapScene>)>,
     /// Edge and node meshes, refilled in place each frame: a big map would otherwise
     /// allocate (and page-fault) megabytes per frame.
     edge_mesh: Arc<Mesh>,
@@ -34,11 +34,11 @@ pub struct Canvas {
 impl Canvas {
     /// The scene of the current view, rebuilt only when the view or the positions changed.
     fn scene(&mut self, state: &AppState) -> Arc<MapScene> {
-        let key = (state.view_version, state.layout.version);
+        let key = (state.view_version, state.layout.version, state.marks_version);
         match &self.scene {
             Some((cached, scene)) if *cached == key && scene.nodes.len() == state.view.nodes.len() => scene.clone(),
             _ => {
-                let scene = Arc::new(MapScene::new(&state.view, &state.layout.positions));
+                let scene = Arc::new(state.scene());
                 self.scene = Some((key, scene.clone()));
                 scene
             }
@@ -73,7 +73,7 @@ impl Canvas {
             _ => None,
         };
         self.draw(state, ui, &painter, &scene, &t, hovered, hit);
-        legend::draw_legend(&painter, rect, state.theme);
+        legend::draw_legend(&painter, rect, state.theme, &scene.legend);
         if scene.nodes.is_empty() {
             let message = if state.loading.is_some() {
                 "Loading…"
@@ -260,8 +260,10 @@ impl Canvas {
             };
             let highlighted =
                 hit == Some(Hit::Edge(i)) || hovered.is_some_and(|h| edge.source == h || edge.target == h);
+            let base = if edge.malicious { base } else { edge.color.map_or(base, color) };
             let alpha = if neighbours.is_none() || highlighted { 1.0 } else { 0.2 };
-            let stroke_color = if highlighted && !edge.failed && !edge.malicious {
+            let alpha = if edge.faded && !highlighted { alpha * 0.2 } else { alpha };
+            let stroke_color = if highlighted && !edge.failed && !edge.malicious && edge.color.is_none() {
                 color(text_color(theme))
             } else {
                 base.gamma_multiply(alpha)
@@ -292,6 +294,7 @@ impl Canvas {
                 continue;
             }
             let alpha = if lit(i) { 1.0 } else { 0.3 };
+            let alpha = if node.faded { alpha * 0.25 } else { alpha };
             if node.malicious {
                 add_disc(discs, center, r + 2.5, color(MALICIOUS_COLOR));
             } else if r >= 4.0 {
