@@ -119,10 +119,12 @@ pub fn group_codes(x: &Exec<'_>, codes: &[Vec<u64>], rows: usize) -> R<Groups> {
     // Each group's key codes side by side and its hash: a probe compares one short slice,
     // and growing the table rehashes from a vector, not from scattered rows.
     let width = codes.len();
-    let expected_groups = (rows / 2).clamp(16, 1 << 22);
+    // The group vectors are reserved for every row its own group (untouched reservations
+    // cost no memory); the table starts small, so few groups probe a cache-sized table.
+    let expected_groups = rows.clamp(16, 1 << 22);
     let mut group_keys: Vec<u64> = Vec::with_capacity(expected_groups * width);
     let mut group_hashes: Vec<u64> = Vec::with_capacity(expected_groups);
-    let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(expected_groups);
+    let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(expected_groups.min(1 << 16));
     let mut key = vec![0u64; width];
     for (row, &h) in hashes.iter().enumerate() {
         if row % 65536 == 0 {

@@ -144,6 +144,7 @@ fn benchmark_queries_on_a_million_rows() {
     for q in [
         "VMConnection | summarize sum(BytesSent), sum(BytesReceived), sum(LinksFailed) by Machine, Process, RemoteIp, DestinationPort",
         "VMConnection | where LinksFailed > 0 | summarize count() by bin(TimeGenerated, 1h), Machine",
+        "VMConnection | summarize count(), sum(BytesSent) by Machine, Process",
     ] {
         let mut best = f64::MAX;
         let mut rows = 0;
