@@ -197,3 +197,19 @@ fn summary_of_a_generated_estate_matches_the_generator_as_rest_json() {
 fn summary_of_a_generated_estate_matches_the_generator_as_json_lines() {
     summary_matches_the_generator(vmi_fixtures::Shape::JsonLines, "gen-jsonl");
 }
+
+#[test]
+fn query_errors_point_into_the_text_as_written_with_parameters_unexpanded() {
+    let bad = vmi_map(&[
+        "query",
+        "--param",
+        "Who=web01.contoso.com",
+        "VMConnection | where Computer == '{Who}' and BytesSnt > 0",
+        &path("rest-json/VMConnection-rest.json"),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    // Column 46 of the query as written (the expanded value is longer than `{Who}`).
+    assert!(stderr.starts_with("1:46: "), "{stderr}");
+    assert!(stderr.contains("'{Who}' and BytesSnt"), "the written query is shown: {stderr}");
+}

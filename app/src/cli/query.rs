@@ -36,19 +36,20 @@ pub fn query(args: &QueryArgs) -> Result<ExitCode> {
         let extent = vmi_core::trends::time_extent(&store, vmi_core::model::TableKind::VMConnection)?;
         Some((extent.0.0, extent.1.0 + 1))
     });
-    // A parameter error points into the text as written, any other into the query as run.
-    let query = match vmi_core::kql::params::substitute(&text, &params, window) {
-        Ok(query) => query,
+    let substituted = match vmi_core::kql::params::substitute_mapped(&text, &params, window) {
+        Ok(substituted) => substituted,
         Err(error) => {
             eprintln!("{}", error.render(&text));
             return Ok(ExitCode::from(2));
         }
     };
     let options = QueryOptions { now: args.now.map(|t| t.0), cancel: None, max_cells: MAX_CELLS };
-    let output = match vmi_core::kql::run(&store, &query, &options) {
+    let output = match vmi_core::kql::run(&store, &substituted.text, &options) {
         Ok(output) => output,
-        Err(error) => {
-            eprintln!("{}", error.render(&query));
+        Err(mut error) => {
+            // Shown under the query as written, parameters unexpanded.
+            error.span = substituted.original_span(error.span);
+            eprintln!("{}", error.render(&text));
             return Ok(ExitCode::from(2));
         }
     };

@@ -22,7 +22,7 @@ pub fn spawn(
         let result = vmi_core::kql::run(&store, &text, &options);
         // Free the records this query held before the app may change them.
         drop(store);
-        let finished = QueryAction::Finished { id, text, result, elapsed: started.elapsed() };
+        let finished = QueryAction::Finished { id, result, elapsed: started.elapsed() };
         if let Ok(mut mailbox) = mailbox.lock() {
             mailbox.push(finished.into());
         }
@@ -33,7 +33,6 @@ pub fn spawn(
         Err(error) => Some(
             QueryAction::Finished {
                 id,
-                text: String::new(),
                 result: Err(QueryError::runtime(Span::default(), format!("cannot start the query thread: {error}"))),
                 elapsed: std::time::Duration::ZERO,
             }

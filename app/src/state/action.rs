@@ -66,6 +66,11 @@ pub enum SaveTarget {
     QueryResult,
     /// The last query's chart: PNG or SVG by the path's extension.
     QueryChart,
+    /// The move groups as CSV, one row per machine.
+    MoveGroups,
+    /// The firewall rules a move needs: CSV, or an NSG fragment for `.json`. `name` (a group's
+    /// name, `moved-3`) names the file and the NSG rules.
+    FirewallRules { scope: vmi_core::groups::RuleScope, name: String },
 }
 
 impl SaveTarget {
@@ -76,6 +81,8 @@ impl SaveTarget {
             SaveTarget::Chart(kind) => format!("vmi-map-{}", kind.id()),
             SaveTarget::QueryResult => "vmi-map-query".into(),
             SaveTarget::QueryChart => "vmi-map-query-chart".into(),
+            SaveTarget::MoveGroups => "vmi-map-move-groups".into(),
+            SaveTarget::FirewallRules { name, .. } => format!("vmi-map-rules-{}", name.to_ascii_lowercase()),
         }
     }
 }
@@ -86,6 +93,7 @@ pub enum Window {
     Query,
     Export,
     Problems,
+    Groups,
 }
 
 #[derive(Debug)]
@@ -96,6 +104,7 @@ pub enum Action {
     Camera(CameraAction),
     Export(ExportAction),
     Query(QueryAction),
+    Groups(GroupsAction),
     Ui(UiAction),
 }
 
@@ -221,7 +230,6 @@ pub enum QueryAction {
     /// The query job's answer.
     Finished {
         id: u64,
-        text: String,
         result: Result<vmi_core::kql::QueryOutput, vmi_core::kql::QueryError>,
         elapsed: std::time::Duration,
     },
@@ -230,6 +238,26 @@ pub enum QueryAction {
     ClearHighlight,
     /// `now()` is the wall clock (else the latest record loaded).
     SetWallClock(bool),
+}
+
+/// Move groups: the migration plan of the map's window (`state/groups.rs`).
+#[derive(Clone, Debug)]
+pub enum GroupsAction {
+    /// Group the machines of the map's window (locked groups of the current plan are kept).
+    Compute(vmi_core::groups::GroupingOptions),
+    /// Move a machine (by its `Machine` id) to a group, a new group, or out of every group.
+    Move {
+        machine: vmi_core::store::Sym,
+        target: vmi_core::groups::MoveTarget,
+    },
+    SetLocked {
+        group: usize,
+        locked: bool,
+    },
+    /// The group the window details and the map brings forward.
+    Select(Option<usize>),
+    /// Colour the map by group.
+    SetColouring(bool),
 }
 
 /// Everything else about the window.
@@ -261,4 +289,4 @@ macro_rules! group {
 }
 
 group!(FileAction => File, LoadAction => Load, MapAction => Map, CameraAction => Camera,
-    ExportAction => Export, QueryAction => Query, UiAction => Ui);
+    ExportAction => Export, QueryAction => Query, GroupsAction => Groups, UiAction => Ui);

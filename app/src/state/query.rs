@@ -23,12 +23,16 @@ pub struct Running {
     pub id: u64,
     pub started: Instant,
     cancel: Arc<AtomicBool>,
+    /// The query as written and where its parameters went, so an error in the query as run
+    /// is shown under the text the user wrote.
+    written: String,
+    substituted: vmi_core::kql::params::Substituted,
 }
 
 /// The last query's answer.
 #[derive(Debug)]
 pub struct Answer {
-    /// The query as run (workbook parameters substituted).
+    /// The query as the user wrote it (error spans point into it).
     pub text: String,
     pub result: Result<Arc<QueryOutput>, QueryError>,
     pub elapsed: Duration,
@@ -65,10 +69,13 @@ pub(super) fn query(state: &mut AppState, action: QueryAction, effects: &mut Vec
                 running.cancel.store(true, Ordering::Relaxed);
             }
         }
-        QueryAction::Finished { id, text, result, elapsed } => {
-            if state.query.running.as_ref().is_some_and(|r| r.id == id) {
-                state.query.running = None;
-                state.query.answer = Some(Answer { text, result: result.map(Arc::new), elapsed, id });
+        QueryAction::Finished { id, result, elapsed } => {
+            if let Some(running) = state.query.running.take_if(|r| r.id == id) {
+                let result = result.map(Arc::new).map_err(|mut error| {
+                    error.span = running.substituted.original_span(error.span);
+                    error
+                });
+                state.query.answer = Some(Answer { text: running.written, result, elapsed, id });
             }
         }
         QueryAction::ShowOnMap => {
@@ -96,9 +103,9 @@ fn run(state: &mut AppState, text: String, params: &BTreeMap<String, String>, ef
         .from
         .or(state.data_extent.map(|e| e.0))
         .zip(state.request.to.or(state.data_extent.map(|e| Timestamp(e.1.0 + 1))));
-    let substituted = vmi_core::kql::params::substitute(&text, params, window.map(|(a, b)| (a.0, b.0)));
-    let query = match substituted {
-        Ok(query) => query,
+    let substituted = vmi_core::kql::params::substitute_mapped(&text, params, window.map(|(a, b)| (a.0, b.0)));
+    let substituted = match substituted {
+        Ok(substituted) => substituted,
         Err(error) => {
             state.query.answer = Some(Answer { text, result: Err(error), elapsed: Duration::ZERO, id });
             return;
@@ -106,7 +113,8 @@ fn run(state: &mut AppState, text: String, params: &BTreeMap<String, String>, ef
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let options = QueryOptions { now: state.query.now(state), cancel: Some(cancel.clone()), max_cells: MAX_CELLS };
-    state.query.running = Some(Running { id, started: Instant::now(), cancel });
+    let query = substituted.text.clone();
+    state.query.running = Some(Running { id, started: Instant::now(), cancel, written: text, substituted });
     effects.push(Effect::RunQuery { id, store: state.store.clone(), text: query, options });
 }
 
