@@ -4,14 +4,15 @@
 
 mod action;
 mod errors;
+pub mod groups;
 mod pipeline;
 pub mod queries;
 pub mod query;
 mod update;
 
 pub use action::{
-    Action, CameraAction, ExportAction, ExportExtent, FileAction, LoadAction, MapAction, MapExport, QueryAction,
-    SaveTarget, Selected, Source, UiAction, Window,
+    Action, CameraAction, ExportAction, ExportExtent, FileAction, GroupsAction, LoadAction, MapAction, MapExport,
+    QueryAction, SaveTarget, Selected, Source, UiAction, Window,
 };
 pub use errors::{AppError, ErrorKind};
 pub use update::{Effect, update};
@@ -127,6 +128,7 @@ pub struct OpenWindows {
     pub query: bool,
     pub export: bool,
     pub problems: bool,
+    pub groups: bool,
 }
 
 pub struct AppState {
@@ -165,6 +167,8 @@ pub struct AppState {
     search_index: SearchIndex,
     pub charts: ChartSettings,
     pub query: query::QueryState,
+    /// Move groups: the plan of the map's window and its figures.
+    pub groups: groups::GroupsState,
     pub windows: OpenWindows,
     pub theme: Theme,
     pub last_folder: Option<PathBuf>,
@@ -207,6 +211,7 @@ impl Default for AppState {
             search_index: SearchIndex::default(),
             charts: ChartSettings::default(),
             query: query::QueryState::default(),
+            groups: groups::GroupsState::default(),
             windows: OpenWindows::default(),
             theme: Theme::Light,
             last_folder: None,

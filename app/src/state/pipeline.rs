@@ -19,6 +19,7 @@ impl AppState {
         self.inventory = Inventory::new(&self.store);
         self.data_extent = vmi_core::trends::time_extent(&self.store, TableKind::VMConnection);
         self.filter_values = FilterValues::new(&self.store, &self.inventory);
+        super::groups::records_changed(self);
         self.rebuild_map();
     }
 
@@ -28,6 +29,7 @@ impl AppState {
         self.map_version += 1;
         self.search_index = SearchIndex::new(&self.store, &self.inventory, &self.map);
         self.run_search();
+        super::groups::map_changed(self);
         self.rebuild_view();
     }
 
@@ -35,6 +37,7 @@ impl AppState {
     pub(super) fn rebuild_view(&mut self) {
         self.view = build_view(&self.store, &self.inventory, &self.map, &self.options);
         self.view_version += 1;
+        super::groups::view_changed(self);
         self.restart_layout();
     }
 

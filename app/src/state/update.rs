@@ -55,6 +55,7 @@ pub fn update(state: &mut AppState, action: impl Into<Action>) -> Vec<Effect> {
         Action::Camera(action) => camera(state, action),
         Action::Export(action) => export(state, action, &mut effects),
         Action::Query(action) => super::query::query(state, action, &mut effects),
+        Action::Groups(action) => super::groups::groups(state, action, &mut effects),
         Action::Ui(action) => ui(state, action, &mut effects),
     }
     state.fit_if_pending();
@@ -348,6 +349,8 @@ fn save(state: &mut AppState, target: &SaveTarget, path: &Path, effects: &mut Ve
             .map_err(|e| format!("cannot draw the chart: {e}")),
         SaveTarget::QueryResult => super::query::result_file(state, path),
         SaveTarget::QueryChart => super::query::chart_file(state, path),
+        SaveTarget::MoveGroups => super::groups::groups_file(state),
+        SaveTarget::FirewallRules { scope, name } => super::groups::rules_file(state, scope, name, path),
     };
     match bytes {
         Ok(bytes) => match std::fs::write(path, bytes) {
@@ -397,6 +400,10 @@ fn ui(state: &mut AppState, action: UiAction, effects: &mut Vec<Effect>) {
             Window::Query => state.windows.query = open,
             Window::Export => state.windows.export = open,
             Window::Problems => state.windows.problems = open,
+            Window::Groups => {
+                state.windows.groups = open;
+                if open { super::groups::window_opened(state) } else { super::groups::window_closed(state) }
+            }
         },
         UiAction::ShowError(error) => state.errors.push(error),
         UiAction::DismissError(i) => {
