@@ -21,6 +21,11 @@ struct Mark {
     line: u64,
     /// Window offset just past the record.
     end: usize,
+    /// Buffer offsets of the record's text.
+    start: usize,
+    stop: usize,
+    /// The file ends inside a quoted field of this record.
+    unclosed: bool,
 }
 
 /// One record's fields, borrowed from the splitter until the next call.
@@ -29,6 +34,10 @@ pub struct Record<'a> {
     pub row: RawRow<'a>,
     /// 1-based line the record starts on.
     pub line: u64,
+    /// The record as written, quotes and line end included.
+    pub text: &'a [u8],
+    /// The file ends inside a quoted field of this record.
+    pub unclosed_quote: bool,
 }
 
 impl<'a> Record<'a> {
@@ -69,7 +78,13 @@ pub struct CsvSplitter<R> {
     scratch: Vec<u8>,
     /// File offset where the indexed records begin.
     indexed_offset: u64,
+    dropped: Option<(u64, u64)>,
+    dropped_lines: u64,
 }
+
+/// The longest record the splitter holds: a longer one (in practice a quote never closed)
+/// is dropped line by line, so a 1 GB file with a stray quote needs no 1 GB window.
+pub const MAX_RECORD_BYTES: usize = 64 << 20;
 
 /// Why a record could not be read.
 pub enum SplitError {
@@ -95,6 +110,8 @@ impl<R: Read> CsvSplitter<R> {
             next_mark: 0,
             scratch: Vec::new(),
             indexed_offset: 0,
+            dropped: None,
+            dropped_lines: 0,
         }
     }
 
@@ -114,6 +131,10 @@ impl<R: Read> CsvSplitter<R> {
                 if self.eof && self.start == self.end {
                     return Ok(None);
                 }
+                if self.end - self.start >= MAX_RECORD_BYTES {
+                    self.drop_line();
+                    continue;
+                }
                 super::window::refill(&mut self.reader, &mut self.buf, &mut self.start, &mut self.end, &mut self.eof)
                     .map_err(SplitError::Io)?;
                 if self.end >= MAX_OFFSET {
@@ -126,10 +147,40 @@ impl<R: Read> CsvSplitter<R> {
         self.next_mark += 1;
         self.consumed = self.indexed_offset + mark.end as u64;
         let values = &self.spans[spans_start..mark.spans_end];
+        let text = self.buf.get(mark.start..mark.stop).unwrap_or_default();
         Ok(Some(Record {
             row: RawRow { values, width: values.len(), window: &self.buf, scratch: &self.scratch },
             line: mark.line,
+            text,
+            unclosed_quote: mark.unclosed,
         }))
+    }
+
+    /// The window holds [`MAX_RECORD_BYTES`] and no whole record (a quote opened and never
+    /// closed swallows the rest of the file): drops its first line, so indexing starts
+    /// afresh, out of quotes, on the next. Memory stays bounded by the limit.
+    fn drop_line(&mut self) {
+        let window = &self.buf[self.start..self.end];
+        let n = memchr::memchr(self.newline.unwrap_or(b'\n'), window).map_or(window.len(), |i| i + 1);
+        let first = self.dropped.get_or_insert((self.line, 0));
+        first.1 += n as u64;
+        if n < window.len() || window.last() == Some(&self.newline.unwrap_or(b'\n')) {
+            self.line += 1;
+            self.dropped_lines += 1;
+        }
+        self.start += n;
+        self.unindexed_offset += n as u64;
+    }
+
+    /// The line where bytes were first dropped for want of a record (see
+    /// [`MAX_RECORD_BYTES`]) and how many bytes were dropped in all; once.
+    pub fn take_dropped(&mut self) -> Option<(u64, u64)> {
+        self.dropped.take()
+    }
+
+    /// Lines dropped in all.
+    pub fn dropped_lines(&self) -> u64 {
+        self.dropped_lines
     }
 
     /// Indexes the complete records of `buf[start..end]` (at the end of the file, what is
@@ -175,7 +226,15 @@ impl<R: Read> CsvSplitter<R> {
                 field_start = pos + 1;
                 if ends_record {
                     column = 0;
-                    self.marks.push(Mark { spans_end: self.spans.len(), line, end: pos + 1 });
+                    let start = base_offset + record_start;
+                    self.marks.push(Mark {
+                        spans_end: self.spans.len(),
+                        line,
+                        end: pos + 1,
+                        start,
+                        stop: base_offset + pos + 1,
+                        unclosed: false,
+                    });
                     let through = if bit == 63 { u64::MAX } else { (2u64 << bit) - 1 };
                     line = self.line + newlines_before + u64::from((newlines & through).count_ones());
                     record_start = pos + 1;
@@ -193,7 +252,15 @@ impl<R: Read> CsvSplitter<R> {
             let field = Field { start: field_start, end: field_end, quotes: quotes_before - field_quotes_from };
             let span = field_span(window, base_offset, field, &mut self.scratch);
             self.spans.push(RawValue { column, kind: Kind::Text, span });
-            self.marks.push(Mark { spans_end: self.spans.len(), line, end: window.len() });
+            let start = base_offset + record_start;
+            self.marks.push(Mark {
+                spans_end: self.spans.len(),
+                line,
+                end: window.len(),
+                start,
+                stop: base_offset + window.len(),
+                unclosed: in_quote != 0,
+            });
             record_start = window.len();
         } else {
             // Fields of the record the window ends in are indexed again once it is complete.

@@ -5,7 +5,7 @@
 use super::cell::NullText;
 use super::error::{LoadError, LoadErrorKind};
 use super::json_row::{self, RowValues};
-use super::json_scan::JsonScan;
+use super::json_scan::{JsonScan, RowError};
 use super::progress::Control;
 use super::rows::{RowPosition, RowSink};
 use std::io::Read;
@@ -25,7 +25,12 @@ pub fn load_array<R: Read>(
         if scan.peek()? != Some(b'{') {
             return Err(scan.error(LoadErrorKind::NotAnExport, "a JSON array whose elements are not records (objects)"));
         }
-        load_record(scan, &mut row, sink)?;
+        if let Some(bad) = load_record(scan, &mut row, sink)? {
+            if bad.cut_short || !scan.skip_balanced()? {
+                return Err(scan.truncated());
+            }
+            sink.skip_row(bad.line, bad.column, format!("{}; record skipped", bad.message));
+        }
         sink.after_row(scan.offset(), control)?;
         if !scan.next_element()? {
             break;
@@ -49,12 +54,36 @@ pub fn load_lines<R: Read>(
 ) -> Result<(), LoadError> {
     let mut row = RowValues::default();
     while let Some(b) = scan.peek()? {
-        if b != b'{' {
-            return Err(
-                scan.error(LoadErrorKind::Malformed, format!("expected a record ('{{') but found {:?}", char::from(b)))
-            );
+        // A bad line is skipped up to the next line that starts a record: one line per
+        // record is the format, so the lines after a bad one are whole records.
+        let (line, column) = scan.position();
+        let bad = if b == b'{' {
+            // A record whose error is on a later line was cut short: its line ended inside it.
+            load_record(scan, &mut row, sink)?.map(|bad| {
+                if bad.line == line || bad.cut_short {
+                    return bad;
+                }
+                let message = format!(
+                    "the line ends inside the record (cut short?): {} at line {}, column {}",
+                    bad.message, bad.line, bad.column
+                );
+                RowError { line, column, message, cut_short: false }
+            })
+        } else {
+            let message = format!("expected a record ('{{') but found {:?}", char::from(b));
+            Some(RowError { line, column, message, cut_short: false })
+        };
+        if let Some(bad) = bad {
+            if bad.cut_short {
+                let message = "the file ends inside this record (cut short?); record skipped".to_string();
+                sink.skip_row(bad.line, bad.column, message);
+                break;
+            }
+            sink.skip_row(bad.line, bad.column, format!("{}; line skipped", bad.message));
+            if !scan.skip_to_record_line()? {
+                break;
+            }
         }
-        load_record(scan, &mut row, sink)?;
         sink.after_row(scan.offset(), control)?;
     }
     Ok(())
@@ -63,13 +92,17 @@ pub fn load_lines<R: Read>(
 /// Loads the record object at the scan position (`row` is reused from record to record). The
 /// first record's keys are the header that decides the table; later records may leave keys
 /// out (nulls) or bring new ones.
-fn load_record<R: Read>(scan: &mut JsonScan<R>, row: &mut RowValues, sink: &mut RowSink) -> Result<(), LoadError> {
+fn load_record<R: Read>(
+    scan: &mut JsonScan<R>,
+    row: &mut RowValues,
+    sink: &mut RowSink,
+) -> Result<Option<RowError>, LoadError> {
     // The record's position is where it starts, past the line break before it.
     scan.peek()?;
     let (line, column) = scan.position();
     let position = RowPosition { line, record_column: Some(column) };
     let mut header_error = None;
-    scan.row(json_row::object, row, |row, bytes| {
+    let bad = scan.row(json_row::object, row, |row, bytes| {
         if !sink.has_header() {
             let keys: Vec<String> =
                 (0..row.len()).map(|i| String::from_utf8_lossy(row.key(i, bytes)).into_owned()).collect();
@@ -90,5 +123,5 @@ fn load_record<R: Read>(scan: &mut JsonScan<R>, row: &mut RowValues, sink: &mut 
         }
         sink.push_row(row.raw(bytes), position);
     })?;
-    header_error.map_or(Ok(()), Err)
+    header_error.map_or(Ok(bad), Err)
 }

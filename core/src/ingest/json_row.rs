@@ -308,16 +308,17 @@ impl Cursor<'_> {
                     && self.bytes.get(at + 6..at + 8).ok_or(Stop::NeedMore)? == b"\\u"
                 {
                     let second = unit(self, at + 8)?;
-                    if (0xDC00..0xE000).contains(&second) {
-                        (0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00), 12)
-                    } else {
-                        (0xFFFD, 6)
+                    if !(0xDC00..0xE000).contains(&second) {
+                        return self.bad_at(at, "invalid \\u escape: a lone surrogate");
                     }
+                    (0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00), 12)
                 } else {
                     (first, 6)
                 };
-                // A lone surrogate becomes U+FFFD rather than failing the file.
-                let c = char::from_u32(code).unwrap_or('\u{FFFD}');
+                // A lone surrogate is no character: the row is skipped, not loaded altered.
+                let Some(c) = char::from_u32(code) else {
+                    return self.bad_at(at, "invalid \\u escape: a lone surrogate");
+                };
                 out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
                 return Ok(len);
             }

@@ -199,20 +199,123 @@ impl<R: Read> JsonScan<R> {
 
     /// Scans one row with `scan` ([`json_row::array`] for a REST row, [`json_row::object`]
     /// for a record) into `row`, and hands it, with the bytes it was scanned from, to
-    /// `use_row` while they are in the window.
+    /// `use_row` while they are in the window. A row that is not valid JSON, or holds a NUL
+    /// byte, is a row error: `Ok(Some(..))` says where and why, nothing is consumed, and the
+    /// caller skips it ([`JsonScan::skip_to_record_line`], [`JsonScan::skip_balanced`]).
     pub fn row(
         &mut self,
         scan: fn(&[u8], &mut RowValues) -> Scan,
         row: &mut RowValues,
         mut use_row: impl FnMut(&mut RowValues, &[u8]),
-    ) -> Result<(), LoadError> {
-        self.value(|bytes| match scan(bytes, row) {
-            Scan::Done(used) => {
-                use_row(row, bytes);
-                Parsed::Done((), used)
+    ) -> Result<Option<RowError>, LoadError> {
+        if self.peek()?.is_none() {
+            return Err(self.truncated());
+        }
+        loop {
+            let bytes = &self.buf[self.start..self.end];
+            match scan(bytes, row) {
+                Scan::Done(used) => {
+                    if let Some(at) = memchr::memchr(0, &bytes[..used]) {
+                        return Ok(Some(self.row_error(at, "a NUL byte (binary data)".to_string())));
+                    }
+                    use_row(row, bytes);
+                    self.advance(used);
+                    return Ok(None);
+                }
+                Scan::NeedMore => {
+                    if !self.fill()? {
+                        return Ok(Some(RowError { cut_short: true, ..self.row_error(0, String::new()) }));
+                    }
+                }
+                Scan::Bad(at, message) => return Ok(Some(self.row_error(at, format!("invalid JSON: {message}")))),
             }
-            Scan::NeedMore => Parsed::NeedMore,
-            Scan::Bad(at, message) => Parsed::Bad(at, message),
-        })
+        }
     }
+
+    fn row_error(&self, at: usize, message: String) -> RowError {
+        let (line, column) = self.position_at(at);
+        RowError { line, column, message, cut_short: false }
+    }
+
+    /// After a bad JSON Lines record: skips the rest of the line it starts on, then every
+    /// line that does not start with `{`, reading the file through the window without
+    /// growing it. False at the end of the file.
+    pub fn skip_to_record_line(&mut self) -> Result<bool, LoadError> {
+        let mut at_line_start = false;
+        loop {
+            if self.start == self.end && !self.fill()? {
+                return Ok(false);
+            }
+            let window = &self.buf[self.start..self.end];
+            if at_line_start && window.first() == Some(&b'{') {
+                return Ok(true);
+            }
+            match memchr::memchr(b'\n', window) {
+                Some(i) => {
+                    self.advance(i + 1);
+                    at_line_start = true;
+                }
+                None => {
+                    let n = window.len();
+                    self.advance(n);
+                    at_line_start = false;
+                }
+            }
+        }
+    }
+
+    /// After a bad REST row or array record: skips the array or object that starts at the
+    /// position up to its matching close (brackets inside strings do not count), however
+    /// deep. False when the file ends first.
+    pub fn skip_balanced(&mut self) -> Result<bool, LoadError> {
+        if self.peek()?.is_none() {
+            return Ok(false);
+        }
+        let (mut depth, mut in_string, mut escaped) = (0u64, false, false);
+        loop {
+            if self.start == self.end && !self.fill()? {
+                return Ok(false);
+            }
+            let window = &self.buf[self.start..self.end];
+            let mut done = None;
+            for (i, &b) in window.iter().enumerate() {
+                if in_string {
+                    match (escaped, b) {
+                        (true, _) => escaped = false,
+                        (false, b'\\') => escaped = true,
+                        (false, b'"') => in_string = false,
+                        _ => {}
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'[' | b'{' => depth += 1,
+                    b']' | b'}' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            done = Some(i + 1);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let n = done.unwrap_or(window.len());
+            self.advance(n);
+            if done.is_some() {
+                return Ok(true);
+            }
+        }
+    }
+}
+
+/// A row that could not be read: where (the bad byte's own line and column) and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+    /// The file ends inside the row.
+    pub cut_short: bool,
 }

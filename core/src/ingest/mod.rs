@@ -118,7 +118,10 @@ fn detect<R: Read>(source: &str, reader: &mut BufReader<R>) -> Result<Shape, Loa
         // A character cut at the end of the sample is fine.
         Err(e) => e.error_len().is_none(),
     };
-    if memchr::memchr(0, sample).is_some() || !utf8_ok {
+    // A NUL in a later row skips that row (the loaders check every row); one in the first
+    // line (the header, or UTF-16 text without its mark) means binary data.
+    let first_line = &sample[..memchr::memchr(b'\n', sample).unwrap_or(sample.len())];
+    if memchr::memchr(0, first_line).is_some() || !utf8_ok {
         return Err(reject("binary data, not a CSV or JSON export of VM Insights map records"));
     }
     let first = sample.iter().position(|b| !b.is_ascii_whitespace());

@@ -101,7 +101,14 @@ fn load_rows<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut 
         scan.peek()?;
         let (line, column) = scan.position();
         let position = RowPosition { line, record_column: Some(column) };
-        scan.row(json_row::array, &mut row, |row, bytes| sink.push_row(row.raw(bytes), position))?;
+        let bad = scan.row(json_row::array, &mut row, |row, bytes| sink.push_row(row.raw(bytes), position))?;
+        if let Some(bad) = bad {
+            // The row's brackets still bound it: skip to its close and read on.
+            if bad.cut_short || !scan.skip_balanced()? {
+                return Err(scan.truncated());
+            }
+            sink.skip_row(bad.line, bad.column, format!("{}; row skipped", bad.message));
+        }
         sink.after_row(scan.offset(), control)?;
         if !scan.next_element()? {
             return Ok(());

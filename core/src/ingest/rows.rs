@@ -263,6 +263,17 @@ impl RowSink {
         }
     }
 
+    /// Counts a row that could not be read at all (not valid JSON, a NUL byte, a broken
+    /// quote), with a warning at the bad byte's own line and column.
+    pub fn skip_row(&mut self, line: u64, column: u64, message: String) {
+        self.rows_seen += 1;
+        let warning = Warning { file: self.batch.source.clone(), line, column, message };
+        if self.first_problem.is_none() {
+            self.first_problem = Some(warning.clone());
+        }
+        self.warnings.push(warning);
+    }
+
     /// Counts a row that could not even be split into values, with a warning.
     pub fn push_invalid_row(&mut self, position: RowPosition, field: usize, reason: &str) {
         self.rows_seen += 1;

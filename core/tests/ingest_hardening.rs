@@ -1,0 +1,158 @@
+//! Bad input, tried hard: every row error skips its row with a warning at the bad byte's
+//! own line and column and keeps the rest of the file.
+
+use vmi_core::ingest::{self, Loaded};
+use vmi_core::model::TableKind;
+
+fn load(source: &str, text: &[u8]) -> Loaded {
+    ingest::load_bytes(source, text).unwrap_or_else(|e| panic!("{source}: {e}"))
+}
+
+/// (line, column) of every kept warning.
+fn places(loaded: &Loaded) -> Vec<(u64, u64)> {
+    loaded.warnings.kept.iter().map(|w| (w.line, w.column)).collect()
+}
+
+fn record(i: usize) -> String {
+    format!(r#"{{"Type":"VMProcess","TimeGenerated":"2026-10-05T08:00:00Z","Machine":"m-{i}","Process":"p-{i}"}}"#)
+}
+
+fn lines_with(bad: &str, at: usize, total: usize) -> String {
+    let mut text = String::new();
+    for i in 0..total {
+        text.push_str(&if i == at { bad.to_string() } else { record(i) });
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn one_bad_json_line_costs_only_that_line() {
+    let cases: [(&str, &str, u64); 8] = [
+        ("not json", "{\"Type\":\"VMProcess\",,}", 21),
+        ("a bare number", "42", 1),
+        ("a line cut short", "{\"Type\":\"VMProcess\",\"Machine\":\"m", 1),
+        ("NaN", "{\"Type\":\"VMProcess\",\"Machine\":NaN}", 31),
+        ("-Infinity", "{\"Type\":\"VMProcess\",\"Machine\":-Infinity}", 32),
+        ("an invalid escape", "{\"Type\":\"VMProcess\",\"Machine\":\"a\\xb\"}", 33),
+        ("a lone surrogate", "{\"Type\":\"VMProcess\",\"Machine\":\"\\ud800x\"}", 32),
+        ("a NUL byte", "{\"Type\":\"VMProcess\",\"Machine\":\"m\u{0}\"}", 33),
+    ];
+    for (what, bad, column) in cases {
+        let text = lines_with(bad, 500, 1000);
+        let loaded = load("records.jsonl", text.as_bytes());
+        assert_eq!(loaded.batch.table(TableKind::VMProcess).len(), 999, "{what}");
+        assert_eq!(loaded.warnings.total, 1, "{what}: {:?}", loaded.warnings);
+        assert_eq!(places(&loaded), [(501, column)], "{what}: {}", loaded.warnings.kept[0]);
+        assert!(loaded.warnings.kept[0].to_string().starts_with(&format!("records.jsonl:501:{column}: ")));
+    }
+}
+
+#[test]
+fn a_deep_array_in_one_record_skips_that_record() {
+    let deep = format!("{{\"Type\":\"VMProcess\",\"Machine\":\"m\",\"Deep\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let text = lines_with(&deep, 1, 3);
+    let loaded = load("deep.jsonl", text.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMProcess).len(), 2);
+    assert_eq!(places(&loaded), [(2, 42)]);
+    assert!(loaded.warnings.kept[0].message.contains("recursion limit"), "{}", loaded.warnings.kept[0]);
+}
+
+#[test]
+fn the_last_json_line_cut_short_is_skipped_with_a_warning() {
+    let mut text = lines_with("", 99, 3);
+    text.push_str("{\"Type\":\"VMProcess\",\"Mach");
+    let loaded = load("cut.jsonl", text.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMProcess).len(), 3);
+    assert_eq!(places(&loaded), [(4, 1)]);
+    assert!(loaded.warnings.kept[0].message.contains("ends inside this record"));
+}
+
+#[test]
+fn bad_rest_rows_are_skipped_and_the_rows_after_them_load() {
+    let rest = "{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":[{\"name\":\"Computer\"},{\"name\":\"Machine\"},{\"name\":\"Deep\"}],\"rows\":[\n\
+        [\"a\",\"m-1\",null],\n\
+        [\"b\",NaN,null],\n\
+        [\"c\",\"m-\\x\",null],\n\
+        [\"d\",\"m-4\",[[[[\"]\"]]]]],\n\
+        [\"e\",\"m-5\",null]]}]}";
+    let loaded = load("VMComputer.json", rest.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMComputer).len(), 3);
+    assert_eq!(places(&loaded), [(3, 6), (4, 9)]);
+}
+
+#[test]
+fn a_nul_byte_anywhere_skips_only_its_row() {
+    let mut csv = String::from("TimeGenerated,Computer,Machine\n");
+    let row = "2026-10-05T00:00:00Z,web-01,m-1\n";
+    // One NUL in the first 64 KiB and one far past it.
+    let rows = 100_000 / row.len() * 2;
+    for i in 0..rows {
+        if i == 3 || i == rows - 2 {
+            csv.push_str("2026-10-05T00:00:00Z,we\0b,m-1\n");
+        } else {
+            csv.push_str(row);
+        }
+    }
+    let loaded = load("VMComputer.csv", csv.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMComputer).len(), rows - 2);
+    assert_eq!(places(&loaded), [(5, 24), (rows as u64, 24)]);
+    assert!(loaded.warnings.kept[0].message.contains("NUL"));
+    // A NUL in the header line is binary data.
+    let header_nul = ingest::load_bytes("VMComputer.csv", b"Computer\0,Machine\nx,y\n");
+    assert!(header_nul.is_err_and(|e| e.message.contains("binary")));
+}
+
+const HEADER: &str = "TimeGenerated,Computer,Machine\n";
+
+fn csv_rows(rows: &[&str]) -> String {
+    let mut text = String::from(HEADER);
+    for row in rows {
+        text.push_str(row);
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn a_stray_quote_in_a_csv_field_skips_its_row_and_the_rows_it_ran_into_load() {
+    let t = "2026-10-05T00:00:00Z";
+    let rows: Vec<String> = (1..=7)
+        .map(|i| if i == 2 { format!("{t},we\"b01,m-{i}") } else { format!("{t},web-0{i},m-{i}") })
+        .collect();
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let loaded = load("VMComputer.csv", csv_rows(&refs).as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMComputer).len(), 6);
+    assert_eq!(places(&loaded), [(3, 24)]);
+    let message = &loaded.warnings.kept[0].message;
+    assert!(message.starts_with("a quote inside an unquoted field; row skipped"), "{message}");
+}
+
+#[test]
+fn a_csv_field_cut_inside_its_quote_at_the_end_is_skipped_with_a_warning() {
+    for end in ["", "\n"] {
+        let text = format!("{}2026-10-05T00:00:00Z,web-01,\"[\"\"1{end}", csv_rows(&["2026-10-05T00:00:00Z,a,m-1"]));
+        let loaded = load("VMComputer.csv", text.as_bytes());
+        assert_eq!(loaded.batch.table(TableKind::VMComputer).len(), 1, "{end:?}");
+        assert_eq!(places(&loaded), [(3, 29)]);
+        assert!(loaded.warnings.kept[0].message.starts_with("a quoted field is never closed"));
+    }
+}
+
+#[test]
+fn an_unclosed_quote_in_a_big_csv_keeps_memory_bounded_and_the_rows_after_it() {
+    // 70 MB of rows after a quote that never closes: more than the splitter holds.
+    let row = "2026-10-05T00:00:00Z,web-01,m-1\n";
+    let rows = (70 << 20) / row.len();
+    let mut csv = String::with_capacity(HEADER.len() + (rows + 2) * row.len());
+    csv.push_str(HEADER);
+    csv.push_str(row);
+    csv.push_str("2026-10-05T00:00:00Z,\"web-02,m-2\n");
+    for _ in 0..rows {
+        csv.push_str(row);
+    }
+    let loaded = load("VMComputer.csv", csv.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMComputer).len(), 1 + rows);
+    assert_eq!(places(&loaded), [(3, 1)]);
+    assert!(loaded.warnings.kept[0].message.contains("no complete record within 64 MB"), "{}", loaded.warnings.kept[0]);
+}
