@@ -156,3 +156,40 @@ fn an_unclosed_quote_in_a_big_csv_keeps_memory_bounded_and_the_rows_after_it() {
     assert_eq!(places(&loaded), [(3, 1)]);
     assert!(loaded.warnings.kept[0].message.contains("no complete record within 64 MB"), "{}", loaded.warnings.kept[0]);
 }
+
+#[test]
+fn negative_counters_and_ports_out_of_range_skip_their_row() {
+    let csv = "TimeGenerated,Machine,DestinationPort,BytesSent,LinksLive\n\
+        2026-10-05T00:00:00Z,m-1,443,10,1\n\
+        2026-10-05T00:00:00Z,m-1,443,-5,1\n\
+        2026-10-05T00:00:00Z,m-1,70000,10,1\n\
+        2026-10-05T00:00:00Z,m-1,-1,10,1\n\
+        2026-10-05T00:00:00Z,m-1,443,9223372036854775807,-1\n\
+        2026-10-05T00:00:00Z,m-1,65535,9223372036854775807,0\n";
+    let loaded = load("VMConnection.csv", csv.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMConnection).len(), 2);
+    assert_eq!(places(&loaded), [(3, 4), (4, 3), (5, 3), (6, 5)]);
+    let messages: Vec<&str> = loaded.warnings.kept.iter().map(|w| w.message.as_str()).collect();
+    assert!(messages[0].starts_with("column BytesSent: a counter cannot be negative"), "{}", messages[0]);
+    assert!(messages[1].starts_with("column DestinationPort: a port is a number from 0 to 65535"), "{}", messages[1]);
+    // The same from JSON, whose integers are parsed while scanned.
+    let json = r#"{"Type":"VMBoundPort","TimeGenerated":"2026-10-05T00:00:00Z","Machine":"m","Port":65536}
+{"Type":"VMBoundPort","TimeGenerated":"2026-10-05T00:00:00Z","Machine":"m","Port":80,"BytesSent":-1}
+{"Type":"VMBoundPort","TimeGenerated":"2026-10-05T00:00:00Z","Machine":"m","Port":80}"#;
+    let loaded = load("ports.jsonl", json.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMBoundPort).len(), 1);
+    assert_eq!(loaded.warnings.total, 2);
+}
+
+#[test]
+fn time_zone_offsets_out_of_range_are_not_times() {
+    use vmi_core::model::time::Timestamp;
+    assert!(Timestamp::parse("2026-10-05T08:00:00+99:99").is_none());
+    assert!(Timestamp::parse("2026-10-05T08:00:00+15:00").is_none());
+    assert!(Timestamp::parse("2026-10-05T08:00:00+05:60").is_none());
+    let east = Timestamp::parse("2026-10-05T08:00:00+14:00").map(Timestamp::unix_secs);
+    assert_eq!(east, Timestamp::parse("2026-10-04T18:00:00Z").map(Timestamp::unix_secs));
+    // A header suffix out of range is no offset: the times are read as UTC, never overflowed.
+    let csv = "TimeGenerated [UTC+99999999999999999:00],Computer,Machine\n2026-10-05T00:00:00Z,a,m\n";
+    assert_eq!(load("VMComputer.csv", csv.as_bytes()).batch.rows(), 1);
+}

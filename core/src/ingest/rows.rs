@@ -15,7 +15,7 @@ const SAMPLE_ROWS: u64 = 4096;
 /// Where one header column's values go in a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Target {
-    Column(usize, ColType),
+    Column(usize, ColType, Bound),
     Extra(usize),
     /// `Type` and the `az` CLI's `TableName`: they say which table, they are not data.
     Skip,
@@ -157,7 +157,7 @@ impl RowSink {
             let target = match name.as_str() {
                 "Type" | "TableName" => Target::Skip,
                 _ => match schema_index(kind, name) {
-                    Some(i) => Target::Column(i, kind.columns()[i].ty),
+                    Some(i) => Target::Column(i, kind.columns()[i].ty, Bound::of(name)),
                     None => Target::Extra(table.extra_index(name)),
                 },
             };
@@ -347,6 +347,35 @@ impl RowSink {
     }
 }
 
+/// The values an integer column may hold: counters (bytes, links, responses, response
+/// times) are never negative, so their sums can only grow; ports fit 16 bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bound {
+    Any,
+    Counter,
+    Port,
+}
+
+impl Bound {
+    fn of(name: &str) -> Bound {
+        match name {
+            "Port" | "DestinationPort" | "SourcePort" => Bound::Port,
+            _ if ["Bytes", "Links", "Responses", "ResponseTime"].iter().any(|p| name.starts_with(p)) => Bound::Counter,
+            _ => Bound::Any,
+        }
+    }
+
+    #[inline(always)]
+    fn check(self, v: i64) -> Result<(), String> {
+        match self {
+            Bound::Any => Ok(()),
+            Bound::Counter if v < 0 => Err("a counter cannot be negative".to_string()),
+            Bound::Port if !(0..=65_535).contains(&v) => Err("a port is a number from 0 to 65535".to_string()),
+            Bound::Counter | Bound::Port => Ok(()),
+        }
+    }
+}
+
 /// Types one row's values straight into the columns of its table.
 struct Decoder<'s> {
     table: &'s mut Table,
@@ -363,11 +392,11 @@ impl Decoder<'_> {
         if matches!(value, Value::Text(b"") | Value::Null) {
             return Ok(());
         }
-        let (column, ty) = match target {
+        let (column, ty, bound) = match target {
             Target::Skip => return Ok(()),
-            Target::Column(i, ty) => (&mut self.table.columns[i], ty),
+            Target::Column(i, ty, bound) => (&mut self.table.columns[i], ty, bound),
             Target::Extra(i) => match self.table.extras.get_mut(i) {
-                Some((_, column)) => (column, ColType::Str),
+                Some((_, column)) => (column, ColType::Str, Bound::Any),
                 None => return Ok(()),
             },
         };
@@ -381,10 +410,12 @@ impl Decoder<'_> {
             // Metrics differ row to row: JSON rows bring them parsed, CSV as plain digits that are
             // parsed here; no memo.
             (ColType::Int, Value::Int(v)) => {
+                bound.check(v)?;
                 column.push_int(v);
                 return Ok(());
             }
             (ColType::Int, Value::Number(bytes) | Value::Text(bytes)) if let Some(v) = parse_plain_int(bytes) => {
+                bound.check(v)?;
                 column.push_int(v);
                 return Ok(());
             }
@@ -420,6 +451,9 @@ impl Decoder<'_> {
         }
         let offset = self.offsets.get(field).copied().unwrap_or(0);
         let cell = to_cell(value, ty, self.null_text, offset, self.interner)?;
+        if let crate::store::Cell::Int(v) = cell {
+            bound.check(v)?;
+        }
         column.push(cell);
         match (cell, value) {
             (_, Value::Text(bytes) | Value::Number(bytes))
@@ -520,7 +554,12 @@ fn normalise_name(raw: &str) -> (String, i64) {
                 _ => return None,
             };
             let (h, m) = rest[1..].split_once(':').unwrap_or((&rest[1..], "0"));
-            Some(sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60) * TICKS_PER_SEC)
+            let (h, m) = (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?);
+            // Real offsets lie within ±14:00; `+99:99` is no offset (and must not overflow).
+            if !(0..=14).contains(&h) || !(0..=59).contains(&m) {
+                return None;
+            }
+            Some(sign * (h * 3600 + m * 60) * TICKS_PER_SEC)
         })
         .unwrap_or(0);
     (name[..open].trim_end().to_string(), offset)

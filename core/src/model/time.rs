@@ -231,6 +231,10 @@ fn parse_timestamp(text: &str) -> Option<Timestamp> {
                 let (oh, _) = c.number(2)?;
                 c.eat(b':');
                 let om = c.number(2).map_or(0, |(m, _)| m);
+                // Real offsets run from -12:00 to +14:00, in whole or half hours and 45 minutes.
+                if oh > 14 || om > 59 {
+                    return None;
+                }
                 offset_secs = (oh * 3600 + om * 60) * if sign == b'-' { -1 } else { 1 };
             }
             Some(_) => return None,
