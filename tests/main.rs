@@ -9,6 +9,7 @@ mod graph;
 mod groups;
 mod gui;
 mod ingest;
+mod kql_generated;
 mod map_render;
 mod render;
 mod saved_queries;
