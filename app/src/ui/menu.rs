@@ -47,6 +47,7 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, view: ViewCtx<'_>, actions: &mut Vec<Actio
         ui.menu_button("Tools", |ui| {
             item(ui, "Query… (Ctrl+K)", UiAction::ShowWindow(Window::Query, true).into());
             item(ui, "Problems…", UiAction::ShowWindow(Window::Problems, true).into());
+            item(ui, "Move groups…", UiAction::ShowWindow(Window::Groups, true).into());
         });
     });
 }

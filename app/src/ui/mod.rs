@@ -6,6 +6,7 @@ pub mod canvas;
 pub mod charts;
 pub mod details;
 pub mod export;
+pub mod groups;
 pub mod menu;
 pub mod query;
 pub mod side;
@@ -35,6 +36,7 @@ pub struct Panels {
     pub canvas: canvas::Canvas,
     pub query: query::QueryWindow,
     pub export: export::ExportWindow,
+    pub groups: groups::GroupsWindow,
 }
 
 impl Panels {
@@ -57,6 +59,7 @@ impl Panels {
         egui::CentralPanel::no_frame().show(ui, |ui| self.canvas.ui(ui, view, actions));
         self.query.show(&ctx, view, actions);
         self.export.show(&ctx, view, actions);
+        self.groups.show(&ctx, view, actions);
         problems_window(&ctx, view, actions);
         errors_ui(&ctx, view, actions);
         toasts_ui(&ctx, toasts);

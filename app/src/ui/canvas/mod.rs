@@ -7,7 +7,7 @@ mod labels;
 mod legend;
 mod mesh;
 
-use crate::state::{Action, AppState, CameraAction, MapAction, Selected, UiAction, ViewCtx};
+use crate::state::{Action, AppState, CameraAction, GroupsAction, MapAction, Selected, UiAction, ViewCtx};
 use crate::ui::style::color;
 use egui::{Align2, Color32, FontId, Mesh, Rect, Sense, Shape, Stroke, vec2};
 use hit::{Hit, Transform, hit_test};
@@ -192,6 +192,20 @@ impl Canvas {
             item(ui, "Copy name", UiAction::CopyText(node.label.clone()).into());
             if !ips.is_empty() {
                 item(ui, "Copy IP", UiAction::CopyText(ips.join(", ")).into());
+            }
+            // Move groups: put the machine in another group, a new one, or none.
+            if let (NodeKind::Machine, Some(machine), Some(index)) =
+                (node.kind, key.machine(), state.groups.machine_of_key(&key))
+            {
+                let targets = crate::state::groups::move_targets(state, index);
+                if !targets.is_empty() {
+                    ui.separator();
+                    ui.menu_button("Move to group", |ui| {
+                        for (text, target) in targets {
+                            item(ui, &text, GroupsAction::Move { machine, target }.into());
+                        }
+                    });
+                }
             }
         });
     }
