@@ -193,3 +193,62 @@ fn time_zone_offsets_out_of_range_are_not_times() {
     let csv = "TimeGenerated [UTC+99999999999999999:00],Computer,Machine\n2026-10-05T00:00:00Z,a,m\n";
     assert_eq!(load("VMComputer.csv", csv.as_bytes()).batch.rows(), 1);
 }
+
+#[test]
+fn each_rest_table_is_read_by_its_own_name_and_columns_and_short_rows_are_warned() {
+    let rest = r#"{"tables":[
+{"name":"VMConnection","columns":[{"name":"TimeGenerated"},{"name":"Machine"},{"name":"BytesSent"}],"rows":[
+["2026-10-05T00:00:00Z","m-1",5],
+["2026-10-05T00:00:00Z","m-1"],
+[]]},
+{"name":"Heartbeat","columns":[{"name":"Category"},{"name":"OSType"}],"rows":[["Direct Agent","Linux"],["Direct Agent","Windows"]]},
+{"name":"VMComputer","columns":[{"name":"TimeGenerated"},{"name":"Computer"},{"name":"Machine"}],"rows":[["2026-10-05T00:00:00Z","web-01","m-1"]]}]}"#;
+    let loaded = load("response.json", rest.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMConnection).len(), 1);
+    assert_eq!(loaded.batch.table(TableKind::VMComputer).len(), 1);
+    assert_eq!(loaded.batch.rows(), 2, "the Heartbeat rows are not loaded as anything");
+    let said: Vec<(u64, u64, &str)> =
+        loaded.warnings.kept.iter().map(|w| (w.line, w.column, w.message.as_str())).collect();
+    assert_eq!(
+        said,
+        [
+            (4, 1, "row has 2 values but the header has 3 columns: skipped"),
+            (5, 1, "row has 0 values but the header has 3 columns: skipped"),
+            (6, 1, "table \"Heartbeat\" is none of VMComputer, VMProcess, VMConnection, VMBoundPort: skipped"),
+        ]
+    );
+    // A response whose only table is none of the four is not an export.
+    let other = r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"Category"}],"rows":[["x"]]}]}"#;
+    let error = ingest::load_bytes("other.json", other.as_bytes()).err().map(|e| e.kind);
+    assert_eq!(error, Some(ingest::LoadErrorKind::NotAnExport));
+}
+
+#[test]
+fn duplicate_column_names_are_warned_and_the_first_stands() {
+    let csv = "TimeGenerated,Computer,Machine,Computer\n2026-10-05T00:00:00Z,web-01,m-1,web-99\n";
+    let loaded = load("VMComputer.csv", csv.as_bytes());
+    assert_eq!(places(&loaded), [(1, 4)]);
+    assert_eq!(loaded.warnings.kept[0].message, "column Computer (number 4) is named twice: the first one's values are used");
+    let store = {
+        let mut store = vmi_core::store::Store::default();
+        store.merge(loaded.batch);
+        store
+    };
+    assert_eq!(store.text(TableKind::VMComputer, vmi_core::model::schema::computer::COMPUTER, 0), "web-01");
+    let rest = r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"Machine"},{"name":"Machine"}],"rows":[["m-1","m-2"]]}]}"#;
+    let loaded = load("VMComputer.json", rest.as_bytes());
+    assert_eq!(places(&loaded), [(1, 2)]);
+}
+
+#[test]
+fn a_file_sharing_a_column_name_but_no_identity_columns_is_rejected() {
+    let netstat = "\"SourceIP\",\"DestinationIP\",\"Port\"\n\"10.0.0.1\",\"10.0.0.2\",\"443\"\n";
+    let error = ingest::load_bytes("netstat.csv", netstat.as_bytes()).err();
+    let error = error.unwrap_or_else(|| panic!("a netstat CSV is no export"));
+    assert_eq!(error.kind, ingest::LoadErrorKind::NotAnExport);
+    assert_eq!(
+        error.message,
+        "not a VM Insights map export: the columns (SourceIP, DestinationIP, Port) look like VMBoundPort but lack \
+         Machine or Computer, TimeGenerated"
+    );
+}

@@ -110,7 +110,7 @@ fn load_record<R: Read>(
             if keys.first().is_some_and(|k| k == "TableName") {
                 sink.set_null_text(NullText::EmptyOrNone);
             }
-            if let Err(e) = sink.set_header(keys.iter().map(String::as_str)) {
+            if let Err(e) = sink.set_header(keys.iter().map(String::as_str), position.line) {
                 header_error = Some(e.at(position.line, column));
                 return;
             }

@@ -2,7 +2,7 @@
 //! `{"tables":[{"name":"PrimaryResult","columns":[{"name":..,"type":..}],"rows":[[..],..]}]}`.
 //! Rows are streamed one at a time; dynamic values may be JSON strings or nested JSON.
 
-use super::error::{LoadError, LoadErrorKind};
+use super::error::{LoadError, LoadErrorKind, excerpt};
 use super::json_row::{self, RowValues};
 use super::json_scan::JsonScan;
 use super::progress::Control;
@@ -61,6 +61,8 @@ fn for_each_key<R: Read>(
     }
 }
 
+/// Reads each table by its own name and columns. A table that is none of the four is noted
+/// and its rows skipped; when no table is, the file is not an export.
 fn load_tables<R: Read>(
     scan: &mut JsonScan<R>,
     sink: &mut RowSink,
@@ -70,23 +72,60 @@ fn load_tables<R: Read>(
     if scan.peek()? == Some(b']') {
         return scan.expect(b']', "']'");
     }
+    let (mut read, mut first_refusal) = (0usize, None);
     loop {
         scan.expect(b'{', "'{' (a table)")?;
-        let mut has_columns = false;
+        let (table_line, _) = scan.position();
+        let mut name: Option<String> = None;
+        let mut header: Option<bool> = None;
+        sink.begin_table(None);
         for_each_key(scan, |scan, key| match key {
-            "columns" => {
-                let columns: Vec<ColumnMeta> = scan.owned()?;
-                has_columns = true;
-                sink.set_header(columns.iter().map(|c| c.name.as_str()))
+            "name" => {
+                let text: String = scan.owned()?;
+                sink.begin_table(Some(&text));
+                name = Some(text);
+                Ok(())
             }
-            "rows" if !has_columns => Err(scan
-                .error(LoadErrorKind::Malformed, "\"rows\" come before \"columns\": cannot tell what the values are")),
-            "rows" => load_rows(scan, sink, control),
+            "columns" => {
+                let (line, _) = scan.position();
+                let columns: Vec<ColumnMeta> = scan.owned()?;
+                match sink.set_header(columns.iter().map(|c| c.name.as_str()), line) {
+                    Ok(()) => header = Some(true),
+                    Err(refusal) => {
+                        header = Some(false);
+                        first_refusal.get_or_insert(refusal);
+                    }
+                }
+                Ok(())
+            }
+            "rows" => match header {
+                None => Err(scan.error(
+                    LoadErrorKind::Malformed,
+                    "\"rows\" come before \"columns\": cannot tell what the values are",
+                )),
+                Some(true) => load_rows(scan, sink, control),
+                Some(false) => scan.owned::<serde::de::IgnoredAny>().map(|_| ()),
+            },
             _ => scan.owned::<serde::de::IgnoredAny>().map(|_| ()),
         })?;
-        if !scan.next_element()? {
-            return Ok(());
+        match header {
+            Some(true) => read += 1,
+            Some(false) => sink.note(
+                table_line,
+                format!(
+                    "table {:?} is none of VMComputer, VMProcess, VMConnection, VMBoundPort: skipped",
+                    excerpt(name.as_deref().unwrap_or(""))
+                ),
+            ),
+            None => {}
         }
+        if !scan.next_element()? {
+            break;
+        }
+    }
+    match (read, first_refusal) {
+        (0, Some(refusal)) => Err(refusal),
+        _ => Ok(()),
     }
 }
 
@@ -101,7 +140,17 @@ fn load_rows<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut 
         scan.peek()?;
         let (line, column) = scan.position();
         let position = RowPosition { line, record_column: Some(column) };
-        let bad = scan.row(json_row::array, &mut row, |row, bytes| sink.push_row(row.raw(bytes), position))?;
+        let bad = scan.row(json_row::array, &mut row, |row, bytes| {
+            let raw = row.raw(bytes);
+            // Values are named by position: a short row has lost some, which cannot be told.
+            if raw.width < sink.header_len() {
+                let message =
+                    format!("row has {} values but the header has {} columns: skipped", raw.width, sink.header_len());
+                sink.skip_row(position.line, column, message);
+            } else {
+                sink.push_row(raw, position);
+            }
+        })?;
         if let Some(bad) = bad {
             // The row's brackets still bound it: skip to its close and read on.
             if bad.cut_short || !scan.skip_balanced()? {

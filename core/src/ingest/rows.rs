@@ -88,9 +88,18 @@ impl RowSink {
         !self.names.is_empty()
     }
 
-    /// Sets the column names of the rows that follow and decides their table when the rows
-    /// carry no `Type`: from the file name, else from which table's columns they are.
-    pub fn set_header<'a>(&mut self, names: impl Iterator<Item = &'a str>) -> Result<(), LoadError> {
+    /// Starts a table of a multi-table file (a REST response): its rows' table comes from
+    /// its own name when that is one of the four, else from its own columns, never from
+    /// the table before it.
+    pub fn begin_table(&mut self, name: Option<&str>) {
+        self.file_table = name.and_then(TableKind::from_name);
+    }
+
+    /// Sets the column names of the rows that follow (the header, on `line`) and decides
+    /// their table when the rows carry no `Type`: from the file name, else from which
+    /// table's columns they are, provided the identity columns (`Machine` or `Computer`, and
+    /// `TimeGenerated`) are there too. A name given twice is warned about; the first stands.
+    pub fn set_header<'a>(&mut self, names: impl Iterator<Item = &'a str>, line: u64) -> Result<(), LoadError> {
         self.names.clear();
         self.raw_names.clear();
         self.by_raw_name.clear();
@@ -99,11 +108,49 @@ impl RowSink {
         self.targets = Default::default();
         self.memo.clear();
         self.last_type = None;
+        let mut twice = Vec::new();
         for name in names {
+            if self.by_raw_name.contains_key(name.as_bytes()) {
+                twice.push((self.names.len(), name.to_string()));
+            }
             self.add_name(name.as_bytes());
         }
+        for (index, name) in twice {
+            let message = format!(
+                "column {} (number {}) is named twice: the first one's values are used",
+                excerpt(&name),
+                index + 1
+            );
+            let warning = Warning { file: self.batch.source.clone(), line, column: index as u64 + 1, message };
+            self.warnings.push(warning);
+        }
         if self.file_table.is_none() {
-            self.file_table = self.path_table.or_else(|| table_from_columns(&self.names));
+            self.file_table = self.path_table;
+        }
+        if self.file_table.is_none() && self.type_column.is_none() {
+            if let Some(kind) = table_from_columns(&self.names) {
+                let has = |name: &str| self.names.iter().any(|n| n == name);
+                let mut missing = Vec::new();
+                if !has("Machine") && !has("Computer") {
+                    missing.push("Machine or Computer");
+                }
+                if !has("TimeGenerated") {
+                    missing.push("TimeGenerated");
+                }
+                if !missing.is_empty() {
+                    return Err(LoadError::new(
+                        self.source(),
+                        LoadErrorKind::NotAnExport,
+                        format!(
+                            "not a VM Insights map export: the columns ({}) look like {} but lack {}",
+                            excerpt(&self.names.join(", ")),
+                            kind.name(),
+                            missing.join(", ")
+                        ),
+                    ));
+                }
+                self.file_table = Some(kind);
+            }
         }
         if self.type_column.is_none() && self.file_table.is_none() {
             return Err(LoadError::new(
@@ -117,6 +164,11 @@ impl RowSink {
             ));
         }
         Ok(())
+    }
+
+    /// How many columns the header has.
+    pub fn header_len(&self) -> usize {
+        self.names.len()
     }
 
     fn add_name(&mut self, raw: &[u8]) -> usize {
