@@ -138,6 +138,8 @@ pub struct AppState {
     pub inventory: Inventory,
     /// First and last connection record time of everything loaded.
     pub data_extent: Option<(Timestamp, Timestamp)>,
+    /// The latest `TimeGenerated` of any table (queries' `now()`), in ticks.
+    pub latest_record: Option<i64>,
     /// Distinct inventory values the filters offer.
     pub filter_values: FilterValues,
     pub request: MapRequest,
@@ -190,6 +192,7 @@ impl Default for AppState {
             store: Arc::default(),
             inventory: Inventory::default(),
             data_extent: None,
+            latest_record: None,
             filter_values: FilterValues::default(),
             request: MapRequest::default(),
             map: DependencyMap::default(),

@@ -18,6 +18,7 @@ impl AppState {
     pub(super) fn rebuild_all(&mut self) {
         self.inventory = Inventory::new(&self.store);
         self.data_extent = vmi_core::trends::time_extent(&self.store, TableKind::VMConnection);
+        self.latest_record = vmi_core::kql::latest_time(&self.store);
         self.filter_values = FilterValues::new(&self.store, &self.inventory);
         super::groups::records_changed(self);
         self.rebuild_map();

@@ -57,7 +57,7 @@ impl QueryState {
     /// `now()` for queries: the latest `TimeGenerated` loaded (records are in the past), or
     /// the wall clock when the user chose it.
     pub fn now(&self, state: &AppState) -> Option<i64> {
-        if self.wall_clock { Some(vmi_core::kql::wall_clock()) } else { vmi_core::kql::latest_time(&state.store) }
+        if self.wall_clock { Some(vmi_core::kql::wall_clock()) } else { state.latest_record }
     }
 }
 

@@ -173,23 +173,13 @@ impl QueryWindow {
             }
             ui.separator();
             let now = query.now(state).map(|t| vmi_core::model::Timestamp(t).to_string()).unwrap_or_default();
+            ui.label(RichText::new(format!("now() = {now}")).weak())
+                .on_hover_text("now() and ago() count from the latest record loaded, unless the wall clock is chosen");
             let mut wall = query.wall_clock;
-            if ui
-                .checkbox(&mut wall, "now() is the wall clock")
-                .on_hover_text(format!("Otherwise now() and ago() count from the latest record loaded: {now}"))
-                .changed()
-            {
+            if ui.checkbox(&mut wall, "wall clock").changed() {
                 actions.push(QueryAction::SetWallClock(wall).into());
             }
         });
-        ui.label(
-            RichText::new(format!(
-                "now() = {now}",
-                now = query.now(state).map(|t| vmi_core::model::Timestamp(t).to_string()).unwrap_or_default()
-            ))
-            .weak()
-            .small(),
-        );
         self.editor(ui, view, actions);
         self.params_ui(ui);
         ui.separator();
