@@ -252,3 +252,48 @@ fn a_file_sharing_a_column_name_but_no_identity_columns_is_rejected() {
          Machine or Computer, TimeGenerated"
     );
 }
+
+#[test]
+fn file_names_and_messages_are_escaped_for_the_terminal() {
+    let name = "evil\n\u{1b}[31mVMComputer.csv";
+    let error = ingest::load_bytes(name, b"").err().map(|e| e.to_string());
+    assert_eq!(error.as_deref(), Some("evil\\u{a}\\u{1b}[31mVMComputer.csv: the file is empty"));
+    let loaded = load(name, b"TimeGenerated,Computer,Machine\n2026-10-05T00:00:00Z,a,m\n2026-10-05T00:00:00Z,a,m\0\n");
+    assert_eq!(
+        loaded.warnings.kept[0].to_string(),
+        "evil\\u{a}\\u{1b}[31mVMComputer.csv:3:25: a NUL byte (binary data); row skipped"
+    );
+    assert_eq!(ingest::error::terminal_safe("plain.csv"), "plain.csv");
+}
+
+#[test]
+fn names_with_characters_xml_forbids_leave_the_svg_and_graphml_well_formed() {
+    use vmi_core::graph::export::{GraphFormat, export_graph};
+    use vmi_core::graph::view::{ViewOptions, build_view};
+    use vmi_core::graph::{Inventory, MapRequest, build_map};
+    use vmi_core::render::map::{render_svg, xml_allowed};
+    use vmi_core::render::{MapPicture, MapScene, Theme};
+    let bad = "we\u{1}b\u{1b}\u{fffe}\u{ffff}01";
+    let rows = format!(
+        "TimeGenerated,Computer,Machine,DisplayName\n2026-10-05T00:00:00Z,{bad},m-1,{bad}\n2026-10-05T00:00:00Z,db,m-2,db\n"
+    );
+    let mut store = vmi_core::store::Store::default();
+    store.merge(load("VMComputer.csv", rows.as_bytes()).batch);
+    let connections = "TimeGenerated,Machine,Process,Direction,SourceIp,DestinationIp,DestinationPort,RemoteIp,BytesSent\n\
+        2026-10-05T08:00:00Z,m-1,p-1,outbound,10.0.0.1,10.0.0.2,1433,10.0.0.2,10\n";
+    store.merge(load("VMConnection.csv", connections.as_bytes()).batch);
+    let inventory = Inventory::new(&store);
+    let map = build_map(&store, &inventory, &MapRequest::default());
+    let view = build_view(&store, &inventory, &map, &ViewOptions { expand_all: true, ..Default::default() });
+    let positions: Vec<[f32; 2]> = (0..view.nodes.len()).map(|i| [i as f32 * 50.0, 0.0]).collect();
+    let scene = MapScene::new(&view, &positions);
+    let title = format!("map of {bad}\u{0}.csv");
+    let picture =
+        MapPicture { scene: &scene, width_px: 800, region: None, theme: Theme::Light, title: Some(title), legend: true };
+    let svg = render_svg(&picture).unwrap_or_else(|e| panic!("{e}"));
+    roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("the SVG is XML: {e}"));
+    assert!(svg.contains("map of we\u{fffd}b\u{fffd}\u{fffd}\u{fffd}01\u{fffd}.csv"), "the title is kept, its controls replaced");
+    let graphml = export_graph(&store, &inventory, &map, &view, &positions, GraphFormat::GraphMl);
+    roxmltree::Document::parse(&graphml).unwrap_or_else(|e| panic!("the GraphML is XML: {e}"));
+    assert_eq!(xml_allowed("a\tb\nc\u{1}\u{fffe}"), "a\tb\nc\u{fffd}\u{fffd}");
+}

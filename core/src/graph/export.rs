@@ -92,6 +92,7 @@ fn node_facts(
 }
 
 fn xml_escape(text: &str) -> String {
+    let text = crate::render::map::xml_allowed(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -100,7 +101,6 @@ fn xml_escape(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
             c => out.push(c),
         }
     }

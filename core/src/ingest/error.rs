@@ -40,14 +40,14 @@ impl LoadError {
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
+        f.write_str(&terminal_safe(&self.file))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {
                 write!(f, ":{column}")?;
             }
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", terminal_safe(&self.message))
     }
 }
 
@@ -63,7 +63,7 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(f, "{}:{}:{}: {}", terminal_safe(&self.file), self.line, self.column, terminal_safe(&self.message))
     }
 }
 
@@ -100,4 +100,22 @@ pub fn excerpt(value: &str) -> String {
     let mut chars = value.chars();
     let head: String = chars.by_ref().take(MAX_CHARS).collect();
     if chars.next().is_some() { format!("{head}…") } else { head }
+}
+
+/// `text` fit for a terminal line: control characters (line breaks, ESC and the other C0
+/// and C1 controls, DEL) written as `\u{..}` escapes, so a file named with a newline or a
+/// terminal escape code cannot forge output lines or colours.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }

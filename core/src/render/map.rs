@@ -201,7 +201,7 @@ fn draw<DB: DrawingBackend>(
             let (y, v) =
                 if node.container { (center.1 - radius - 2, VPos::Bottom) } else { (center.1 + radius + 2, VPos::Top) };
             let style = (FONT_FAMILY, f64::from(label_px)).into_font().color(&text).pos(Pos::new(HPos::Center, v));
-            area.draw_text(&node.label, &style, (center.0, y)).map_err(err)?;
+            area.draw_text(&xml_allowed(&node.label), &style, (center.0, y)).map_err(err)?;
         }
     }
     if let Some(title) = &picture.title {
@@ -210,8 +210,12 @@ fn draw<DB: DrawingBackend>(
             .into_font()
             .color(&text)
             .pos(Pos::new(HPos::Left, VPos::Center));
-        area.draw_text(title, &style, ((12.0 * frame.top_px / TITLE_PX) as i32, (frame.top_px / 2.0) as i32))
-            .map_err(err)?;
+        area.draw_text(
+            &xml_allowed(title),
+            &style,
+            ((12.0 * frame.top_px / TITLE_PX) as i32, (frame.top_px / 2.0) as i32),
+        )
+        .map_err(err)?;
     }
     if picture.legend {
         draw_legend(area, frame, theme, &scene.legend).map_err(err)?;
@@ -281,4 +285,16 @@ fn draw_legend<DB: DrawingBackend>(
         area.draw_text(label, &font, (x_text, y))?;
     }
     Ok(())
+}
+
+/// `text` with every character XML forbids (controls other than tab, newline and carriage
+/// return; U+FFFE; U+FFFF) replaced by U+FFFD, so names and file names from any input
+/// leave the SVG and GraphML well-formed. Escaping `<`/`&` is the writer's job.
+pub fn xml_allowed(text: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden =
+        |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}');
+    if !text.contains(forbidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(|c| if forbidden(c) { '\u{FFFD}' } else { c }).collect())
 }
