@@ -1,0 +1,8 @@
+#![no_main]
+//! The az json loader on any bytes: no panic, no hang, bounded memory.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = vmi_core::ingest::load_bytes("az.json", data);
+});

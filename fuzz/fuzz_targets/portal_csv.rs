@@ -1,0 +1,8 @@
+#![no_main]
+//! The portal csv loader on any bytes: no panic, no hang, bounded memory.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = vmi_core::ingest::load_bytes("VMConnection.csv", data);
+});
