@@ -7,6 +7,7 @@ mod cli;
 mod compare;
 mod graph;
 mod groups;
+mod groups_ui;
 mod gui;
 mod ingest;
 mod kql_generated;

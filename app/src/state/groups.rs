@@ -18,7 +18,7 @@ use vmi_core::groups::{
     SharedService, nsg_security_rules, rules_csv,
 };
 use vmi_core::model::Timestamp;
-use vmi_core::render::scene::{Marks, Rgb};
+use vmi_core::render::scene::{Marks, Rgb, kind_color};
 use vmi_core::store::Sym;
 
 /// Machines offered for exclusion as shared services, highest in-degree first.
@@ -254,6 +254,12 @@ fn compute(state: &mut AppState, options: GroupingOptions) {
     }
     let groups = &mut state.groups;
     let Some(data) = groups.data.clone() else { return };
+    if data.machines.is_empty() {
+        groups.plan = None;
+        groups.message = Some("No monitored machines in the loaded records to group.".into());
+        plan_changed(state);
+        return;
+    }
     let same_data = groups.plan.as_ref().is_some_and(|p| std::ptr::eq(p.data(), data.as_ref()));
     let result = match groups.plan.as_mut() {
         Some(plan) if same_data => plan.regroup(options).map(|()| None),
@@ -332,36 +338,45 @@ pub fn marks(state: &AppState) -> Option<Marks> {
     let fill = |group: Option<usize>| group.map_or(EXCLUDED_COLOR, group_color);
     let mut neighbours = vec![false; of_node.len()];
     for edge in &state.view.edges {
-        let (Some(&Some(a)), Some(&Some(b))) = (of_node.get(edge.source), of_node.get(edge.target)) else { continue };
+        let (Some(&a), Some(&b)) = (of_node.get(edge.source), of_node.get(edge.target)) else { continue };
         let (Some(source), Some(target)) = (state.view.nodes.get(edge.source), state.view.nodes.get(edge.target))
         else {
             continue;
         };
         let color = match selected {
-            None if a.is_some() && b.is_some() && a != b => Some(CUT_COLOR),
-            None => None,
-            Some(g) if a == Some(g) && b == Some(g) => Some(group_color(g)),
-            Some(g) if a == Some(g) || b == Some(g) => {
-                neighbours[edge.source] = true;
-                neighbours[edge.target] = true;
-                // Between the group and an excluded machine too: the move needs a rule for it.
-                Some(CUT_COLOR)
+            None => match (a, b) {
+                (Some(Some(x)), Some(Some(y))) if x != y => Some(CUT_COLOR),
+                _ => None,
+            },
+            Some(g) => {
+                let inside = |end: Option<Option<usize>>| end == Some(Some(g));
+                if inside(a) && inside(b) {
+                    Some(group_color(g))
+                } else if inside(a) || inside(b) {
+                    // Everything crossing its boundary (to another group, an excluded machine,
+                    // an external address) needs a rule when it moves.
+                    neighbours[edge.source] = true;
+                    neighbours[edge.target] = true;
+                    Some(CUT_COLOR)
+                } else {
+                    None
+                }
             }
-            Some(_) => None,
         };
         if let Some(color) = color {
             marks.edges.insert((source.key, target.key), color);
         }
     }
     for (i, node) in state.view.nodes.iter().enumerate() {
-        let Some(&Some(group)) = of_node.get(i) else { continue };
-        let shown = match selected {
-            None => true,
-            Some(g) => group == Some(g) || neighbours.get(i).copied().unwrap_or(false),
+        let neighbour = neighbours.get(i).copied().unwrap_or(false);
+        let fill = match (of_node.get(i).copied().flatten(), selected) {
+            (Some(group), None) => fill(group),
+            (Some(group), Some(g)) if group == Some(g) || neighbour => fill(group),
+            // An external end of the selected group's cut keeps its own colour.
+            (None, Some(_)) if neighbour => kind_color(node.kind),
+            _ => continue,
         };
-        if shown {
-            marks.nodes.insert(node.key, fill(group));
-        }
+        marks.nodes.insert(node.key, fill);
     }
     let filled: Vec<&GroupView> = figures.groups.iter().filter(|g| !g.machines.is_empty()).collect();
     for group in filled.iter().take(LEGEND_GROUPS) {
@@ -378,7 +393,11 @@ pub fn marks(state: &AppState) -> Option<Marks> {
         let n = figures.excluded.len();
         marks.legend.push((format!("Excluded ({n} {})", if n == 1 { "machine" } else { "machines" }), EXCLUDED_COLOR));
     }
-    marks.legend.push(("Cut: between groups".to_string(), CUT_COLOR));
+    let cut = match selected.and_then(|g| figures.groups.get(g)) {
+        Some(group) => format!("Cut: crosses {}'s boundary", group.name),
+        None => "Cut: between groups".to_string(),
+    };
+    marks.legend.push((cut, CUT_COLOR));
     Some(marks)
 }
 

@@ -24,11 +24,19 @@ pub struct GroupsWindow {
     pub max_size: usize,
     /// Machine ids ticked to be left out (shared services).
     pub exclude: BTreeSet<String>,
+    /// The selected group as last drawn, to open a group when it becomes selected.
+    shown_selection: Option<usize>,
 }
 
 impl Default for GroupsWindow {
     fn default() -> Self {
-        GroupsWindow { weight: Weight::Bytes, limit_size: false, max_size: 20, exclude: BTreeSet::new() }
+        GroupsWindow {
+            weight: Weight::Bytes,
+            limit_size: false,
+            max_size: 20,
+            exclude: BTreeSet::new(),
+            shown_selection: None,
+        }
     }
 }
 
@@ -89,14 +97,21 @@ impl GroupsWindow {
     pub fn show(&mut self, ctx: &egui::Context, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
         let state = view.state;
         let mut open = state.windows.groups;
-        egui::Window::new("Move groups").open(&mut open).default_size([720.0, 640.0]).vscroll(true).show(ctx, |ui| {
+        // Beside the map rather than over it: the map shows the groups' colours.
+        let right = ctx.content_rect().right();
+        let window = egui::Window::new("Move groups")
+            .open(&mut open)
+            .default_pos([(right - 620.0).max(0.0), 40.0])
+            .default_size([600.0, 700.0])
+            .vscroll(true);
+        window.show(ctx, |ui| {
             self.options_ui(ui, view, actions);
             let groups = &state.groups;
             if groups.plan.is_some() {
                 ui.separator();
                 totals_ui(ui, groups);
                 ui.separator();
-                groups_ui(ui, view, actions);
+                self.groups_ui(ui, view, actions);
                 ui.separator();
                 order_ui(ui, groups, actions);
             }
@@ -125,8 +140,9 @@ impl GroupsWindow {
         });
         ui.horizontal(|ui| {
             ui.checkbox(&mut self.limit_size, "At most");
-            ui.add_enabled(self.limit_size, egui::DragValue::new(&mut self.max_size).range(1..=100_000));
-            ui.label("machines per group");
+            let value = ui.add_enabled(self.limit_size, egui::DragValue::new(&mut self.max_size).range(1..=100_000));
+            let label = ui.label("machines per group");
+            value.labelled_by(label.id);
         });
         if !groups.shared.is_empty() {
             egui::CollapsingHeader::new("Shared services: exclude the machines everyone depends on")
@@ -210,27 +226,39 @@ fn totals_ui(ui: &mut Ui, groups: &GroupsState) {
     );
 }
 
-fn groups_ui(ui: &mut Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
-    let groups = &view.state.groups;
-    let figures = &groups.figures;
-    let filled = figures.groups.iter().filter(|g| !g.machines.is_empty()).count();
-    ui.label(
-        RichText::new(format!("{} (click a name to bring it forward on the map)", plural(filled, "group", "groups")))
+impl GroupsWindow {
+    fn groups_ui(&mut self, ui: &mut Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
+        let groups = &view.state.groups;
+        // A group just selected (here or elsewhere) opens to show its cut.
+        let newly_selected = groups.selected.filter(|_| groups.selected != self.shown_selection);
+        self.shown_selection = groups.selected;
+        let figures = &groups.figures;
+        let filled = figures.groups.iter().filter(|g| !g.machines.is_empty()).count();
+        ui.label(
+            RichText::new(format!(
+                "{} (click a name to bring it forward on the map)",
+                plural(filled, "group", "groups")
+            ))
             .strong(),
-    );
-    for group in figures.groups.iter().filter(|g| !g.machines.is_empty()) {
-        group_ui(ui, view, group, actions);
-    }
-    if !figures.excluded.is_empty() {
-        let names: Vec<&str> = figures.excluded.iter().map(|&m| groups.machine_name(m)).collect();
-        ui.label(format!("Excluded: {}", names.join(", ")));
+        );
+        for group in figures.groups.iter().filter(|g| !g.machines.is_empty()) {
+            group_ui(ui, view, group, newly_selected == Some(group.index), actions);
+        }
+        if !figures.excluded.is_empty() {
+            let names: Vec<&str> = figures.excluded.iter().map(|&m| groups.machine_name(m)).collect();
+            ui.label(format!("Excluded: {}", names.join(", ")));
+        }
     }
 }
 
-fn group_ui(ui: &mut Ui, view: ViewCtx<'_>, group: &GroupView, actions: &mut Vec<Action>) {
+fn group_ui(ui: &mut Ui, view: ViewCtx<'_>, group: &GroupView, open: bool, actions: &mut Vec<Action>) {
     let groups = &view.state.groups;
     let id = ui.make_persistent_id(("move-group", group.index));
-    egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, false)
+    let mut header = egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, false);
+    if open {
+        header.set_open(true);
+    }
+    header
         .show_header(ui, |ui| {
             swatch(ui, group_color(group.index));
             let selected = groups.selected == Some(group.index);
