@@ -94,6 +94,10 @@ pub enum Window {
     Export,
     Problems,
     Groups,
+    /// Compare two windows (issue 21).
+    Compare,
+    /// Failed connections and their verdicts.
+    Failures,
 }
 
 #[derive(Debug)]
@@ -105,6 +109,7 @@ pub enum Action {
     Export(ExportAction),
     Query(QueryAction),
     Groups(GroupsAction),
+    Compare(CompareAction),
     Ui(UiAction),
 }
 
@@ -260,6 +265,24 @@ pub enum GroupsAction {
     SetColouring(bool),
 }
 
+/// Comparing two windows and triaging failed connections (`state/compare.rs`).
+#[derive(Clone, Debug)]
+pub enum CompareAction {
+    /// Compare window A with window B (the map's window, set to `b` first when given), an
+    /// edge changed when its bytes grew or shrank by `min_ratio`.
+    Start {
+        a: super::compare::WindowA,
+        b: Option<vmi_core::compare::Window>,
+        min_ratio: f64,
+    },
+    /// Back to the map of window B alone.
+    Stop,
+    /// Colour the map by change kind.
+    SetColouring(bool),
+    /// Triage the failed connections of the map's window (and keep doing so as it changes).
+    Triage,
+}
+
 /// Everything else about the window.
 #[derive(Clone, Debug)]
 pub enum UiAction {
@@ -289,4 +312,4 @@ macro_rules! group {
 }
 
 group!(FileAction => File, LoadAction => Load, MapAction => Map, CameraAction => Camera,
-    ExportAction => Export, QueryAction => Query, GroupsAction => Groups, UiAction => Ui);
+    ExportAction => Export, QueryAction => Query, GroupsAction => Groups, CompareAction => Compare, UiAction => Ui);

@@ -3,6 +3,7 @@
 //! it; panels read it through [`ViewCtx`] and ask for changes with [`Action`]s.
 
 mod action;
+pub mod compare;
 mod errors;
 pub mod groups;
 mod pipeline;
@@ -11,7 +12,7 @@ pub mod query;
 mod update;
 
 pub use action::{
-    Action, CameraAction, ExportAction, ExportExtent, FileAction, GroupsAction, LoadAction, MapAction, MapExport,
+    Action, CameraAction, CompareAction, ExportAction, ExportExtent, FileAction, GroupsAction, LoadAction, MapAction, MapExport,
     QueryAction, SaveTarget, Selected, Source, UiAction, Window,
 };
 pub use errors::{AppError, ErrorKind};
@@ -129,6 +130,8 @@ pub struct OpenWindows {
     pub export: bool,
     pub problems: bool,
     pub groups: bool,
+    pub compare: bool,
+    pub failures: bool,
 }
 
 pub struct AppState {
@@ -171,6 +174,8 @@ pub struct AppState {
     pub query: query::QueryState,
     /// Move groups: the plan of the map's window and its figures.
     pub groups: groups::GroupsState,
+    /// The comparison of two windows and the failure triage.
+    pub compare: compare::CompareState,
     pub windows: OpenWindows,
     pub theme: Theme,
     pub last_folder: Option<PathBuf>,
@@ -215,6 +220,7 @@ impl Default for AppState {
             charts: ChartSettings::default(),
             query: query::QueryState::default(),
             groups: groups::GroupsState::default(),
+            compare: compare::CompareState::default(),
             windows: OpenWindows::default(),
             theme: Theme::Light,
             last_folder: None,

@@ -26,7 +26,14 @@ impl AppState {
 
     /// After the window or focus changed.
     pub(super) fn rebuild_map(&mut self) {
-        self.map = build_map(&self.store, &self.inventory, &self.request);
+        let map = build_map(&self.store, &self.inventory, &self.request);
+        self.set_map(map);
+    }
+
+    /// A map of the window was built (or is put back): a comparison may draw it with another
+    /// window's as their union; everything after the map follows.
+    pub(super) fn set_map(&mut self, map: vmi_core::graph::DependencyMap) {
+        self.map = super::compare::map_built(self, map);
         self.map_version += 1;
         self.search_index = SearchIndex::new(&self.store, &self.inventory, &self.map);
         self.run_search();
@@ -39,6 +46,7 @@ impl AppState {
         self.view = build_view(&self.store, &self.inventory, &self.map, &self.options);
         self.view_version += 1;
         super::groups::view_changed(self);
+        super::compare::view_changed(self);
         self.restart_layout();
     }
 

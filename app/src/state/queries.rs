@@ -118,6 +118,12 @@ impl AppState {
             self.details_for = key;
         }
     }
+
+    /// The details depend on something besides the selection and map (a new triage): compute
+    /// them again at the end of this update.
+    pub(super) fn invalidate_details(&mut self) {
+        self.details_for = (None, u64::MAX, u64::MAX);
+    }
 }
 
 fn details(state: &AppState) -> Details {

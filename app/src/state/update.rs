@@ -56,6 +56,7 @@ pub fn update(state: &mut AppState, action: impl Into<Action>) -> Vec<Effect> {
         Action::Export(action) => export(state, action, &mut effects),
         Action::Query(action) => super::query::query(state, action, &mut effects),
         Action::Groups(action) => super::groups::groups(state, action, &mut effects),
+        Action::Compare(action) => super::compare::compare(state, action, &mut effects),
         Action::Ui(action) => ui(state, action, &mut effects),
     }
     state.fit_if_pending();
@@ -403,6 +404,13 @@ fn ui(state: &mut AppState, action: UiAction, effects: &mut Vec<Effect>) {
             Window::Groups => {
                 state.windows.groups = open;
                 if open { super::groups::window_opened(state) } else { super::groups::window_closed(state) }
+            }
+            Window::Compare => state.windows.compare = open,
+            Window::Failures => {
+                state.windows.failures = open;
+                if open && state.compare.triage.is_none() {
+                    super::compare::compare(state, CompareAction::Triage, effects);
+                }
             }
         },
         UiAction::ShowError(error) => state.errors.push(error),
