@@ -54,6 +54,8 @@ pub struct NodeDetails {
     pub bytes_in: i64,
     /// Its edges in the window, busiest first.
     pub connections: Vec<ConnectionRow>,
+    /// Its traffic in window A and B, while a comparison is on.
+    pub comparison: Option<super::compare::ComparisonPart>,
 }
 
 #[derive(Clone, Debug)]
@@ -72,6 +74,10 @@ pub struct EdgeDetails {
     pub localhost: bool,
     pub metrics: Facts,
     pub malicious: Option<Facts>,
+    /// Its metrics in window A and B, while a comparison is on.
+    pub comparison: Option<super::compare::ComparisonPart>,
+    /// Its failed destination ports with their verdicts, once the window is triaged.
+    pub failures: Vec<super::compare::FailureRow>,
 }
 
 /// The rows of an edge's metrics (tooltips and the panel).
@@ -179,6 +185,7 @@ fn node_details(state: &AppState, key: NodeKey) -> Option<NodeDetails> {
         }
     }
     connections(&state.map, key, &mut details);
+    details.comparison = super::compare::node_part(state, &key);
     Some(details)
 }
 
@@ -357,6 +364,8 @@ fn edge_details(state: &AppState, source: NodeKey, target: NodeKey) -> Option<Ed
         localhost: edge.localhost,
         metrics: metric_rows(&edge.metrics),
         malicious,
+        comparison: super::compare::edge_part(state, &source, &target),
+        failures: state.compare.failures_of(&source, &target).cloned().collect(),
     })
 }
 

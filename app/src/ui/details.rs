@@ -3,7 +3,9 @@
 //! select it.
 
 use crate::state::queries::{Details, EdgeDetails, Facts, NodeDetails, estate_rows, metric_rows};
+use crate::state::compare::{ComparisonPart, FailureRow};
 use crate::state::{Action, MapAction, UiAction, ViewCtx};
+use crate::ui::style::color;
 use egui::{Grid, RichText, Ui};
 use vmi_core::graph::{EdgeMetrics, NodeKey};
 use vmi_core::render::theme::format_bytes;
@@ -111,6 +113,9 @@ fn node_ui(ui: &mut Ui, node: &NodeDetails, actions: &mut Vec<Action>) {
     if let Some(ports) = &node.listening_on {
         facts_grid(ui, "process-ports", &[("Listening on", ports.clone())]);
     }
+    if let Some(part) = &node.comparison {
+        comparison_ui(ui, part);
+    }
     ui.add_space(6.0);
     let totals: Facts =
         vec![("Total out", format_bytes(node.bytes_out as f64)), ("Total in", format_bytes(node.bytes_in as f64))];
@@ -143,9 +148,55 @@ fn edge_ui(ui: &mut Ui, edge: &EdgeDetails, actions: &mut Vec<Action>) {
     }
     ui.separator();
     facts_grid(ui, "edge", &edge.metrics);
+    if let Some(part) = &edge.comparison {
+        comparison_ui(ui, part);
+    }
+    if !edge.failures.is_empty() {
+        ui.add_space(6.0);
+        ui.label(RichText::new("Failed connections").strong());
+        for row in &edge.failures {
+            failure_ui(ui, row);
+        }
+    }
     if let Some(indicator) = &edge.malicious {
         ui.add_space(6.0);
         ui.label(RichText::new("⚠ Malicious remote IP").color(egui::Color32::from_rgb(200, 0, 0)).strong());
         facts_grid(ui, "malicious", indicator);
+    }
+}
+
+/// Window A and B side by side with the delta (while a comparison is on).
+fn comparison_ui(ui: &mut Ui, part: &ComparisonPart) {
+    ui.add_space(6.0);
+    let tint = crate::state::compare::kind_color(part.kind).map_or(ui.visuals().weak_text_color(), color);
+    ui.label(RichText::new(format!("Comparison: {}", part.kind.label())).strong().color(tint));
+    if !part.aspects.is_empty() {
+        ui.label(part.aspects.join(", "));
+    }
+    ui.label(RichText::new(format!("A: {}", part.windows.0)).weak());
+    ui.label(RichText::new(format!("B: {}", part.windows.1)).weak());
+    Grid::new("comparison").num_columns(4).spacing([10.0, 3.0]).striped(true).show(ui, |ui| {
+        for header in ["", "A", "B", "Δ"] {
+            ui.label(RichText::new(header).weak());
+        }
+        ui.end_row();
+        for row in &part.rows {
+            ui.label(RichText::new(row.name).weak());
+            ui.label(&row.a);
+            ui.label(&row.b);
+            ui.label(&row.delta);
+            ui.end_row();
+        }
+    });
+}
+
+/// One failed destination port of an edge: its verdict and evidence.
+pub fn failure_ui(ui: &mut Ui, row: &FailureRow) {
+    ui.label(
+        RichText::new(format!("Port {}: {}", row.failure.port, row.failure.verdict.label()))
+            .color(color(vmi_core::render::scene::FAILURE_COLOR)),
+    );
+    for line in &row.evidence {
+        ui.add(egui::Label::new(format!("• {line}")).wrap());
     }
 }

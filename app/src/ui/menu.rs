@@ -48,6 +48,8 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, view: ViewCtx<'_>, actions: &mut Vec<Actio
             item(ui, "Query… (Ctrl+K)", UiAction::ShowWindow(Window::Query, true).into());
             item(ui, "Problems…", UiAction::ShowWindow(Window::Problems, true).into());
             item(ui, "Move groups…", UiAction::ShowWindow(Window::Groups, true).into());
+            item(ui, "Compare windows…", UiAction::ShowWindow(Window::Compare, true).into());
+            item(ui, "Failed connections…", UiAction::ShowWindow(Window::Failures, true).into());
         });
     });
 }

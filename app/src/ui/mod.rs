@@ -4,6 +4,7 @@
 
 pub mod canvas;
 pub mod charts;
+pub mod compare;
 pub mod details;
 pub mod export;
 pub mod groups;
@@ -37,6 +38,8 @@ pub struct Panels {
     pub query: query::QueryWindow,
     pub export: export::ExportWindow,
     pub groups: groups::GroupsWindow,
+    pub compare: compare::CompareWindow,
+    pub failures: compare::FailuresWindow,
 }
 
 impl Panels {
@@ -60,6 +63,8 @@ impl Panels {
         self.query.show(&ctx, view, actions);
         self.export.show(&ctx, view, actions);
         self.groups.show(&ctx, view, actions);
+        self.compare.show(&ctx, view, actions);
+        self.failures.show(&ctx, view, actions);
         problems_window(&ctx, view, actions);
         errors_ui(&ctx, view, actions);
         toasts_ui(&ctx, toasts);
