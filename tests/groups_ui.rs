@@ -170,6 +170,11 @@ fn a_selected_group_comes_forward_and_colours_follow_the_window_and_records() {
     assert!(state.marks.is_none());
     send(&mut state, GroupsAction::SetColouring(true));
     assert!(state.marks.is_some());
+    // Selecting a group with the colours off puts them back, bringing it forward.
+    send(&mut state, GroupsAction::SetColouring(false));
+    send(&mut state, GroupsAction::Select(Some(group)));
+    assert!(state.groups.colouring && state.marks.as_ref().is_some_and(|m| m.fade_unmarked));
+    send(&mut state, GroupsAction::Select(None));
 
     // A new window: the plan is recomputed for it, hand edits are gone.
     let sym = plan(&state).data().machines[machine].sym;

@@ -168,7 +168,13 @@ pub(super) fn groups(state: &mut AppState, action: GroupsAction, effects: &mut V
             }
         }
         GroupsAction::Select(group) => {
-            state.groups.selected = group.filter(|&g| g < state.groups.figures.groups.len());
+            let groups = &mut state.groups;
+            groups.selected = group.filter(|&g| g < groups.figures.groups.len());
+            // Bringing a group forward is about the map: it takes the groups' colours.
+            if groups.selected.is_some() && !groups.owns_marks(state.marks_version) {
+                groups.colouring = true;
+                groups.marks_written = None;
+            }
             refresh_marks(state);
         }
         GroupsAction::SetColouring(on) => {
