@@ -5,6 +5,7 @@
 
 mod cli;
 mod compare;
+mod compare_ui;
 mod graph;
 mod groups;
 mod groups_ui;

@@ -102,21 +102,22 @@ impl CompareWindow {
         }
         ui.label(RichText::new("Window B (the map's window)").strong());
         ui.horizontal(|ui| {
-            ui.label("From");
-            ui.add(egui::TextEdit::singleline(&mut self.b_from).desired_width(190.0));
-            ui.label("to");
-            ui.add(egui::TextEdit::singleline(&mut self.b_to).desired_width(190.0));
+            let from = ui.label("From");
+            ui.add(egui::TextEdit::singleline(&mut self.b_from).desired_width(190.0)).labelled_by(from.id);
+            let to = ui.label("to");
+            ui.add(egui::TextEdit::singleline(&mut self.b_to).desired_width(190.0)).labelled_by(to.id);
         });
         ui.label(RichText::new("Window A").strong());
         for preset in Preset::ALL {
             ui.radio_value(&mut self.a_choice, AChoice::Preset(preset), preset.label());
         }
         ui.horizontal(|ui| {
-            ui.radio_value(&mut self.a_choice, AChoice::Explicit, "From");
+            let from = ui.radio_value(&mut self.a_choice, AChoice::Explicit, "From");
             let enabled = self.a_choice == AChoice::Explicit;
-            ui.add_enabled(enabled, egui::TextEdit::singleline(&mut self.a_from).desired_width(170.0));
-            ui.label("to");
-            ui.add_enabled(enabled, egui::TextEdit::singleline(&mut self.a_to).desired_width(170.0));
+            ui.add_enabled(enabled, egui::TextEdit::singleline(&mut self.a_from).desired_width(170.0))
+                .labelled_by(from.id);
+            let to = ui.label("to");
+            ui.add_enabled(enabled, egui::TextEdit::singleline(&mut self.a_to).desired_width(170.0)).labelled_by(to.id);
         });
         ui.horizontal(|ui| {
             let label = ui.label("An edge changed when its bytes grow or shrink ×");

@@ -2,8 +2,8 @@
 //! `state::queries` when the selection or map changes). Every listed node can be clicked to
 //! select it.
 
-use crate::state::queries::{Details, EdgeDetails, Facts, NodeDetails, estate_rows, metric_rows};
 use crate::state::compare::{ComparisonPart, FailureRow};
+use crate::state::queries::{Details, EdgeDetails, Facts, NodeDetails, estate_rows, metric_rows};
 use crate::state::{Action, MapAction, UiAction, ViewCtx};
 use crate::ui::style::color;
 use egui::{Grid, RichText, Ui};
