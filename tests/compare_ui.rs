@@ -181,6 +181,34 @@ fn comparing_shows_the_union_marked_by_change_and_stopping_restores_the_map() {
     assert!(edge.comparison.is_none());
 }
 
+#[test]
+fn marks_belong_to_whoever_wrote_them_last_and_stopping_clears_only_the_comparisons() {
+    let mut state = loaded(estate_files());
+    let start =
+        CompareAction::Start { a: WindowA::Preset(Preset::PreviousPeriod), b: Some(window_b()), min_ratio: 2.0 };
+    send(&mut state, start.clone());
+    assert!(state.compare.colouring);
+    // Move groups colours the map: it takes the marks, and the comparison lets go of them at
+    // the next view change.
+    send(&mut state, UiAction::ShowWindow(Window::Groups, true));
+    send(&mut state, vmi_map::state::GroupsAction::Compute(vmi_core::groups::GroupingOptions::default()));
+    let groups_marks = state.marks.clone().expect("groups colour the map");
+    assert!(groups_marks.legend.iter().all(|(label, _)| !label.starts_with("New in B")));
+    send(&mut state, MapAction::ExpandAll(true));
+    assert!(!state.compare.colouring, "the comparison gave the map up");
+    assert!(state.groups.colouring, "the groups keep it");
+    // Stopping the comparison leaves the groups' colours alone.
+    send(&mut state, CompareAction::Stop);
+    let marks = state.marks.clone().expect("the groups' colours stay");
+    assert!(marks.legend.iter().any(|(label, _)| label.starts_with("Cut")), "{:?}", marks.legend);
+    // Comparing again takes the map back; the groups stop colouring at the next view change.
+    send(&mut state, start);
+    assert!(state.marks.as_ref().unwrap().legend.iter().any(|(label, _)| label.starts_with("New in B")));
+    send(&mut state, MapAction::ExpandAll(false));
+    assert!(!state.groups.colouring && state.compare.colouring);
+    assert!(state.marks.as_ref().unwrap().legend.iter().any(|(label, _)| label.starts_with("New in B")));
+}
+
 /// The bundled sample's estate, generated as `app/build.rs` does, for where its incident is.
 fn sample_server() -> (String, String, i64) {
     let incidents = vec![Incident { kind: IncidentKind::FirewallDrop, minute: 240 }];

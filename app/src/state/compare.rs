@@ -211,8 +211,13 @@ pub(super) fn map_built(state: &mut AppState, map: DependencyMap) -> DependencyM
         return map;
     }
     let Some(b) = map_window(state) else {
-        state.compare.message = Some("Nothing loaded to compare.".into());
-        state.compare.on = false;
+        clear_own_marks(state);
+        let compare = &mut state.compare;
+        compare.message = Some("Nothing loaded to compare.".into());
+        compare.on = false;
+        compare.colouring = false;
+        compare.diff = None;
+        compare.map_b = None;
         return map;
     };
     let a = match state.compare.a_spec {
