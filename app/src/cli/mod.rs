@@ -1,5 +1,5 @@
-//! The headless commands (`summary`, `report`, `render`): their arguments, the loading they
-//! all share, and one module per command.
+//! The headless commands (`summary`, `query`, `report`, `render`, `diff`, `triage`, `groups`): their
+//! arguments, the loading they all share, and one module per command.
 
 mod diff;
 mod groups;
