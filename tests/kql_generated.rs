@@ -31,7 +31,7 @@ fn records(estate: &Estate, table: Table) -> Vec<BTreeMap<&'static str, Val<'_>>
     out
 }
 
-fn text<'a>(row: &'a BTreeMap<&'static str, Val<'_>>, name: &str) -> String {
+fn text(row: &BTreeMap<&'static str, Val<'_>>, name: &str) -> String {
     match row.get(name) {
         Some(Val::Str(s)) => s.to_string(),
         Some(Val::Text(s)) => s.clone(),
