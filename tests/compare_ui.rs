@@ -308,8 +308,8 @@ fn choosing_two_windows_marks_new_and_gone_edges_and_rows_select_them() {
     assert_eq!(marks.edges.get(&(n, p)), Some(&NEW_COLOR));
     assert_eq!(marks.edges.get(&(j, p)), Some(&GONE_COLOR));
     // The changes list, gone first; clicking the new one selects its edge.
-    harness.get_by_label_contains("Orders API → postgres:5432  Gone in B");
-    harness.get_by_label_contains("nginx → postgres:5432  New in B").click();
+    harness.get_by_label_contains("app01/Orders API → db01/postgres:5432  Gone in B");
+    harness.get_by_label_contains("web01/nginx → db01/postgres:5432  New in B").click();
     harness.run_steps(3);
     let state = &harness.state().state;
     assert_eq!(state.selected, Some(Selected::Edge { source: nginx, target: pg }));
@@ -338,4 +338,5 @@ fn the_failures_window_lists_the_planted_incident_first() {
         Some(Selected::Edge { source: first.failure.source.key, target: first.failure.target.key })
     );
     harness.get_by_label_contains("Listening but failing: ");
+    harness.snapshot("failed_connections");
 }

@@ -17,10 +17,12 @@
 
 use super::action::CompareAction;
 use super::{AppState, Effect};
+use vmi_core::compare::NodeRef;
 use vmi_core::compare::{
     ChangeKind, Diff, EdgeDiff, Failure, FailurePattern, Fault, NodeDiff, Preset, Thresholds, Triage, Verdict, Window,
     diff_maps, triage, triage_with_map,
 };
+use vmi_core::graph::build::machine_label;
 use vmi_core::graph::{DependencyMap, EdgeMetrics, NodeKey, build_map};
 use vmi_core::model::Timestamp;
 use vmi_core::render::scene::{Marks, Rgb};
@@ -69,6 +71,8 @@ pub struct CompareState {
     pub a: Option<Window>,
     pub b: Option<Window>,
     pub diff: Option<Diff>,
+    /// The diff's changes by impact, as the list shows them.
+    pub changes: Vec<ChangeRow>,
     /// The map of window B alone, put back when the comparison is turned off.
     map_b: Option<DependencyMap>,
     /// The map is coloured by change kind.
@@ -89,6 +93,7 @@ impl Default for CompareState {
             a: None,
             b: None,
             diff: None,
+            changes: Vec::new(),
             map_b: None,
             colouring: false,
             marks_written: None,
@@ -185,6 +190,7 @@ fn stop(state: &mut AppState) {
     compare.on = false;
     compare.colouring = false;
     compare.diff = None;
+    compare.changes.clear();
     compare.a = None;
     compare.b = None;
     if let Some(map_b) = compare.map_b.take() {
@@ -217,6 +223,7 @@ pub(super) fn map_built(state: &mut AppState, map: DependencyMap) -> DependencyM
         compare.on = false;
         compare.colouring = false;
         compare.diff = None;
+        compare.changes.clear();
         compare.map_b = None;
         return map;
     };
@@ -227,7 +234,9 @@ pub(super) fn map_built(state: &mut AppState, map: DependencyMap) -> DependencyM
     let map_a = build_map(&state.store, &state.inventory, &a.request(&state.request.focus));
     let diff = diff_maps(&state.store, &state.inventory, &map_a, &map, &state.compare.thresholds);
     let union = diff.map.clone();
+    let changes = change_rows(state, &diff);
     let compare = &mut state.compare;
+    compare.changes = changes;
     compare.a = Some(a);
     compare.b = Some(b);
     compare.diff = Some(diff);
@@ -306,13 +315,55 @@ fn compute_triage(state: &mut AppState, map: Option<&DependencyMap>) {
         Some(map) => triage_with_map(&state.store, &state.inventory, map, &state.request),
         None => triage(&state.store, &state.inventory, &state.request),
     };
-    let rows = result.failures.into_iter().map(failure_row).collect();
+    let rows = result.failures.into_iter().map(|f| failure_row(state, f)).collect();
     state.compare.triage = Some(rows);
 }
 
-fn failure_row(failure: Failure) -> FailureRow {
-    let title = format!("{} → {}:{}", failure.source.label, failure.target.label, failure.port);
+fn failure_row(state: &AppState, failure: Failure) -> FailureRow {
+    let title = edge_title(state, &failure.source, &failure.target, Some(failure.port));
     FailureRow { evidence: evidence(&failure), title, failure }
+}
+
+/// A node as lists name it: a process or port with its machine ("web-01/nginx"), since many
+/// machines run a process of the same name.
+pub fn node_name(state: &AppState, node: &NodeRef) -> String {
+    match (node.key, node.key.machine()) {
+        (NodeKey::Machine { .. } | NodeKey::External { .. }, _) | (_, None) => node.label.clone(),
+        (_, Some(machine)) => format!("{}/{}", machine_label(&state.store, &state.inventory, machine), node.label),
+    }
+}
+
+/// "client → server:port" (the port left out when the server's name carries it).
+pub fn edge_title(state: &AppState, source: &NodeRef, target: &NodeRef, port: Option<i64>) -> String {
+    let port = port.filter(|_| target.port.is_none()).map(|p| format!(":{p}")).unwrap_or_default();
+    format!("{} → {}{port}", node_name(state, source), node_name(state, target))
+}
+
+/// One row of the changes list, written when the comparison is computed.
+#[derive(Clone, Debug)]
+pub struct ChangeRow {
+    pub source: NodeKey,
+    pub target: NodeKey,
+    pub kind: ChangeKind,
+    pub text: String,
+}
+
+fn change_rows(state: &AppState, diff: &Diff) -> Vec<ChangeRow> {
+    let bytes = |m: &Option<EdgeMetrics>| m.as_ref().map_or("—".to_string(), |m| format_bytes(m.total_bytes() as f64));
+    diff.changes()
+        .map(|edge| {
+            let aspects: Vec<&str> = edge.aspects.iter().map(|a| a.label()).collect();
+            let text = format!(
+                "{}  {}{}  ({} → {})",
+                edge_title(state, &edge.source, &edge.target, edge.port),
+                edge.kind.label(),
+                if aspects.is_empty() { String::new() } else { format!(": {}", aspects.join(", ")) },
+                bytes(&edge.a),
+                bytes(&edge.b),
+            );
+            ChangeRow { source: edge.source.key, target: edge.target.key, kind: edge.kind, text }
+        })
+        .collect()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

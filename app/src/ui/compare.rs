@@ -10,7 +10,6 @@ use crate::ui::style::color;
 use egui::{RichText, Ui};
 use vmi_core::compare::{ChangeKind, Preset, Window as TimeWindow};
 use vmi_core::model::Timestamp;
-use vmi_core::render::theme::format_bytes;
 
 /// Rows of the changes and failures lists, in points.
 const ROW_HEIGHT: f32 = 20.0;
@@ -179,32 +178,18 @@ fn changes_ui(ui: &mut Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
             ui.label(RichText::new(format!("{}: {n}", kind.label())).color(tint));
         }
     });
-    ui.label(RichText::new(format!("Changes ({}), by impact", diff.changes.len())).strong());
+    ui.label(RichText::new(format!("Changes ({}), by impact", compare.changes.len())).strong());
     let selected = view.state.selected;
     egui::ScrollArea::vertical().auto_shrink([false, true]).max_height(320.0).show_rows(
         ui,
         ROW_HEIGHT,
-        diff.changes.len(),
+        compare.changes.len(),
         |ui, rows| {
-            for edge in rows.filter_map(|i| diff.changes.get(i)).filter_map(|&i| diff.edges.get(i)) {
-                let port = edge.port.map(|p| format!(":{p}")).unwrap_or_default();
-                let aspects: Vec<&str> = edge.aspects.iter().map(|a| a.label()).collect();
-                let bytes = |m: &Option<vmi_core::graph::EdgeMetrics>| {
-                    m.as_ref().map_or("—".to_string(), |m| format_bytes(m.total_bytes() as f64))
-                };
-                let text = format!(
-                    "{} → {}{port}  {}{}  ({} → {})",
-                    edge.source.label,
-                    edge.target.label,
-                    edge.kind.label(),
-                    if aspects.is_empty() { String::new() } else { format!(": {}", aspects.join(", ")) },
-                    bytes(&edge.a),
-                    bytes(&edge.b),
-                );
-                let tint = kind_color(edge.kind).map_or(ui.visuals().text_color(), color);
-                let is_selected = selected == Some(Selected::Edge { source: edge.source.key, target: edge.target.key });
-                if ui.selectable_label(is_selected, RichText::new(text).color(tint)).clicked() {
-                    actions.push(selects_edge(edge.source.key, edge.target.key));
+            for change in rows.filter_map(|i| compare.changes.get(i)) {
+                let tint = kind_color(change.kind).map_or(ui.visuals().text_color(), color);
+                let is_selected = selected == Some(Selected::Edge { source: change.source, target: change.target });
+                if ui.selectable_label(is_selected, RichText::new(&change.text).color(tint)).clicked() {
+                    actions.push(selects_edge(change.source, change.target));
                 }
             }
         },
@@ -241,8 +226,9 @@ impl FailuresWindow {
                     let f = &row.failure;
                     let (source, target) = (f.source.key, f.target.key);
                     let is_selected = selected == Some(Selected::Edge { source, target });
+                    let clients = if f.affected_clients == 1 { "client" } else { "clients" };
                     let text = format!(
-                        "{}. {}  {} ({} failed links × {} clients)",
+                        "{}. {}  {} ({} failed links × {} {clients})",
                         i + 1,
                         row.title,
                         f.verdict.label(),
