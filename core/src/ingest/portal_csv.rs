@@ -30,8 +30,7 @@ pub fn load<R: Read>(reader: R, sink: &mut RowSink, control: &mut Control<'_>) -
     let names: Vec<String> = (0..header.len()).map(|i| String::from_utf8_lossy(header.field(i)).into_owned()).collect();
     sink.set_header(names.iter().map(String::as_str), header.line)?;
     let mut line_row = LineRow::default();
-    loop {
-        let Some(record) = splitter.next_record().map_err(read_error)? else { break };
+    while let Some(record) = splitter.next_record().map_err(read_error)? {
         // A lone empty line is not a record.
         if record.is_blank() {
             continue;

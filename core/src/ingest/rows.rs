@@ -127,30 +127,31 @@ impl RowSink {
         if self.file_table.is_none() {
             self.file_table = self.path_table;
         }
-        if self.file_table.is_none() && self.type_column.is_none() {
-            if let Some(kind) = table_from_columns(&self.names) {
-                let has = |name: &str| self.names.iter().any(|n| n == name);
-                let mut missing = Vec::new();
-                if !has("Machine") && !has("Computer") {
-                    missing.push("Machine or Computer");
-                }
-                if !has("TimeGenerated") {
-                    missing.push("TimeGenerated");
-                }
-                if !missing.is_empty() {
-                    return Err(LoadError::new(
-                        self.source(),
-                        LoadErrorKind::NotAnExport,
-                        format!(
-                            "not a VM Insights map export: the columns ({}) look like {} but lack {}",
-                            excerpt(&self.names.join(", ")),
-                            kind.name(),
-                            missing.join(", ")
-                        ),
-                    ));
-                }
-                self.file_table = Some(kind);
+        if self.file_table.is_none()
+            && self.type_column.is_none()
+            && let Some(kind) = table_from_columns(&self.names)
+        {
+            let has = |name: &str| self.names.iter().any(|n| n == name);
+            let mut missing = Vec::new();
+            if !has("Machine") && !has("Computer") {
+                missing.push("Machine or Computer");
             }
+            if !has("TimeGenerated") {
+                missing.push("TimeGenerated");
+            }
+            if !missing.is_empty() {
+                return Err(LoadError::new(
+                    self.source(),
+                    LoadErrorKind::NotAnExport,
+                    format!(
+                        "not a VM Insights map export: the columns ({}) look like {} but lack {}",
+                        excerpt(&self.names.join(", ")),
+                        kind.name(),
+                        missing.join(", ")
+                    ),
+                ));
+            }
+            self.file_table = Some(kind);
         }
         if self.type_column.is_none() && self.file_table.is_none() {
             return Err(LoadError::new(
