@@ -70,6 +70,7 @@ pub struct CompareState {
     /// The windows of the shown comparison.
     pub a: Option<Window>,
     pub b: Option<Window>,
+    /// The comparison shown; its union map has moved to `AppState::map`.
     pub diff: Option<Diff>,
     /// The diff's changes by impact, as the list shows them.
     pub changes: Vec<ChangeRow>,
@@ -232,8 +233,9 @@ pub(super) fn map_built(state: &mut AppState, map: DependencyMap) -> DependencyM
         WindowA::Explicit(a) => a,
     };
     let map_a = build_map(&state.store, &state.inventory, &a.request(&state.request.focus));
-    let diff = diff_maps(&state.store, &state.inventory, &map_a, &map, &state.compare.thresholds);
-    let union = diff.map.clone();
+    let mut diff = diff_maps(&state.store, &state.inventory, &map_a, &map, &state.compare.thresholds);
+    // The union becomes the state's map (not copied: `diff.map` is left empty).
+    let union = std::mem::take(&mut diff.map);
     let changes = change_rows(state, &diff);
     let compare = &mut state.compare;
     compare.changes = changes;
