@@ -32,7 +32,10 @@ fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
         std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     files.retain(|p| p.is_file() && p.file_name().is_some_and(|n| n != ".gitkeep"));
     files.sort();
-    files.into_iter().map(|p| (p.clone(), std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))).collect()
+    files
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))))
+        .collect()
 }
 
 fn map_svg(data: &[u8]) {

@@ -50,7 +50,8 @@ fn one_bad_json_line_costs_only_that_line() {
 
 #[test]
 fn a_deep_array_in_one_record_skips_that_record() {
-    let deep = format!("{{\"Type\":\"VMProcess\",\"Machine\":\"m\",\"Deep\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep =
+        format!("{{\"Type\":\"VMProcess\",\"Machine\":\"m\",\"Deep\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
     let text = lines_with(&deep, 1, 3);
     let loaded = load("deep.jsonl", text.as_bytes());
     assert_eq!(loaded.batch.table(TableKind::VMProcess).len(), 2);
@@ -117,9 +118,8 @@ fn csv_rows(rows: &[&str]) -> String {
 #[test]
 fn a_stray_quote_in_a_csv_field_skips_its_row_and_the_rows_it_ran_into_load() {
     let t = "2026-10-05T00:00:00Z";
-    let rows: Vec<String> = (1..=7)
-        .map(|i| if i == 2 { format!("{t},we\"b01,m-{i}") } else { format!("{t},web-0{i},m-{i}") })
-        .collect();
+    let rows: Vec<String> =
+        (1..=7).map(|i| if i == 2 { format!("{t},we\"b01,m-{i}") } else { format!("{t},web-0{i},m-{i}") }).collect();
     let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
     let loaded = load("VMComputer.csv", csv_rows(&refs).as_bytes());
     assert_eq!(loaded.batch.table(TableKind::VMComputer).len(), 6);
@@ -228,7 +228,10 @@ fn duplicate_column_names_are_warned_and_the_first_stands() {
     let csv = "TimeGenerated,Computer,Machine,Computer\n2026-10-05T00:00:00Z,web-01,m-1,web-99\n";
     let loaded = load("VMComputer.csv", csv.as_bytes());
     assert_eq!(places(&loaded), [(1, 4)]);
-    assert_eq!(loaded.warnings.kept[0].message, "column Computer (number 4) is named twice: the first one's values are used");
+    assert_eq!(
+        loaded.warnings.kept[0].message,
+        "column Computer (number 4) is named twice: the first one's values are used"
+    );
     let store = {
         let mut store = vmi_core::store::Store::default();
         store.merge(loaded.batch);
@@ -288,12 +291,31 @@ fn names_with_characters_xml_forbids_leave_the_svg_and_graphml_well_formed() {
     let positions: Vec<[f32; 2]> = (0..view.nodes.len()).map(|i| [i as f32 * 50.0, 0.0]).collect();
     let scene = MapScene::new(&view, &positions);
     let title = format!("map of {bad}\u{0}.csv");
-    let picture =
-        MapPicture { scene: &scene, width_px: 800, region: None, theme: Theme::Light, title: Some(title), legend: true };
+    let picture = MapPicture {
+        scene: &scene,
+        width_px: 800,
+        region: None,
+        theme: Theme::Light,
+        title: Some(title),
+        legend: true,
+    };
     let svg = render_svg(&picture).unwrap_or_else(|e| panic!("{e}"));
     roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("the SVG is XML: {e}"));
-    assert!(svg.contains("map of we\u{fffd}b\u{fffd}\u{fffd}\u{fffd}01\u{fffd}.csv"), "the title is kept, its controls replaced");
+    assert!(
+        svg.contains("map of we\u{fffd}b\u{fffd}\u{fffd}\u{fffd}01\u{fffd}.csv"),
+        "the title is kept, its controls replaced"
+    );
     let graphml = export_graph(&store, &inventory, &map, &view, &positions, GraphFormat::GraphMl);
     roxmltree::Document::parse(&graphml).unwrap_or_else(|e| panic!("the GraphML is XML: {e}"));
     assert_eq!(xml_allowed("a\tb\nc\u{1}\u{fffe}"), "a\tb\nc\u{fffd}\u{fffd}");
+}
+
+#[test]
+fn json_warnings_name_the_bad_values_own_line_and_column() {
+    let text = "[{\"Type\":\"VMConnection\",\"Machine\":\"m\",\"TimeGenerated\":\"2026-10-05T00:00:00Z\",\"BytesSent\":\"lots\"},\n\
+        {\"Type\":\"VMConnection\",\n  \"Machine\":\"m\",\n  \"TimeGenerated\":\"not a time\"},\n\
+        {\"Type\":\"VMConnection\",\"Machine\":\"m\",\"TimeGenerated\":\"2026-10-05T00:00:00Z\"}]";
+    let loaded = load("values.json", text.as_bytes());
+    assert_eq!(places(&loaded), [(1, 90), (4, 19)]);
+    assert_eq!(loaded.batch.table(TableKind::VMConnection).len(), 1);
 }

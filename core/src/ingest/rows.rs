@@ -280,6 +280,7 @@ impl RowSink {
                 decoder.table.abandon_row();
                 let name = self.names.get(field).cloned().unwrap_or_default();
                 let message = format!("column {name}: {reason}: {:?}; row skipped", excerpt(&value.text()));
+                let position = value_position(position, raw, &row);
                 self.warn(position, field, message);
                 return;
             }
@@ -397,6 +398,23 @@ impl RowSink {
             error = error.at(w.line, w.column);
         }
         Err(error)
+    }
+}
+
+/// A JSON value's own line and column (a record's position is where it starts), when its
+/// bytes are in the window the row was scanned from; else the record's.
+fn value_position(position: RowPosition, raw: RawValue, row: &RawRow<'_>) -> RowPosition {
+    let (Some(record_column), Some(at)) = (position.record_column, raw.span.window_start(raw.kind)) else {
+        return position;
+    };
+    let Some(before) = row.window.get(..at) else { return position };
+    let chars = |bytes: &[u8]| bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64;
+    match memchr::memrchr(b'\n', before) {
+        None => RowPosition { line: position.line, record_column: Some(record_column + chars(before)) },
+        Some(last) => RowPosition {
+            line: position.line + memchr::memchr_iter(b'\n', before).count() as u64,
+            record_column: Some(chars(&before[last + 1..]) + 1),
+        },
     }
 }
 

@@ -34,6 +34,18 @@ impl Span {
         (i64::from(self.start) << 32) | i64::from(self.end)
     }
 
+    /// The window offset a text or number value starts at (`None` for unescaped copies in
+    /// the scratch buffer): where a warning about the value points.
+    pub fn window_start(self, kind: Kind) -> Option<usize> {
+        let in_window = self.start & IN_SCRATCH == 0;
+        match kind {
+            // A string's span starts past its opening quote.
+            Kind::Text if in_window => Some((self.start as usize).saturating_sub(1)),
+            Kind::Number if in_window => Some(self.start as usize),
+            _ => None,
+        }
+    }
+
     pub fn bytes<'a>(self, window: &'a [u8], scratch: &'a [u8]) -> &'a [u8] {
         let (from, bytes) = if self.start & IN_SCRATCH != 0 {
             ((self.start & !IN_SCRATCH) as usize, scratch)
