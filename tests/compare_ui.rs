@@ -170,6 +170,21 @@ fn comparing_shows_the_union_marked_by_change_and_stopping_restores_the_map() {
     let bytes = part.rows.iter().find(|r| r.name == "Bytes (sent + received)").unwrap();
     assert_eq!((bytes.a.as_str(), bytes.b.as_str()), ("1.07 KB", "—"), "{bytes:?}");
 
+    // The gone edge's trend: window A's bytes drawn over B's, aligned on their starts.
+    let trend = state.chart_trend(vmi_core::trends::TrendKind::Bytes);
+    let total = |prefix: &str| -> f64 {
+        trend
+            .series
+            .iter()
+            .filter(|s| s.name.starts_with(prefix))
+            .flat_map(|s| s.values.iter())
+            .filter(|v| v.is_finite())
+            .sum()
+    };
+    assert_eq!(total("A · "), 1100.0, "the gone dependency's bytes in window A: {:?}", trend.series);
+    assert_eq!(total("B · "), 0.0, "and none in B");
+    assert!(state.chart_title(vmi_core::trends::TrendKind::Bytes).ends_with("A from 2026-10-05 08:00 aligned on B"));
+
     // Turning it off: window B's map alone, no marks, no comparison in the details.
     send(&mut state, CompareAction::Stop);
     assert!(!state.compare.on && state.marks.is_none());

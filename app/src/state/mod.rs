@@ -12,8 +12,8 @@ pub mod query;
 mod update;
 
 pub use action::{
-    Action, CameraAction, CompareAction, ExportAction, ExportExtent, FileAction, GroupsAction, LoadAction, MapAction, MapExport,
-    QueryAction, SaveTarget, Selected, Source, UiAction, Window,
+    Action, CameraAction, CompareAction, ExportAction, ExportExtent, FileAction, GroupsAction, LoadAction, MapAction,
+    MapExport, QueryAction, SaveTarget, Selected, Source, UiAction, Window,
 };
 pub use errors::{AppError, ErrorKind};
 pub use update::{Effect, update};
@@ -269,6 +269,24 @@ impl AppState {
         (machines, self.view.nodes.len(), self.view.edges.len())
     }
 
+    /// The chart of `kind` as shown: the selection's trend over the window or, while two
+    /// windows are compared, both windows overlaid and aligned on their starts.
+    pub fn chart_trend(&self, kind: TrendKind) -> vmi_core::trends::Trend {
+        let request = self.trend_request(kind);
+        match (self.compare.on, self.compare.a, self.compare.b) {
+            (true, Some(a), Some(b)) => vmi_core::compare::overlay(
+                &self.store,
+                &self.inventory,
+                kind,
+                request.selection,
+                (a, b),
+                request.bin_ticks,
+            )
+            .merged(),
+            _ => vmi_core::trends::compute(&self.store, &self.inventory, &request),
+        }
+    }
+
     /// The trend a chart of `kind` shows for the current selection and window.
     pub fn trend_request(&self, kind: TrendKind) -> TrendRequest {
         let selection = match self.selected {
@@ -296,7 +314,13 @@ impl AppState {
         };
         let window =
             self.request.from.or(self.data_extent.map(|e| e.0)).zip(self.request.to.or(self.data_extent.map(|e| e.1)));
-        vmi_core::render::titles::chart_title(kind, &subject, window)
+        let title = vmi_core::render::titles::chart_title(kind, &subject, window);
+        match (self.compare.on, self.compare.a) {
+            (true, Some(a)) => {
+                format!("{title}, A from {} aligned on B", vmi_core::render::titles::short_time(a.from))
+            }
+            _ => title,
+        }
     }
 
     /// The scene of the view as drawn: positions, and the marks laid over it.

@@ -326,7 +326,7 @@ fn draw_chart<T>(
     height: u32,
     render: impl FnOnce(&ChartSpec<'_>) -> Result<T, String>,
 ) -> Result<T, String> {
-    let trend = vmi_core::trends::compute(&state.store, &state.inventory, &state.trend_request(kind));
+    let trend = state.chart_trend(kind);
     let title = state.chart_title(kind);
     render(&ChartSpec { trend: &trend, title: &title, width, height, theme: state.theme })
 }

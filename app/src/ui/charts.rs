@@ -55,8 +55,9 @@ impl ChartsPanel {
         let request = state.trend_request(kind);
         let title = state.chart_title(kind);
         let key = (request.clone(), width, height, state.theme, state.store.generation(), state.map_version);
+        // (A comparison turned on or off rebuilds the map, so `map_version` covers the overlay.)
         if self.cached.as_ref().is_none_or(|c| c.key != key) {
-            let trend = vmi_core::trends::compute(&state.store, &state.inventory, &request);
+            let trend = state.chart_trend(kind);
             let spec = ChartSpec { trend: &trend, title: &title, width, height, theme: state.theme };
             match chart::render_rgba(&spec) {
                 Ok(picture) => {
