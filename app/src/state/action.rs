@@ -270,11 +270,7 @@ pub enum GroupsAction {
 pub enum CompareAction {
     /// Compare window A with window B (the map's window, set to `b` first when given), an
     /// edge changed when its bytes grew or shrank by `min_ratio`.
-    Start {
-        a: super::compare::WindowA,
-        b: Option<vmi_core::compare::Window>,
-        min_ratio: f64,
-    },
+    Start { a: super::compare::WindowA, b: Option<vmi_core::compare::Window>, min_ratio: f64 },
     /// Back to the map of window B alone.
     Stop,
     /// Colour the map by change kind.
