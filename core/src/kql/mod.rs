@@ -7,8 +7,8 @@
 //! over the [`value`] types.
 
 pub mod aggregates;
-pub mod chart;
 pub mod ast;
+pub mod chart;
 pub mod complete;
 pub mod error;
 pub mod eval;
