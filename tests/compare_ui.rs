@@ -3,12 +3,12 @@
 //! firewall incident), and the windows driven with egui_kittest (`UPDATE_SNAPSHOTS=1`
 //! refreshes the snapshot).
 
+use crate::support::send;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::sync::Arc;
 use vmi_core::compare::{ChangeKind, Preset, Window as TimeWindow};
 use vmi_core::graph::NodeKey;
-use vmi_core::ingest;
 use vmi_core::model::Timestamp;
 use vmi_core::render::Theme;
 use vmi_fixtures::{EstateSpec, Incident, IncidentKind, generate};
@@ -16,8 +16,7 @@ use vmi_map::VmiApp;
 use vmi_map::state::compare::{GONE_COLOR, NEW_COLOR, WindowA};
 use vmi_map::state::queries::Details;
 use vmi_map::state::{
-    Action, AppState, CameraAction, CompareAction, Effect, FileAction, LoadAction, MapAction, Selected, Source,
-    UiAction, Window, update,
+    Action, AppState, CameraAction, CompareAction, FileAction, MapAction, Selected, UiAction, Window,
 };
 
 const COMPUTERS: &str = "\
@@ -77,25 +76,6 @@ fn open_bytes(files: Vec<(String, String)>) -> Vec<Action> {
         .into_iter()
         .map(|(name, text)| FileAction::OpenBytes { name, bytes: Arc::new(text.into_bytes()) }.into())
         .collect()
-}
-
-/// Runs an action and the effects that matter headless: loads run at once, on this thread.
-fn send(state: &mut AppState, action: impl Into<Action>) -> Vec<Effect> {
-    let mut rest = Vec::new();
-    for effect in update(state, action) {
-        match effect {
-            Effect::StartLoad(sources) => {
-                for source in sources {
-                    let Source::Bytes { name, bytes } = source else { panic!("these tests load bytes") };
-                    let result = ingest::load_bytes(&name, &bytes);
-                    rest.extend(send(state, LoadAction::File { name, result: Box::new(result) }));
-                }
-                rest.extend(send(state, LoadAction::Finished));
-            }
-            other => rest.push(other),
-        }
-    }
-    rest
 }
 
 fn t(text: &str) -> Timestamp {

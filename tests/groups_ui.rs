@@ -2,21 +2,20 @@
 //! lock, select, colours, exports, a new window), and the window and canvas menu driven with
 //! egui_kittest (`UPDATE_SNAPSHOTS=1` refreshes the snapshot).
 
-use crate::support::temp_dir;
+use crate::support::{send, temp_dir};
 use egui::{Event, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::PathBuf;
 use vmi_core::graph::NodeKey;
 use vmi_core::groups::{GroupingOptions, MoveTarget, Plan, Weight};
-use vmi_core::ingest;
 use vmi_core::render::Theme;
 use vmi_fixtures::{EstateSpec, Shape, generate};
 use vmi_map::VmiApp;
 use vmi_map::state::groups::{CUT_COLOR, EXCLUDED_COLOR, group_color};
 use vmi_map::state::{
-    Action, AppState, CameraAction, Effect, ExportAction, FileAction, GroupsAction, LoadAction, MapAction, SaveTarget,
-    Selected, Source, UiAction, Window, update,
+    AppState, CameraAction, Effect, ExportAction, FileAction, GroupsAction, MapAction, SaveTarget, Selected, UiAction,
+    Window,
 };
 
 /// A generated estate of 20 machines over two hours, written as portal CSV.
@@ -25,26 +24,6 @@ fn estate_files() -> (tempfile::TempDir, Vec<PathBuf>) {
     let estate = generate(EstateSpec { machines: 20, hours: 2, seed: 3, ..EstateSpec::default() });
     let files = vmi_fixtures::write(&estate, Shape::PortalCsv, dir.path()).unwrap();
     (dir, files)
-}
-
-/// Runs an action and the effects that matter headless: loads run at once, on this thread.
-fn send(state: &mut AppState, action: impl Into<Action>) -> Vec<Effect> {
-    let mut rest = Vec::new();
-    for effect in update(state, action) {
-        match effect {
-            Effect::StartLoad(sources) => {
-                for source in sources {
-                    let Source::Path(path) = source else { panic!("tests load paths") };
-                    let result = ingest::load_path(&path, &mut |_| true);
-                    let name = path.display().to_string();
-                    rest.extend(send(state, LoadAction::File { name, result: Box::new(result) }));
-                }
-                rest.extend(send(state, LoadAction::Finished));
-            }
-            other => rest.push(other),
-        }
-    }
-    rest
 }
 
 fn loaded_estate() -> (tempfile::TempDir, AppState) {

@@ -1,13 +1,11 @@
 //! The app state driven without egui: actions in, state out (as the app's `update` is the
 //! only code that changes it, this is the whole behaviour behind the panels).
 
-use crate::support::{fixture, temp_dir};
+use crate::support::{fixture, send, temp_dir};
 use vmi_core::graph::{NodeKey, NodeKind};
-use vmi_core::ingest;
 use vmi_map::state::queries::Details;
 use vmi_map::state::{
-    Action, AppState, CameraAction, Effect, ErrorKind, ExportAction, FileAction, LoadAction, MapAction, SaveTarget,
-    Selected, Source, UiAction, update,
+    AppState, CameraAction, Effect, ErrorKind, ExportAction, FileAction, MapAction, SaveTarget, Selected, UiAction,
 };
 
 const ESTATE: &[&str] = &[
@@ -17,26 +15,6 @@ const ESTATE: &[&str] = &[
     "rest-json/VMConnection-rest.json",
     "jsonl/am-VMConnection/PT05M.json",
 ];
-
-/// Runs an action and the effects that matter headless: loads run at once, on this thread.
-fn send(state: &mut AppState, action: impl Into<Action>) -> Vec<Effect> {
-    let mut rest = Vec::new();
-    for effect in update(state, action) {
-        match effect {
-            Effect::StartLoad(sources) => {
-                for source in sources {
-                    let Source::Path(path) = source else { panic!("tests load paths") };
-                    let result = ingest::load_path(&path, &mut |_| true);
-                    let name = path.display().to_string();
-                    rest.extend(send(state, LoadAction::File { name, result: Box::new(result) }));
-                }
-                rest.extend(send(state, LoadAction::Finished));
-            }
-            other => rest.push(other),
-        }
-    }
-    rest
-}
 
 fn estate() -> AppState {
     let mut state = AppState::default();

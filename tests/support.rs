@@ -54,3 +54,32 @@ pub fn store_from_texts(files: &[(&str, &str)]) -> Store {
     }
     store
 }
+
+/// Sends an action to the app state with no egui, running the effects that matter headless
+/// (loads run at once, on this thread, from paths or bytes); returns the other effects.
+pub fn send(
+    state: &mut vmi_map::state::AppState,
+    action: impl Into<vmi_map::state::Action>,
+) -> Vec<vmi_map::state::Effect> {
+    use vmi_map::state::{Effect, LoadAction, Source, update};
+    let mut rest = Vec::new();
+    for effect in update(state, action) {
+        match effect {
+            Effect::StartLoad(sources) => {
+                for source in sources {
+                    let (name, result) = match source {
+                        Source::Path(path) => (path.display().to_string(), ingest::load_path(&path, &mut |_| true)),
+                        Source::Bytes { name, bytes } => {
+                            let result = ingest::load_bytes(&name, &bytes);
+                            (name, result)
+                        }
+                    };
+                    rest.extend(send(state, LoadAction::File { name, result: Box::new(result) }));
+                }
+                rest.extend(send(state, LoadAction::Finished));
+            }
+            other => rest.push(other),
+        }
+    }
+    rest
+}

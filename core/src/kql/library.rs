@@ -73,21 +73,39 @@ pub const SAVED_QUERIES: &[SavedQuery] = &[
         note: "The page's query with the text as a parameter; `contains` ignores case (use contains_cs to match it).",
     },
     SavedQuery {
-        id: "find-machine",
+        id: "find-machine-documented",
         title: "Find a machine (most recent record) by resource name",
+        text: "search in (VMComputer) \"m-4b9c93f9-bc37-46df-b43c-899ba829e07b\" | summarize arg_max(TimeGenerated, *) by _ResourceId",
+        note: "Verbatim (the page's machine id: see find-machine for any text).",
+    },
+    SavedQuery {
+        id: "find-machine",
+        title: "Find a machine (most recent record) by a text",
         text: "search in (VMComputer) \"{Text}\" | summarize arg_max(TimeGenerated, *) by _ResourceId",
         note: "The page searches for \"m-4b9c93f9-bc37-46df-b43c-899ba829e07b\"; here the text is a parameter. \
                Kusto's search: a bare term matches whole terms, \"*x*\" contains, \"x*\" prefix, \"*x\" suffix.",
     },
     SavedQuery {
-        id: "find-ip",
+        id: "find-ip-documented",
         title: "Find a machine (most recent record) by IP address",
+        text: "search in (VMComputer) \"10.229.243.232\" | summarize arg_max(TimeGenerated, *) by _ResourceId",
+        note: "Verbatim (the page's address: see find-ip for any address).",
+    },
+    SavedQuery {
+        id: "find-ip",
+        title: "Find a machine (most recent record) by any IP address",
         text: "search in (VMComputer) \"{Text}\" | summarize arg_max(TimeGenerated, *) by _ResourceId",
         note: "The page searches for \"10.229.243.232\"; here the address is a parameter.",
     },
     SavedQuery {
-        id: "machine-processes",
+        id: "machine-processes-documented",
         title: "List all known processes on a specified machine",
+        text: "VMProcess | where Machine == \"m-559dbcd8-3130-454d-8d1d-f624e57961bc\" | summarize arg_max(TimeGenerated, *) by _ResourceId",
+        note: "Verbatim (the page's machine id: see machine-processes for any machine).",
+    },
+    SavedQuery {
+        id: "machine-processes",
+        title: "List all known processes on any machine",
         text: "VMProcess | where Machine == \"{Machine}\" | summarize arg_max(TimeGenerated, *) by _ResourceId",
         note: "The page names machine m-559dbcd8-3130-454d-8d1d-f624e57961bc; here the machine id is a parameter.",
     },

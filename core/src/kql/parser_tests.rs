@@ -6,138 +6,15 @@ use super::*;
 use crate::kql::error::ErrorKind;
 
 /// The sample queries of the VM Insights documentation page (`shared/seed`), verbatim, with
-/// their titles.
-pub(super) const DOC_QUERIES: [(&str, &str); 20] = [
-    ("List all known machines", r#"VMComputer | summarize arg_max(TimeGenerated, *) by _ResourceId"#),
-    (
-        "When was the VM last rebooted",
-        r#"let Today = now(); VMComputer | extend DaysSinceBoot = Today - BootTime | summarize by Computer, DaysSinceBoot, BootTime | sort by BootTime asc"#,
-    ),
-    (
-        "Summary of Azure VMs by image, location, and SKU",
-        r#"VMComputer | where AzureLocation != "" | summarize by Computer, AzureImageOffering, AzureLocation, AzureImageSku"#,
-    ),
-    (
-        "List the physical memory capacity of all managed computers",
-        r#"VMComputer | summarize arg_max(TimeGenerated, *) by _ResourceId | project PhysicalMemoryMB, Computer"#,
-    ),
-    (
-        "List computer name, DNS, IP, and OS",
-        r#"VMComputer | summarize arg_max(TimeGenerated, *) by _ResourceId | project Computer, OperatingSystemFullName, DnsNames, Ipv4Addresses"#,
-    ),
-    (
-        r#"Find all processes with "sql" in the command line"#,
-        r#"VMProcess | where CommandLine contains_cs "sql" | summarize arg_max(TimeGenerated, *) by _ResourceId"#,
-    ),
-    (
-        "Find a machine (most recent record) by resource name",
-        r#"search in (VMComputer) "m-4b9c93f9-bc37-46df-b43c-899ba829e07b" | summarize arg_max(TimeGenerated, *) by _ResourceId"#,
-    ),
-    (
-        "Find a machine (most recent record) by IP address",
-        r#"search in (VMComputer) "10.229.243.232" | summarize arg_max(TimeGenerated, *) by _ResourceId"#,
-    ),
-    (
-        "List all known processes on a specified machine",
-        r#"VMProcess | where Machine == "m-559dbcd8-3130-454d-8d1d-f624e57961bc" | summarize arg_max(TimeGenerated, *) by _ResourceId"#,
-    ),
-    (
-        "List all computers running SQL Server",
-        r#"VMComputer | where AzureResourceName in ((search in (VMProcess) "*sql*" | distinct Machine)) | distinct Computer"#,
-    ),
-    (
-        "List all unique product versions of curl in my datacenter",
-        r#"VMProcess | where ExecutableName == "curl" | distinct ProductVersion"#,
-    ),
-    (
-        "Bytes sent and received trends",
-        r#"VMConnection | summarize sum(BytesSent), sum(BytesReceived) by bin(TimeGenerated,1hr), Computer | order by Computer desc | render timechart"#,
-    ),
-    (
-        "Which Azure VMs are transmitting the most bytes",
-        r#"VMConnection | join kind=fullouter(VMComputer) on $left.Computer == $right.Computer | summarize count(BytesSent) by Computer, AzureVMSize | sort by count_BytesSent desc"#,
-    ),
-    (
-        "Link status trends",
-        r#"VMConnection | where TimeGenerated >= ago(24hr) | where Computer == "acme-demo" | summarize dcount(LinksEstablished), dcount(LinksLive), dcount(LinksFailed), dcount(LinksTerminated) by bin(TimeGenerated, 1h) | render timechart"#,
-    ),
-    (
-        "Connection failures trend",
-        r#"VMConnection | where Computer == "acme-demo" | extend bythehour = datetime_part("hour", TimeGenerated) | project bythehour, LinksFailed | summarize failCount = count() by bythehour | sort by bythehour asc | render timechart"#,
-    ),
-    (
-        "Bound Ports",
-        r#"VMBoundPort
-| where TimeGenerated >= ago(24hr)
-| where Computer == 'admdemo-appsvr'
-| distinct Port, ProcessName"#,
-    ),
-    (
-        "Number of open ports across machines",
-        r#"VMBoundPort
-| where Ip != "127.0.0.1"
-| summarize by Computer, Machine, Port, Protocol
-| summarize OpenPorts=count() by Computer, Machine
-| order by OpenPorts desc"#,
-    ),
-    (
-        "Score processes in your workspace by the number of ports they have open",
-        r#"VMBoundPort
-| where Ip != "127.0.0.1"
-| summarize by ProcessName, Port, Protocol
-| summarize OpenPorts=count() by ProcessName
-| order by OpenPorts desc"#,
-    ),
-    (
-        "Aggregate behavior for each port",
-        r#"VMBoundPort
-| where Ip != "127.0.0.1"
-| summarize BytesSent=sum(BytesSent), BytesReceived=sum(BytesReceived), LinksEstablished=sum(LinksEstablished), LinksTerminated=sum(LinksTerminated), arg_max(TimeGenerated, LinksLive) by Machine, Computer, ProcessName, Ip, Port, IsWildcardBind
-| project-away TimeGenerated
-| order by Machine, Computer, Port, Ip, ProcessName"#,
-    ),
-    (
-        "Summarize the outbound connections from a group of machines",
-        r#"// the machines of interest
-let machines = datatable(m: string) ["m-82412a7a-6a32-45a9-a8d6-538354224a25"];
-// map of ip to monitored machine in the environment
-let ips=materialize(VMComputer
-| summarize ips=makeset(todynamic(Ipv4Addresses)) by MonitoredMachine=AzureResourceName
-| mvexpand ips to typeof(string));
-// all connections to/from the machines of interest
-let out=materialize(VMConnection
-| where Machine in (machines)
-| summarize arg_max(TimeGenerated, *) by ConnectionId);
-// connections to localhost augmented with RemoteMachine
-let local=out
-| where RemoteIp startswith "127."
-| project ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine=Machine;
-// connections not to localhost augmented with RemoteMachine
-let remote=materialize(out
-| where RemoteIp !startswith "127."
-| join kind=leftouter (ips) on $left.RemoteIp == $right.ips
-| summarize by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine=MonitoredMachine);
-// the remote machines to/from which we have connections
-let remoteMachines = remote | summarize by RemoteMachine;
-// all augmented connections
-(local)
-| union (remote)
-//Take all outbound records but only inbound records that come from either //unmonitored machines or monitored machines not in the set for which we are computing dependencies.
-| where Direction == 'outbound' or (Direction == 'inbound' and RemoteMachine !in (machines))
-| summarize by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine
-// identify the remote port
-| extend RemotePort=iff(Direction == 'outbound', DestinationPort, 0)
-// construct the join key we'll use to find a matching port
-| extend JoinKey=strcat_delim(':', RemoteMachine, RemoteIp, RemotePort, Protocol)
-// find a matching port
-| join kind=leftouter (VMBoundPort 
-| where Machine in (remoteMachines) 
-| summarize arg_max(TimeGenerated, *) by PortId 
-| extend JoinKey=strcat_delim(':', Machine, Ip, Port, Protocol)) on JoinKey
-// aggregate the remote information
-| summarize Remote=makeset(iff(isempty(RemoteMachine), todynamic('{}'), pack('Machine', RemoteMachine, 'Process', Process1, 'ProcessName', ProcessName1))) by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol"#,
-    ),
-];
+/// their titles: the saved queries marked verbatim (a test of the app checks them against the
+/// page word for word).
+pub(super) fn doc_queries() -> Vec<(&'static str, &'static str)> {
+    crate::kql::library::SAVED_QUERIES
+        .iter()
+        .filter(|q| q.note.starts_with("Verbatim"))
+        .map(|q| (q.title, q.text))
+        .collect()
+}
 
 fn ok(text: &str) -> Script {
     match parse(text) {
@@ -190,7 +67,8 @@ fn name_of(expr: &Expr) -> &str {
 
 #[test]
 fn every_documentation_query_parses_verbatim() {
-    for (title, text) in DOC_QUERIES {
+    assert_eq!(doc_queries().len(), 20, "the page's twenty queries");
+    for (title, text) in doc_queries() {
         let script = match parse(text) {
             Ok(script) => script,
             Err(err) => panic!("{title}:\n{}", err.render(text)),
@@ -201,7 +79,7 @@ fn every_documentation_query_parses_verbatim() {
 
 #[test]
 fn the_outbound_connections_query_has_its_structure() {
-    let (_, text) = DOC_QUERIES[DOC_QUERIES.len() - 1];
+    let text = crate::kql::library::saved("outbound-summary-documented").map_or("", |q| q.text);
     let script = ok(text);
     let names: Vec<String> = script
         .statements
@@ -890,7 +768,7 @@ impl XorShift {
 #[test]
 fn no_input_panics_or_hangs() {
     // Every prefix (at char boundaries) of every known query.
-    for text in DOC_QUERIES.iter().map(|(_, q)| *q).chain(REAL_WORLD_QUERIES) {
+    for text in doc_queries().into_iter().map(|(_, q)| q).chain(REAL_WORLD_QUERIES) {
         for (i, _) in text.char_indices() {
             let _ = parse(&text[..i]);
         }

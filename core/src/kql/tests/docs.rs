@@ -309,49 +309,15 @@ fn aggregate_behavior_for_each_port() {
     );
 }
 
-pub const OUTBOUND: &str = r#"// the machines of interest
-let machines = datatable(m: string) ["m-82412a7a-6a32-45a9-a8d6-538354224a25"];
-// map of ip to monitored machine in the environment
-let ips=materialize(VMComputer
-| summarize ips=makeset(todynamic(Ipv4Addresses)) by MonitoredMachine=AzureResourceName
-| mvexpand ips to typeof(string));
-// all connections to/from the machines of interest
-let out=materialize(VMConnection
-| where Machine in (machines)
-| summarize arg_max(TimeGenerated, *) by ConnectionId);
-// connections to localhost augmented with RemoteMachine
-let local=out
-| where RemoteIp startswith "127."
-| project ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine=Machine;
-// connections not to localhost augmented with RemoteMachine
-let remote=materialize(out
-| where RemoteIp !startswith "127."
-| join kind=leftouter (ips) on $left.RemoteIp == $right.ips
-| summarize by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine=MonitoredMachine);
-// the remote machines to/from which we have connections
-let remoteMachines = remote | summarize by RemoteMachine;
-// all augmented connections
-(local)
-| union (remote)
-//Take all outbound records but only inbound records that come from either //unmonitored machines or monitored machines not in the set for which we are computing dependencies.
-| where Direction == 'outbound' or (Direction == 'inbound' and RemoteMachine !in (machines))
-| summarize by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp, RemoteMachine
-// identify the remote port
-| extend RemotePort=iff(Direction == 'outbound', DestinationPort, 0)
-// construct the join key we'll use to find a matching port
-| extend JoinKey=strcat_delim(':', RemoteMachine, RemoteIp, RemotePort, Protocol)
-// find a matching port
-| join kind=leftouter (VMBoundPort 
-| where Machine in (remoteMachines) 
-| summarize arg_max(TimeGenerated, *) by PortId 
-| extend JoinKey=strcat_delim(':', Machine, Ip, Port, Protocol)) on JoinKey
-// aggregate the remote information
-| summarize Remote=makeset(iff(isempty(RemoteMachine), todynamic('{}'), pack('Machine', RemoteMachine, 'Process', Process1, 'ProcessName', ProcessName1))) by ConnectionId, Direction, Machine, Process, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol"#;
+/// The page's "outbound connections of a group of machines", verbatim (the saved query's).
+pub fn outbound() -> &'static str {
+    crate::kql::library::saved("outbound-summary-documented").map_or("", |q| q.text)
+}
 
 #[test]
 fn outbound_connections_of_a_group_of_machines() {
     let s = estate();
-    let t = query(&s, OUTBOUND);
+    let t = query(&s, outbound());
     assert_eq!(
         t.column_names(),
         [

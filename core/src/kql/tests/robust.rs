@@ -91,7 +91,7 @@ fn prefixes_and_shuffles_of_real_queries_never_panic() {
     )]);
     let options = QueryOptions { max_cells: 1_000_000, ..QueryOptions::default() };
     let queries = [
-        super::docs::OUTBOUND,
+        super::docs::outbound(),
         "VMConnection | summarize sum(BytesSent), sum(BytesReceived) by bin(TimeGenerated,1hr), Computer | order by Computer desc | render timechart",
         "VMComputer | where AzureResourceName in ((search in (VMProcess) \"*sql*\" | distinct Machine)) | distinct Computer",
         "VMBoundPort\n| where Ip != \"127.0.0.1\"\n| summarize BytesSent=sum(BytesSent), arg_max(TimeGenerated, LinksLive) by Machine, Port\n| project-away TimeGenerated",
