@@ -7,3 +7,5 @@ echo "## Loading (1M VMConnection rows)"; bash bench/run-ingest.sh
 echo; echo "## Map frame (10k nodes / 50k edges)"; ./target/release/frame_bench 10000 50000
 echo; echo "## Chart (10k points)"; ./target/release/chart_bench 10000
 echo; echo "## Layout (with peers)"; bash bench/layout/run.sh
+echo; echo "## KQL engine beside DuckDB (1M VMConnection rows, one thread)"; bash bench/run-kql.sh
+echo; echo "## Move groups (1,000 machines, with networkx and leidenalg)"; bash bench/groups/run.sh
