@@ -10,6 +10,7 @@ use std::time::Instant;
 use vmi_core::graph::export::{GraphFormat, export_graph};
 use vmi_core::ingest::LoadErrorKind;
 use vmi_core::layout::LayoutCommand;
+use vmi_core::render::titles::file_name;
 use vmi_core::render::{ChartSpec, MapPicture, RgbaImage, Theme, chart, map};
 use vmi_core::trends::TrendKind;
 
@@ -99,10 +100,6 @@ fn file(state: &mut AppState, action: FileAction, effects: &mut Vec<Effect>) {
     }
 }
 
-fn short_name(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
-}
-
 fn load(state: &mut AppState, action: LoadAction, effects: &mut Vec<Effect>) {
     match action {
         LoadAction::Started(progress) => state.loading = Some(Loading { progress, started: Instant::now() }),
@@ -113,13 +110,13 @@ fn load(state: &mut AppState, action: LoadAction, effects: &mut Vec<Effect>) {
                 if !loaded.warnings.is_empty() {
                     let total = loaded.warnings.total;
                     let rows = if total == 1 { "row" } else { "rows" };
-                    effects.push(Effect::Toast(format!("{}: {total} {rows} skipped, see Problems", short_name(&name))));
+                    effects.push(Effect::Toast(format!("{}: {total} {rows} skipped, see Problems", file_name(&name))));
                 }
                 Arc::make_mut(&mut state.store).merge(loaded.batch);
                 state.merged_unbuilt = true;
             }
             Err(error) if error.kind == LoadErrorKind::Cancelled => {
-                effects.push(Effect::Toast(format!("Loading {} cancelled", short_name(&name))));
+                effects.push(Effect::Toast(format!("Loading {} cancelled", file_name(&name))));
             }
             Err(error) => state.errors.push(AppError::new(ErrorKind::Load, error.to_string())),
         },

@@ -164,7 +164,7 @@ fn status_ui(ui: &mut egui::Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
             ui.add(egui::ProgressBar::new(fraction).desired_width(220.0).show_percentage());
             ui.label(format!(
                 "Loading {} ({} of {}, {:.0} rows/s)",
-                file.rsplit(['/', '\\']).next().unwrap_or(&file),
+                vmi_core::render::titles::file_name(&file),
                 vmi_core::render::theme::format_bytes(done as f64),
                 vmi_core::render::theme::format_bytes(total as f64),
                 rows as f64 / seconds

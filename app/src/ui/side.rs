@@ -66,7 +66,7 @@ fn files_ui(ui: &mut Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
         ui.label(RichText::new("Nothing loaded. Drop files here or use File > Open.").weak());
     }
     for file in state.store.files() {
-        let name = file.source.rsplit(['/', '\\']).next().unwrap_or(&file.source).to_string();
+        let name = vmi_core::render::titles::file_name(&file.source).to_string();
         ui.horizontal(|ui| {
             if ui.small_button("✖").on_hover_text("Close this file").clicked() {
                 actions.push(FileAction::Close(file.id).into());

@@ -4,10 +4,16 @@
 use crate::model::Timestamp;
 use crate::trends::TrendKind;
 
+/// The last part of a path as users give it (`/` or `\` separated): what titles, the files
+/// list and messages name a file by.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
 /// "vmi-map: VMComputer.csv, VMConnection.csv (all records)": the files (by name, at most
 /// three named) and the window.
 pub fn picture_title(files: &[&str], from: Option<Timestamp>, to: Option<Timestamp>) -> String {
-    let names: Vec<&str> = files.iter().map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f)).collect();
+    let names: Vec<&str> = files.iter().map(|f| file_name(f)).collect();
     let shown = if names.len() > 3 {
         format!("{} and {} more", names[..3].join(", "), names.len() - 3)
     } else {
