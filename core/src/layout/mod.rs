@@ -72,7 +72,7 @@ mod hierarchy;
 mod multilevel;
 mod overlap;
 mod quality;
-mod rng;
+pub(crate) mod rng;
 pub mod synthetic;
 pub mod worker;
 
