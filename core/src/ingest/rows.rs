@@ -9,6 +9,8 @@ use crate::model::{ColType, TableKind, time::TICKS_PER_SEC};
 use crate::store::{Batch, Cell, Interner, Sym, Table};
 use std::collections::{BTreeMap, HashMap};
 
+mod merge;
+
 /// Rows read before the tables are sized for the whole file.
 const SAMPLE_ROWS: u64 = 4096;
 

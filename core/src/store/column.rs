@@ -447,6 +447,41 @@ impl Column {
         self.len = keep.iter().take(self.len).filter(|&&k| k).count() + self.len.saturating_sub(keep.len());
     }
 
+    /// Appends the rows of `other` (a column of the same type, padded to its length), its
+    /// symbols renumbered by `remap` (`remap[i]` is this side's symbol for `other`'s `Sym(i)`):
+    /// joins the columns of a file's chunks, parsed apart, in file order. Dense columns of the
+    /// same representation are copied a vector at a time.
+    pub fn append(&mut self, other: &Column, remap: &[Sym]) {
+        let renumber = |s: Sym| remap.get(s.0 as usize).copied().unwrap_or_default();
+        let added = other.len;
+        match (&mut self.data, &other.data) {
+            (Data::Str(mine), Data::Str(theirs)) => mine.extend(theirs.iter().map(|&s| renumber(s))),
+            (Data::Narrow(mine), Data::Narrow(theirs)) => mine.extend_from_slice(theirs),
+            (Data::Int(mine), Data::Int(theirs)) => mine.extend_from_slice(theirs),
+            (Data::Int(mine), Data::Narrow(theirs)) => {
+                mine.extend(theirs.iter().map(|&x| if x == NULL_NARROW { NULL_INT } else { i64::from(x) }));
+            }
+            (Data::Real(mine), Data::Real(theirs)) => mine.extend_from_slice(theirs),
+            (Data::Bool(mine), Data::Bool(theirs)) => mine.extend_from_slice(theirs),
+            (_, Data::Sparse(rows, cells)) => {
+                let base = self.len;
+                for (&row, &cell) in rows.iter().zip(cells) {
+                    self.pad_to(base + row as usize);
+                    self.push(renumber_cell(cell, &renumber));
+                }
+                self.pad_to(base + added);
+                return;
+            }
+            _ => {
+                for row in 0..added {
+                    self.push(renumber_cell(other.get(row), &renumber));
+                }
+                return;
+            }
+        }
+        self.len += added;
+    }
+
     /// Whether two rows (of this column and `other`, same type) hold the same value, by the
     /// same rule as [`cell_hash`].
     pub fn same_cell(&self, row: usize, other: &Column, other_row: usize) -> bool {
@@ -455,6 +490,14 @@ impl Column {
             (Cell::Real(a), Cell::Real(b)) => a.to_bits() == b.to_bits(),
             (a, b) => a == b,
         }
+    }
+}
+
+/// A string cell with its symbol renumbered; other cells as they are.
+fn renumber_cell(cell: Cell, renumber: &impl Fn(Sym) -> Sym) -> Cell {
+    match cell {
+        Cell::Str(s) => Cell::Str(renumber(s)),
+        other => other,
     }
 }
 

@@ -72,6 +72,13 @@ impl Interner {
         Some(Sym(id))
     }
 
+    /// Interns every text of `other` in its order and returns the symbol each got here
+    /// (`result[i]` for `other`'s `Sym(i)`). Interning a file's chunks' texts chunk by chunk
+    /// in file order numbers them as interning the whole file at once would have.
+    pub fn absorb(&mut self, other: &Interner) -> Vec<Sym> {
+        (0..other.len() as u32).map(|i| self.intern(other.resolve(Sym(i)))).collect()
+    }
+
     /// The symbol of a text already interned, without adding it.
     pub fn lookup(&self, s: &str) -> Option<Sym> {
         let hash = Self::hash(s.as_bytes());

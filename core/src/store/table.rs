@@ -2,6 +2,7 @@
 //! know (kept as text for the detail panels).
 
 use super::column::{Cell, Column, cell_hash};
+use super::intern::Sym;
 use crate::mix::mix64;
 use crate::model::{ColType, TableKind};
 
@@ -82,6 +83,30 @@ impl Table {
     /// them are in columns that are null on every row.
     pub fn end_row(&mut self) {
         self.len += 1;
+    }
+
+    /// Appends the rows of `other` (the same table of a later chunk of the file), its symbols
+    /// renumbered by `remap` (see [`Column::append`]) and its extra columns matched by name
+    /// (created here when new). Row hashes are left to [`Table::ensure_hashes`]: they depend
+    /// on the symbols, which changed.
+    pub fn append(&mut self, mut other: Table, remap: &[Sym]) {
+        if other.is_empty() {
+            return;
+        }
+        other.complete();
+        self.complete();
+        let base = self.len;
+        for (mine, theirs) in self.columns.iter_mut().zip(&other.columns) {
+            mine.append(theirs, remap);
+        }
+        for (name, theirs) in &other.extras {
+            let i = self.extra_index(name);
+            if let Some((_, mine)) = self.extras.get_mut(i) {
+                mine.append(theirs, remap);
+            }
+        }
+        self.len = base + other.len;
+        self.complete();
     }
 
     /// Pads every column to the table's length (see [`Table::end_row`]).
