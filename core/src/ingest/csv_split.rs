@@ -115,6 +115,12 @@ impl<R: Read> CsvSplitter<R> {
         }
     }
 
+    /// A splitter over a later chunk of a file: it starts on `line` with `newline` as the
+    /// file's line end (decided on the file's first line), out of quotes.
+    pub fn resume(reader: R, line: u64, newline: u8) -> Self {
+        CsvSplitter { line, newline: Some(newline), ..CsvSplitter::new(reader) }
+    }
+
     /// Bytes handed out as records so far.
     pub fn offset(&self) -> u64 {
         self.consumed
@@ -275,7 +281,7 @@ impl<R: Read> CsvSplitter<R> {
 }
 
 /// The line-end byte of a file: `\r` when its first line ends in a lone CR, else `\n`.
-fn line_end(head: &[u8], at_eof: bool) -> u8 {
+pub fn line_end(head: &[u8], at_eof: bool) -> u8 {
     match memchr::memchr2(b'\n', b'\r', head) {
         Some(i) if head[i] == b'\r' => match head.get(i + 1) {
             Some(b'\n') => b'\n',

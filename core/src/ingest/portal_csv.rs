@@ -14,21 +14,43 @@ use super::span::{Kind, RawRow, RawValue, Span};
 use std::io::Read;
 
 pub fn load<R: Read>(reader: R, sink: &mut RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
-    let mut splitter = CsvSplitter::new(reader);
+    load_from(CsvSplitter::new(reader), sink, control)
+}
+
+/// [`load`] with a splitter made by the caller (the first chunk of a file loaded in parallel).
+pub fn load_from<R: Read>(
+    mut splitter: CsvSplitter<R>,
+    sink: &mut RowSink,
+    control: &mut Control<'_>,
+) -> Result<(), LoadError> {
     let source = sink.source().to_string();
-    let read_error = |e: SplitError| {
-        let message = match e {
-            SplitError::Io(e) => format!("cannot read the file: {e}"),
-            SplitError::TooLong => "a record longer than 2 GB: not a CSV export".to_string(),
-        };
-        LoadError::new(&source, LoadErrorKind::Io, message)
-    };
-    let Some(header) = splitter.next_record().map_err(read_error)? else {
+    let Some(header) = splitter.next_record().map_err(|e| read_error(&source, e))? else {
         return Err(LoadError::new(sink.source(), LoadErrorKind::NotAnExport, "the file is empty"));
     };
     let width = header.len();
     let names: Vec<String> = (0..header.len()).map(|i| String::from_utf8_lossy(header.field(i)).into_owned()).collect();
     sink.set_header(names.iter().map(String::as_str), header.line)?;
+    load_records(&mut splitter, width, sink, control)
+}
+
+fn read_error(source: &str, e: SplitError) -> LoadError {
+    let message = match e {
+        SplitError::Io(e) => format!("cannot read the file: {e}"),
+        SplitError::TooLong => "a record longer than 2 GB: not a CSV export".to_string(),
+    };
+    LoadError::new(source, LoadErrorKind::Io, message)
+}
+
+/// Loads the records after the header (of `width` fields): the rest of the file, or one
+/// chunk of it whose splitter starts at a record ([`CsvSplitter::resume`]).
+pub fn load_records<R: Read>(
+    splitter: &mut CsvSplitter<R>,
+    width: usize,
+    sink: &mut RowSink,
+    control: &mut Control<'_>,
+) -> Result<(), LoadError> {
+    let source = sink.source().to_string();
+    let read_error = |e: SplitError| read_error(&source, e);
     let mut line_row = LineRow::default();
     while let Some(record) = splitter.next_record().map_err(read_error)? {
         // A lone empty line is not a record.
