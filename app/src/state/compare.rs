@@ -293,7 +293,7 @@ pub fn marks(state: &AppState) -> Option<Marks> {
         }
     }
     for node in &state.view.nodes {
-        let Some(key) = graph.node_weight(node.map_node).map(|n| n.key) else { continue };
+        let Some(key) = node.map_node.and_then(|i| graph.node_weight(i)).map(|n| n.key) else { continue };
         if let Some(color) = diff.node(&key).and_then(|n| kind_color(n.kind)) {
             marks.nodes.insert(node.key, color);
         }

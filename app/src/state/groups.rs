@@ -116,7 +116,7 @@ impl GroupsState {
             NodeKey::Machine { machine } | NodeKey::Process { machine, .. } | NodeKey::MachinePort { machine, .. } => {
                 self.machine_by_sym.get(&machine).copied()
             }
-            NodeKey::External { .. } | NodeKey::ClientGroup { .. } => None,
+            NodeKey::External { .. } | NodeKey::ClientGroup { .. } | NodeKey::Group { .. } => None,
         }
     }
 
@@ -336,7 +336,7 @@ pub fn marks(state: &AppState) -> Option<Marks> {
         .nodes
         .iter()
         .map(|node| {
-            let key = state.map.graph.node_weight(node.map_node).map(|n| n.key)?;
+            let key = state.map.graph.node_weight(node.map_node?).map(|n| n.key)?;
             groups.machine_of_key(&key).map(|m| plan.group_of(m))
         })
         .collect();

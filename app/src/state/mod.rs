@@ -244,7 +244,7 @@ impl AppState {
 
     pub fn node_key_of_view(&self, view_index: usize) -> Option<NodeKey> {
         let node = self.view.nodes.get(view_index)?;
-        Some(self.map.graph[node.map_node].key)
+        Some(node.node)
     }
 
     /// The view index of a node drawn as itself (not inside a collapsed machine).

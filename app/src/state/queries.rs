@@ -170,6 +170,8 @@ fn node_details(state: &AppState, key: NodeKey) -> Option<NodeDetails> {
     match key {
         NodeKey::Machine { machine } => machine_facts(state, machine, &mut details),
         NodeKey::Process { machine, process } => process_facts(state, machine, process, &mut details),
+        // Groups are not map nodes: `map.node` above has no details for them.
+        NodeKey::Group { .. } => {}
         NodeKey::External { port, .. } | NodeKey::ClientGroup { port, .. } | NodeKey::MachinePort { port, .. } => {
             let store = &state.store;
             let machine = key.machine().map(|m| machine_label(store, &state.inventory, m)).unwrap_or_default();
@@ -476,6 +478,7 @@ fn search_text(
         NodeKey::MachinePort { port, .. } | NodeKey::External { port, .. } | NodeKey::ClientGroup { port, .. } => {
             parts.push(format!(":{port}"));
         }
+        NodeKey::Group { .. } => {}
     }
     parts.join("\n").to_lowercase()
 }

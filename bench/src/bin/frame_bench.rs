@@ -26,11 +26,15 @@ fn main() {
             .iter()
             .map(|n| ViewNode {
                 key: n.key,
+                // Synthetic nodes stand for no stored machine: nothing looks them up.
+                node: vmi_core::graph::NodeKey::Machine { machine: vmi_core::store::Sym::EMPTY },
                 kind: if n.parent.is_some() { NodeKind::Process } else { NodeKind::Machine },
                 label: format!("node-{}", n.key & 0xFFFF_FFFF),
-                map_node: petgraph::stable_graph::NodeIndex::new(0),
+                map_node: None,
                 parent: n.parent.map(|p| p as usize),
+                container: n.parent.map(|p| p as usize),
                 children: 0,
+                members: 0,
                 expanded: true,
                 malicious: false,
                 role: None,
@@ -54,6 +58,7 @@ fn main() {
             .collect(),
         // Nothing on this synthetic map is selected or searched: no lookups.
         by_map_node: Default::default(),
+        groups: Vec::new(),
     };
     let start = Instant::now();
     let mut layout = Layout::new(input, LayoutParams::default(), &PositionMap::new(), &PositionMap::new());

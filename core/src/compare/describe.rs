@@ -37,6 +37,7 @@ impl NodeRef {
             NodeKey::MachinePort { machine, port } => (text(machine), None, None, Some(port)),
             NodeKey::External { ip, port } => (None, None, text(ip), Some(port)),
             NodeKey::ClientGroup { machine, process, port } => (text(machine), text(process), None, Some(port)),
+            NodeKey::Group { .. } => (None, None, None, None),
         };
         let label = map
             .node(&key)
@@ -54,6 +55,7 @@ pub fn node_kind_id(kind: NodeKind) -> &'static str {
         NodeKind::MachinePort => "machine-port",
         NodeKind::External => "external",
         NodeKind::ClientGroup => "client-group",
+        NodeKind::Group => "group",
     }
 }
 

@@ -403,6 +403,8 @@ fn label(store: &Store, inventory: &Inventory, key: &NodeKey, fact: &EndpointFac
             let n = fact.ips.len();
             format!("{n} client{} :{port}", if n == 1 { "" } else { "s" })
         }
+        // Groups are made by views, which name them; a map never holds one.
+        NodeKey::Group { .. } => "group".to_string(),
     }
 }
 
@@ -452,6 +454,7 @@ fn layout_key(store: &Store, key: &NodeKey) -> u64 {
         NodeKey::ClientGroup { machine, process, port } => {
             (store.str(machine), store.str(process), port).hash(&mut state)
         }
+        NodeKey::Group { id } => id.hash(&mut state),
     }
     state.finish()
 }

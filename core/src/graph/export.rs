@@ -73,10 +73,13 @@ fn node_facts(
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let node = &map.graph[n.map_node];
-            let machine =
-                node.key.machine().map(|m| super::build::machine_label(store, inventory, m)).unwrap_or_default();
-            let ips: Vec<&str> = node.ips.iter().map(|&ip| store.str(ip)).collect();
+            // A group stands for no one map node: no machine, no addresses.
+            let node = n.map_node.and_then(|m| map.graph.node_weight(m));
+            let machine = node
+                .and_then(|node| node.key.machine())
+                .map(|m| super::build::machine_label(store, inventory, m))
+                .unwrap_or_default();
+            let ips: Vec<&str> = node.map(|node| node.ips.iter().map(|&ip| store.str(ip)).collect()).unwrap_or_default();
             let position = positions.get(i).copied().unwrap_or([0.0, 0.0]);
             NodeFacts {
                 id: format!("n{i}"),

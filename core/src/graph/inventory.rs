@@ -47,6 +47,9 @@ pub struct Inventory {
     pub process_names: FxHashMap<(Sym, Sym), Sym>,
     /// A computer name for every machine id seen (latest `VMComputer`, else any table's `Computer`).
     pub computer_names: FxHashMap<Sym, Sym>,
+    /// Machines with no `VMComputer` record whose addresses were taken from their connection
+    /// rows (see [`Inventory::infer_addresses`]), with those addresses (sorted).
+    inferred: FxHashMap<Sym, Vec<Sym>>,
     /// Store generation this was computed from.
     pub generation: u64,
 }
@@ -55,6 +58,7 @@ impl Inventory {
     pub fn new(store: &Store) -> Self {
         let mut inventory = Inventory { generation: store.generation(), ..Default::default() };
         inventory.read_machines(store);
+        inventory.infer_addresses(store);
         inventory.read_processes(store);
         inventory.read_ports(store);
         inventory.collect_ids(store);
@@ -99,6 +103,85 @@ impl Inventory {
                 self.hold(store, &ip, IpHolding { machine, from, to: Timestamp::MAX });
             }
         }
+    }
+
+    /// Estates exported without `VMComputer` still say who owns an address: an outbound row's
+    /// `SourceIp` belongs to its `Machine`, and an inbound row's `DestinationIp` too. Addresses
+    /// no inventory record lists are given to the machine of their latest such row, so the map
+    /// links machines to each other as it would with the inventory.
+    fn infer_addresses(&mut self, store: &Store) {
+        let table = store.table(TableKind::VMConnection);
+        let (time_col, direction_col, machine_col) =
+            (table.col(connection::TIME_GENERATED), table.col(connection::DIRECTION), table.col(connection::MACHINE));
+        let (source_col, destination_col) = (table.col(connection::SOURCE_IP), table.col(connection::DESTINATION_IP));
+        let directions = |word: &str| -> Vec<Sym> {
+            let title: String = word.chars().take(1).flat_map(char::to_uppercase).chain(word.chars().skip(1)).collect();
+            [word.to_string(), word.to_ascii_uppercase(), title]
+                .iter()
+                .filter_map(|w| store.interner.lookup(w))
+                .collect()
+        };
+        let (outbound, inbound) = (directions("outbound"), directions("inbound"));
+        // Address -> (time, machine) of its latest row; the unusable addresses are memoised.
+        let mut latest: FxHashMap<Sym, (Timestamp, Sym)> = FxHashMap::default();
+        let mut unusable: FxHashMap<Sym, bool> = FxHashMap::default();
+        for row in 0..table.len() {
+            let direction = direction_col.sym(row);
+            let local = if outbound.contains(&direction) {
+                source_col.sym(row)
+            } else if inbound.contains(&direction) {
+                destination_col.sym(row)
+            } else {
+                continue;
+            };
+            let machine = machine_col.sym(row);
+            if local.is_empty() || machine.is_empty() || self.machine_rows.contains_key(&machine) {
+                continue;
+            }
+            let skip = *unusable.entry(local).or_insert_with(|| {
+                let text = store.str(local);
+                self.ip_holdings.contains_key(&local)
+                    || text.starts_with("127.")
+                    || text == "0.0.0.0"
+                    || text == "::1"
+                    || text.parse::<std::net::IpAddr>().is_err()
+            });
+            if skip {
+                continue;
+            }
+            let time = time_col.time(row).unwrap_or(Timestamp::MIN);
+            let entry = latest.entry(local).or_insert((time, machine));
+            if time >= entry.0 {
+                *entry = (time, machine);
+            }
+        }
+        let mut addresses: Vec<(Sym, Sym)> = latest.into_iter().map(|(ip, (_, machine))| (machine, ip)).collect();
+        addresses.sort_unstable();
+        for (machine, ip) in addresses {
+            self.ip_holdings.entry(ip).or_default().push(IpHolding {
+                machine,
+                from: Timestamp::MIN,
+                to: Timestamp::MAX,
+            });
+            self.inferred.entry(machine).or_default().push(ip);
+        }
+    }
+
+    /// True for a machine with no `VMComputer` record whose addresses come from its
+    /// connection rows ("inferred from connections" in its details).
+    pub fn is_inferred(&self, machine: Sym) -> bool {
+        self.inferred.contains_key(&machine)
+    }
+
+    /// The addresses taken from a machine's connection rows (empty for a machine with an
+    /// inventory record), sorted by symbol.
+    pub fn inferred_addresses(&self, machine: Sym) -> &[Sym] {
+        self.inferred.get(&machine).map_or(&[], Vec::as_slice)
+    }
+
+    /// Machines whose addresses come from connection rows only.
+    pub fn inferred_machine_count(&self) -> usize {
+        self.inferred.len()
     }
 
     fn hold(&mut self, store: &Store, ip: &str, holding: IpHolding) {

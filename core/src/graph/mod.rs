@@ -4,10 +4,12 @@
 
 pub mod build;
 pub mod export;
+pub mod grouping;
 pub mod inventory;
 pub mod view;
 
 pub use build::{RoutedRow, build_map, for_each_routed_row};
+pub use grouping::{ExternalGrouping, GroupBy, default_grouping};
 pub use inventory::Inventory;
 
 use crate::model::Timestamp;
@@ -42,6 +44,11 @@ pub enum NodeKey {
         process: Sym,
         port: i64,
     },
+    /// Machines (or external endpoints) gathered under one key of the view's grouping; the id
+    /// is the group's layout key ([`grouping::group_id`]). Groups exist in views, not in maps.
+    Group {
+        id: u64,
+    },
 }
 
 impl NodeKey {
@@ -52,6 +59,7 @@ impl NodeKey {
             NodeKey::MachinePort { .. } => NodeKind::MachinePort,
             NodeKey::External { .. } => NodeKind::External,
             NodeKey::ClientGroup { .. } => NodeKind::ClientGroup,
+            NodeKey::Group { .. } => NodeKind::Group,
         }
     }
 
@@ -62,7 +70,7 @@ impl NodeKey {
             | NodeKey::Process { machine, .. }
             | NodeKey::MachinePort { machine, .. }
             | NodeKey::ClientGroup { machine, .. } => Some(machine),
-            NodeKey::External { .. } => None,
+            NodeKey::External { .. } | NodeKey::Group { .. } => None,
         }
     }
 }
@@ -74,11 +82,19 @@ pub enum NodeKind {
     MachinePort,
     External,
     ClientGroup,
+    /// A group of machines or external endpoints (see [`grouping`]).
+    Group,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 5] =
-        [NodeKind::Machine, NodeKind::Process, NodeKind::MachinePort, NodeKind::External, NodeKind::ClientGroup];
+    pub const ALL: [NodeKind; 6] = [
+        NodeKind::Machine,
+        NodeKind::Process,
+        NodeKind::MachinePort,
+        NodeKind::External,
+        NodeKind::ClientGroup,
+        NodeKind::Group,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -87,6 +103,7 @@ impl NodeKind {
             NodeKind::MachinePort => "Port (no known process)",
             NodeKind::External => "External endpoint",
             NodeKind::ClientGroup => "Client group",
+            NodeKind::Group => "Group",
         }
     }
 }

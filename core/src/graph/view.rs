@@ -1,11 +1,16 @@
-//! What the map shows: the map after the user's filters, with machines collapsed into one
-//! node or expanded into their processes and ports (Service Map style). The canvas, the
-//! layout and picture exports all draw this same view.
+//! What the map shows: the map after the user's filters, with machines gathered into groups
+//! (resource group, subnet...), groups collapsed into one node or expanded into their machines,
+//! and machines collapsed into one node or expanded into their processes and ports (Service Map
+//! style): group -> machine -> process. The canvas, the layout and picture exports all draw
+//! this same view.
 
+use super::grouping::{
+    EXTERNAL_SCOPE, ExternalGrouping, GroupBy, MachineGroups, external_group_name, group_id, machine_scope,
+};
 use super::{DependencyMap, EdgeMetrics, Inventory, NodeKey, NodeKind};
 use crate::model::TableKind;
 use crate::model::schema::{computer, process};
-use crate::store::Store;
+use crate::store::{Store, Sym};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
@@ -30,6 +35,13 @@ pub struct ViewOptions {
     pub locations: BTreeSet<String>,
     /// Nodes the user hid (by layout key).
     pub hidden: BTreeSet<u64>,
+    /// What machines are gathered by; each group is one node until expanded.
+    pub group_by: GroupBy,
+    /// Groups shown as their members inside a hull (by group layout key, the id of
+    /// `NodeKey::Group`).
+    pub expanded_groups: BTreeSet<u64>,
+    /// How external endpoints and unmonitored client groups are gathered.
+    pub group_externals: ExternalGrouping,
 }
 
 /// What a server does, guessed from process names and `VMProcess.Role`, for map glyphs.
@@ -93,16 +105,23 @@ impl Role {
 
 #[derive(Clone, Debug)]
 pub struct ViewNode {
-    /// Stable identity (the map node's layout key).
+    /// Stable identity: the map node's layout key, or the group's id.
     pub key: u64,
+    /// What the node shows: a map node's key, or `NodeKey::Group`.
+    pub node: NodeKey,
     pub kind: NodeKind,
     pub label: String,
-    /// The map node this view node stands for.
-    pub map_node: NodeIndex,
+    /// The map node this view node stands for; `None` for a group.
+    pub map_node: Option<NodeIndex>,
     /// The machine this node sits inside (an expanded machine), as a view index.
     pub parent: Option<usize>,
-    /// Processes and ports a collapsed machine holds, or an expanded one shows.
+    /// The expanded node drawn around this one (its hull), as a view index: the expanded
+    /// machine of a process or port, the expanded group of a machine or endpoint.
+    pub container: Option<usize>,
+    /// Processes and ports a collapsed machine holds, or an expanded one shows; a group's members.
     pub children: usize,
+    /// Machines (or endpoints) a group gathers; 0 for other nodes.
+    pub members: usize,
     pub expanded: bool,
     pub malicious: bool,
     pub role: Option<Role>,
@@ -116,41 +135,90 @@ pub struct ViewEdge {
     pub target: usize,
     pub metrics: EdgeMetrics,
     pub localhost: bool,
-    /// The map edges merged into this one (several when machines are collapsed).
+    /// The map edges merged into this one (several when machines or groups are collapsed).
     pub map_edges: Vec<EdgeIndex>,
+}
+
+/// One group of the view: what it gathers and where it is drawn.
+#[derive(Clone, Debug)]
+pub struct ViewGroup {
+    /// The id of its `NodeKey::Group`, also its layout key.
+    pub id: u64,
+    /// The key value: a resource group, `10.0.1.0/24`, `(unknown)`, a DNS domain, `Internet`.
+    pub name: String,
+    /// A group of external endpoints and client groups rather than machines.
+    pub external: bool,
+    pub expanded: bool,
+    /// Its node in the view; `None` when no member is shown (filters, no edges).
+    pub view_node: Option<usize>,
+    /// Its machines (sorted), for a machine group: details and trends sum these.
+    pub machines: Vec<Sym>,
+    /// The map nodes of its members: machines, or external endpoints and client groups.
+    pub map_nodes: Vec<NodeIndex>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct MapView {
     pub nodes: Vec<ViewNode>,
     pub edges: Vec<ViewEdge>,
-    /// The view node of each shown map node (the canvas looks these up every frame).
+    /// The view node showing each map node: itself, or the collapsed group it is in (the
+    /// processes of a collapsed machine are found through their machine, see
+    /// [`MapView::index_of_key`]). The canvas looks these up every frame.
     pub by_map_node: FxHashMap<NodeIndex, usize>,
+    /// The groups of the current grouping (machine groups first, by name, then external ones).
+    pub groups: Vec<ViewGroup>,
 }
 
 impl MapView {
-    /// The view node showing a map node itself, if shown.
+    /// The view node showing a map node: itself or its collapsed group, if shown.
     pub fn index_of(&self, map_node: NodeIndex) -> Option<usize> {
         self.by_map_node.get(&map_node).copied()
     }
+
+    /// The view node showing `key`: itself, the collapsed machine it is in, or the collapsed
+    /// group holding it; a group key finds its group's node.
+    pub fn index_of_key(&self, map: &DependencyMap, key: &NodeKey) -> Option<usize> {
+        if let NodeKey::Group { id } = *key {
+            return self.group(id).and_then(|g| g.view_node);
+        }
+        let index = *map.index.get(key)?;
+        let parent = map.graph.node_weight(index)?.parent;
+        self.index_of(index).or_else(|| parent.and_then(|p| self.index_of(p)))
+    }
+
+    /// The group with this id (`NodeKey::Group { id }`).
+    pub fn group(&self, id: u64) -> Option<&ViewGroup> {
+        self.groups.iter().find(|g| g.id == id)
+    }
 }
 
-/// Sums of two edges' metrics (merging edges of a collapsed machine).
+/// The machines a node stands for: a group's machines, a machine itself, nothing else.
+/// Details and trend charts of a group sum over these.
+pub fn group_members(view: &MapView, key: &NodeKey) -> Vec<Sym> {
+    match *key {
+        NodeKey::Group { id } => view.group(id).map(|g| g.machines.clone()).unwrap_or_default(),
+        NodeKey::Machine { machine } => vec![machine],
+        _ => Vec::new(),
+    }
+}
+
+/// Sums of two edges' metrics (merging edges of a collapsed machine or group); counts
+/// saturate instead of overflowing, the malicious mark of either is kept.
 pub fn merge_metrics(into: &mut EdgeMetrics, other: &EdgeMetrics) {
-    into.bytes_sent += other.bytes_sent;
-    into.bytes_received += other.bytes_received;
-    into.links_established += other.links_established;
-    into.links_terminated += other.links_terminated;
-    into.links_failed += other.links_failed;
-    into.links_live += other.links_live;
-    into.responses += other.responses;
-    into.response_time_sum_ms += other.response_time_sum_ms;
+    into.bytes_sent = into.bytes_sent.saturating_add(other.bytes_sent);
+    into.bytes_received = into.bytes_received.saturating_add(other.bytes_received);
+    into.links_established = into.links_established.saturating_add(other.links_established);
+    into.links_terminated = into.links_terminated.saturating_add(other.links_terminated);
+    into.links_failed = into.links_failed.saturating_add(other.links_failed);
+    into.links_live = into.links_live.saturating_add(other.links_live);
+    into.responses = into.responses.saturating_add(other.responses);
+    into.response_time_sum_ms = into.response_time_sum_ms.saturating_add(other.response_time_sum_ms);
     into.response_time_min_ms = min_some(into.response_time_min_ms, other.response_time_min_ms, i64::min);
     into.response_time_max_ms = min_some(into.response_time_max_ms, other.response_time_max_ms, i64::max);
     into.first_seen = min_some(into.first_seen, other.first_seen, std::cmp::min);
     into.last_seen = min_some(into.last_seen, other.last_seen, std::cmp::max);
-    into.failed_minutes += other.failed_minutes;
-    into.rows += other.rows;
+    into.failed_minutes = into.failed_minutes.saturating_add(other.failed_minutes);
+    into.rows = into.rows.saturating_add(other.rows);
     if into.malicious.is_none() {
         into.malicious.clone_from(&other.malicious);
     }
@@ -175,6 +243,93 @@ pub fn process_role(store: &Store, inventory: &Inventory, key: &NodeKey, label: 
         }
     }
     inventory.process_names.get(&(machine, p)).and_then(|&n| Role::guess(store.str(n))).or_else(|| Role::guess(label))
+}
+
+/// Something the view draws as one node: a map node, or a group (index into the groups).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Shown {
+    Node(NodeIndex),
+    Group(usize),
+}
+
+/// The groups of the map's kept machines and (when asked) external nodes, and each member
+/// map node's group.
+fn collect_groups(
+    store: &Store,
+    inventory: &Inventory,
+    map: &DependencyMap,
+    options: &ViewOptions,
+    node_kept: &dyn Fn(NodeIndex) -> bool,
+) -> (Vec<ViewGroup>, FxHashMap<NodeIndex, usize>) {
+    let graph = &map.graph;
+    let mut groups: Vec<ViewGroup> = Vec::new();
+    let mut group_of: FxHashMap<NodeIndex, usize> = FxHashMap::default();
+    let new_group = |scope: &str, name: &str, external: bool| {
+        let id = group_id(scope, name);
+        ViewGroup {
+            id,
+            name: name.to_string(),
+            external,
+            expanded: options.expanded_groups.contains(&id),
+            view_node: None,
+            machines: Vec::new(),
+            map_nodes: Vec::new(),
+        }
+    };
+    if options.group_by != GroupBy::None {
+        let machines: Vec<(NodeIndex, Sym)> = graph
+            .node_indices()
+            .filter_map(|i| match graph[i].key {
+                NodeKey::Machine { machine } if node_kept(i) => Some((i, machine)),
+                _ => None,
+            })
+            .collect();
+        let syms: Vec<Sym> = machines.iter().map(|&(_, m)| m).collect();
+        let grouped = MachineGroups::new(store, inventory, &syms, options.group_by);
+        let scope = machine_scope(options.group_by);
+        groups.extend(grouped.names.iter().map(|name| new_group(&scope, name, false)));
+        for (index, machine) in machines {
+            if let Some(group) = grouped.of_machine.get(&machine).and_then(|&g| groups.get_mut(g).map(|x| (g, x))) {
+                group.1.machines.push(machine);
+                group.1.map_nodes.push(index);
+                group_of.insert(index, group.0);
+            }
+        }
+        for group in &mut groups {
+            group.machines.sort_unstable();
+        }
+    }
+    if options.group_externals != ExternalGrouping::None {
+        let members: Vec<(NodeIndex, String)> = graph
+            .node_indices()
+            .filter(|&i| matches!(graph[i].key.kind(), NodeKind::External | NodeKind::ClientGroup) && node_kept(i))
+            .filter_map(|i| external_group_name(&graph[i].dns_names, options.group_externals).map(|n| (i, n)))
+            .collect();
+        let mut names: Vec<&str> = members.iter().map(|(_, n)| n.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let first = groups.len();
+        groups.extend(names.iter().map(|name| new_group(EXTERNAL_SCOPE, name, true)));
+        for (index, name) in &members {
+            if let Ok(offset) = names.binary_search(&name.as_str()) {
+                let g = first + offset;
+                if let Some(group) = groups.get_mut(g) {
+                    group.map_nodes.push(*index);
+                    group_of.insert(*index, g);
+                }
+            }
+        }
+    }
+    (groups, group_of)
+}
+
+/// A group node's size: grows with the square root of its members, like an area.
+pub fn group_radius(members: usize, expanded: bool) -> f32 {
+    if expanded {
+        base_radius(NodeKind::Group)
+    } else {
+        base_radius(NodeKind::Group) + 5.0 * (members as f32).sqrt().min(14.0)
+    }
 }
 
 /// Applies the options to the map.
@@ -205,50 +360,98 @@ pub fn build_view(store: &Store, inventory: &Inventory, map: &DependencyMap, opt
             && (!options.malicious_only || e.metrics.malicious.is_some())
             && e.metrics.total_bytes() >= options.min_bytes
     };
+    let (mut groups, group_of) = collect_groups(store, inventory, map, options, &node_kept);
     let is_expanded = |machine: NodeIndex| options.expand_all || options.expanded.contains(&graph[machine].layout_key);
-    // The view node that stands for a map node: a collapsed machine stands for its processes
-    // and ports; client groups are remote clients and stay outside any machine.
-    let owner = |index: NodeIndex| -> NodeIndex {
+    let collapsed_group = |index: NodeIndex| group_of.get(&index).copied().filter(|&g| !groups[g].expanded);
+    // What stands for a map node: a collapsed group stands for its machines and endpoints, a
+    // collapsed machine for its processes and ports; client groups are remote clients and
+    // stay outside any machine.
+    let owner = |index: NodeIndex| -> Shown {
         let node = &graph[index];
         match (node.key.kind(), node.parent) {
-            (NodeKind::Process | NodeKind::MachinePort, Some(machine)) if !is_expanded(machine) => machine,
-            _ => index,
+            (NodeKind::Process | NodeKind::MachinePort, Some(machine)) => match collapsed_group(machine) {
+                Some(g) => Shown::Group(g),
+                None if !is_expanded(machine) => Shown::Node(machine),
+                None => Shown::Node(index),
+            },
+            _ => collapsed_group(index).map_or(Shown::Node(index), Shown::Group),
         }
+    };
+    // What is drawn around a shown node, outermost first: its expanded group, its machine.
+    let enclosing = |shown: Shown| -> [Option<Shown>; 2] {
+        let Shown::Node(index) = shown else { return [None, None] };
+        let node = &graph[index];
+        let machine = node.parent.filter(|_| matches!(node.key.kind(), NodeKind::Process | NodeKind::MachinePort));
+        let group = group_of.get(&machine.unwrap_or(index)).map(|&g| Shown::Group(g));
+        [group, machine.map(Shown::Node)]
     };
 
     let mut view = MapView::default();
-    let mut view_index: FxHashMap<NodeIndex, usize> = FxHashMap::default();
+    let mut shown_index: FxHashMap<Shown, usize> = FxHashMap::default();
+    let mut shown_of: Vec<Shown> = Vec::new();
     let mut edge_index: FxHashMap<(usize, usize), usize> = FxHashMap::default();
-    let mut add_node = |view: &mut MapView, index: NodeIndex| -> usize {
-        if let Some(&i) = view_index.get(&index) {
+    let mut add_one = |view: &mut MapView, shown: Shown| -> usize {
+        if let Some(&i) = shown_index.get(&shown) {
             return i;
         }
-        let node = &graph[index];
-        let kind = node.key.kind();
-        let expanded = kind == NodeKind::Machine && is_expanded(index);
-        let role = match kind {
-            NodeKind::Process => process_role(store, inventory, &node.key, &node.label),
-            _ => None,
+        let node = match shown {
+            Shown::Node(index) => {
+                let node = &graph[index];
+                let kind = node.key.kind();
+                ViewNode {
+                    key: node.layout_key,
+                    node: node.key,
+                    kind,
+                    label: node.label.clone(),
+                    map_node: Some(index),
+                    parent: None,
+                    container: None,
+                    children: 0,
+                    members: 0,
+                    expanded: kind == NodeKind::Machine && is_expanded(index),
+                    malicious: !node.malicious_ips.is_empty(),
+                    role: match kind {
+                        NodeKind::Process => process_role(store, inventory, &node.key, &node.label),
+                        _ => None,
+                    },
+                    radius: base_radius(kind),
+                }
+            }
+            Shown::Group(g) => {
+                let group = &groups[g];
+                let members = group.map_nodes.len();
+                ViewNode {
+                    key: group.id,
+                    node: NodeKey::Group { id: group.id },
+                    kind: NodeKind::Group,
+                    label: group.name.clone(),
+                    map_node: None,
+                    parent: None,
+                    container: None,
+                    children: members,
+                    members,
+                    expanded: group.expanded,
+                    malicious: group.map_nodes.iter().any(|&m| !graph[m].malicious_ips.is_empty()),
+                    role: None,
+                    radius: group_radius(members, group.expanded),
+                }
+            }
         };
-        view.nodes.push(ViewNode {
-            key: node.layout_key,
-            kind,
-            label: node.label.clone(),
-            map_node: index,
-            parent: None,
-            children: 0,
-            expanded,
-            malicious: !node.malicious_ips.is_empty(),
-            role,
-            radius: base_radius(kind),
-        });
-        view_index.insert(index, view.nodes.len() - 1);
+        view.nodes.push(node);
+        shown_of.push(shown);
+        shown_index.insert(shown, view.nodes.len() - 1);
         view.nodes.len() - 1
+    };
+    let mut add_node = |view: &mut MapView, shown: Shown| -> usize {
+        for outer in enclosing(shown).into_iter().flatten() {
+            add_one(view, outer);
+        }
+        add_one(view, shown)
     };
     // Machines first (stable order), so children can point at them.
     if !edge_filtered {
         for index in graph.node_indices().filter(|&i| graph[i].key.kind() == NodeKind::Machine && node_kept(i)) {
-            add_node(&mut view, index);
+            add_node(&mut view, owner(index));
         }
     }
     let mut edges: Vec<EdgeIndex> = graph.edge_indices().collect();
@@ -261,17 +464,10 @@ pub fn build_view(store: &Store, inventory: &Inventory, map: &DependencyMap, opt
         }
         let (oa, ob) = (owner(a), owner(b));
         if oa == ob {
-            // Traffic inside one collapsed machine is not drawn.
+            // Traffic inside one collapsed machine or group is not drawn.
             continue;
         }
-        let mut ends = [0usize; 2];
-        for (end, (node, owner_node)) in ends.iter_mut().zip([(a, oa), (b, ob)]) {
-            if let Some(machine) = graph[node].parent.filter(|_| graph[node].key.kind() != NodeKind::ClientGroup) {
-                add_node(&mut view, machine);
-            }
-            *end = add_node(&mut view, owner_node);
-        }
-        let [va, vb] = ends;
+        let (va, vb) = (add_node(&mut view, oa), add_node(&mut view, ob));
         match edge_index.get(&(va, vb)) {
             Some(&i) => {
                 merge_metrics(&mut view.edges[i].metrics, &weight.metrics);
@@ -290,36 +486,39 @@ pub fn build_view(store: &Store, inventory: &Inventory, map: &DependencyMap, opt
             }
         }
     }
-    // Parents, child counts, roles and sizes.
-    let machine_children: FxHashMap<NodeIndex, usize> = graph
-        .node_indices()
-        .filter(|&i| matches!(graph[i].key.kind(), NodeKind::Process | NodeKind::MachinePort))
-        .filter_map(|i| graph[i].parent)
-        .fold(FxHashMap::default(), |mut counts, machine| {
-            *counts.entry(machine).or_insert(0) += 1;
-            counts
-        });
-    for i in 0..view.nodes.len() {
-        let map_node = view.nodes[i].map_node;
+    // Parents, containers, child counts, roles and sizes.
+    let mut machine_children: FxHashMap<NodeIndex, Vec<NodeIndex>> = FxHashMap::default();
+    for i in graph.node_indices() {
+        if let (NodeKind::Process | NodeKind::MachinePort, Some(machine)) = (graph[i].key.kind(), graph[i].parent) {
+            machine_children.entry(machine).or_default().push(i);
+        }
+    }
+    for (i, &shown) in shown_of.iter().enumerate() {
+        if let Shown::Group(g) = shown {
+            groups[g].view_node = Some(i);
+        }
+        let Shown::Node(map_node) = shown else { continue };
+        let outer = enclosing(shown);
+        let container = outer[1].or(outer[0]).and_then(|s| shown_index.get(&s).copied());
+        let view_node = &mut view.nodes[i];
+        view_node.container = container;
         let node = &graph[map_node];
         if matches!(node.key.kind(), NodeKind::Process | NodeKind::MachinePort) {
-            view.nodes[i].parent = node.parent.and_then(|p| view_index.get(&p).copied());
+            view_node.parent = node.parent.and_then(|p| shown_index.get(&Shown::Node(p)).copied());
         }
         if node.key.kind() == NodeKind::Machine {
-            let children = machine_children.get(&map_node).copied().unwrap_or(0);
-            view.nodes[i].children = children;
-            view.nodes[i].radius = base_radius(NodeKind::Machine) + 3.0 * (children as f32).sqrt().min(6.0);
+            let children = machine_children.get(&map_node).map_or(&[][..], Vec::as_slice);
+            view_node.children = children.len();
+            view_node.radius = base_radius(NodeKind::Machine) + 3.0 * (children.len() as f32).sqrt().min(6.0);
             // A machine's role is that of its busiest process with a known role.
-            view.nodes[i].role = graph
-                .node_indices()
-                .filter(|&c| graph[c].parent == Some(map_node))
-                .filter_map(|c| {
+            view_node.role = children
+                .iter()
+                .filter_map(|&c| {
                     let role = process_role(store, inventory, &graph[c].key, &graph[c].label)?;
-                    let bytes: i64 = graph
+                    let bytes = graph
                         .edges(c)
                         .chain(graph.edges_directed(c, petgraph::Direction::Incoming))
-                        .map(|e| e.weight().metrics.total_bytes())
-                        .sum();
+                        .fold(0i64, |sum, e| sum.saturating_add(e.weight().metrics.total_bytes()));
                     Some((bytes, std::cmp::Reverse(role)))
                 })
                 .max()
@@ -328,12 +527,29 @@ pub fn build_view(store: &Store, inventory: &Inventory, map: &DependencyMap, opt
     }
     for edge in &view.edges {
         for end in [edge.source, edge.target] {
-            // The flagged address is the far end: an external endpoint or a client group.
-            let remote = matches!(view.nodes[end].kind, NodeKind::External | NodeKind::ClientGroup);
+            // The flagged address is the far end: an external endpoint, a client group, or a
+            // group of those.
+            let remote = match shown_of[end] {
+                Shown::Group(g) => groups[g].external,
+                Shown::Node(_) => matches!(view.nodes[end].kind, NodeKind::External | NodeKind::ClientGroup),
+            };
             view.nodes[end].malicious |= edge.metrics.malicious.is_some() && remote;
         }
     }
-    view.by_map_node = view.nodes.iter().enumerate().map(|(i, n)| (n.map_node, i)).collect();
+    for (&shown, &i) in &shown_index {
+        if let Shown::Node(map_node) = shown {
+            view.by_map_node.insert(map_node, i);
+        }
+    }
+    // Members of a collapsed group are found at the group's node.
+    for group in groups.iter().filter(|g| !g.expanded) {
+        if let Some(i) = group.view_node {
+            for &member in &group.map_nodes {
+                view.by_map_node.entry(member).or_insert(i);
+            }
+        }
+    }
+    view.groups = groups;
     view
 }
 
@@ -344,6 +560,7 @@ pub fn base_radius(kind: NodeKind) -> f32 {
         NodeKind::Process => 8.0,
         NodeKind::MachinePort => 6.0,
         NodeKind::External | NodeKind::ClientGroup => 9.0,
+        NodeKind::Group => 18.0,
     }
 }
 

@@ -279,7 +279,7 @@ fn end_machine(key: &NodeKey) -> Option<Sym> {
         NodeKey::Machine { machine } | NodeKey::Process { machine, .. } | NodeKey::MachinePort { machine, .. } => {
             Some(machine)
         }
-        NodeKey::External { .. } | NodeKey::ClientGroup { .. } => None,
+        NodeKey::External { .. } | NodeKey::ClientGroup { .. } | NodeKey::Group { .. } => None,
     }
 }
 
@@ -308,6 +308,7 @@ fn endpoint(
             (names.into_iter().next().unwrap_or_else(|| store.str(ip).to_string()), None)
         }
         NodeKey::ClientGroup { .. } => ("unmonitored clients".to_string(), None),
+        NodeKey::Group { .. } => ("group".to_string(), None),
     };
     // A monitored end whose rows gave no address falls back on its inventory addresses.
     let ips = if row_ips.is_empty() {

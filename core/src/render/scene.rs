@@ -16,6 +16,7 @@ pub fn kind_color(kind: NodeKind) -> Rgb {
         NodeKind::MachinePort => [148, 103, 189],
         NodeKind::External => [255, 127, 14],
         NodeKind::ClientGroup => [140, 86, 75],
+        NodeKind::Group => [96, 112, 128],
     }
 }
 
