@@ -89,6 +89,10 @@ impl VmiApp {
                 });
                 None
             }
+            Effect::ApplySettings(settings) => {
+                self.apply_settings(settings);
+                None
+            }
             Effect::Toast(text) => {
                 self.toasts.push(Toast { text, shown_at: Instant::now() });
                 None
@@ -104,6 +108,50 @@ impl VmiApp {
         };
         if let Some(action) = followup {
             self.dispatch(action);
+        }
+    }
+
+    /// What the last run remembered (settings, recent files, its window and filters); the
+    /// window's size and position and the panels' sizes eframe and egui bring back themselves.
+    #[must_use]
+    pub fn with_storage(mut self, storage: Option<&dyn eframe::Storage>) -> Self {
+        let remembered = storage.and_then(|s| {
+            eframe::get_value::<crate::state::settings::Remembered>(s, crate::state::settings::STORAGE_KEY)
+        });
+        if let Some(remembered) = remembered {
+            self.dispatch(crate::state::SettingsAction::Restore(Box::new(remembered)));
+        }
+        self
+    }
+
+    fn apply_settings(&self, settings: crate::state::settings::Settings) {
+        use crate::state::settings::ThemeChoice;
+        self.ctx.set_theme(match settings.theme {
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+            ThemeChoice::System => egui::ThemePreference::System,
+        });
+        self.ctx.set_zoom_factor(settings.ui_scale);
+    }
+
+    /// Each frame: the window asked to close goes through the unsaved-work question, and a
+    /// followed system theme is passed on to the maps and charts the app draws.
+    fn watch_window(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.state.workspace.quit_confirmed
+            && crate::state::workspace::is_dirty(&self.state)
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dispatch(crate::state::WorkspaceAction::CloseRequested);
+        }
+        if self.state.settings.settings.theme == crate::state::settings::ThemeChoice::System {
+            let theme = match ctx.theme() {
+                egui::Theme::Light => Theme::Light,
+                egui::Theme::Dark => Theme::Dark,
+            };
+            if theme != self.state.theme {
+                self.dispatch(crate::state::SettingsAction::SystemTheme(theme));
+            }
         }
     }
 
@@ -150,10 +198,16 @@ fn save_color_image(image: &egui::ColorImage, path: &Path) -> Result<(), String>
 }
 
 impl eframe::App for VmiApp {
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.watch_window(ctx);
         self.poll_jobs();
         self.dispatch(crate::state::MapAction::PollLayout);
         crate::ui::expire_toasts(&mut self.toasts);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        let remembered = crate::state::settings::remembered(&self.state);
+        eframe::set_value(storage, crate::state::settings::STORAGE_KEY, &remembered);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

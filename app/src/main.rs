@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     let result = eframe::run_native(
         "vmi-map",
         options,
-        Box::new(move |cc| Ok(Box::new(vmi_map::VmiApp::new(&cc.egui_ctx, files)))),
+        Box::new(move |cc| Ok(Box::new(vmi_map::VmiApp::new(&cc.egui_ctx, files).with_storage(cc.storage)))),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,

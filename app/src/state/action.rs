@@ -1,6 +1,9 @@
 //! Every change a user (or a finished job) can ask of the state, grouped by what it is about.
 //! Menus, shortcuts, panels, jobs and tests all send these to [`super::update`].
 
+use super::notes::NotesAction;
+use super::settings::SettingsAction;
+use super::workspace::WorkspaceAction;
 use crate::jobs::LoadProgress;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -71,6 +74,8 @@ pub enum SaveTarget {
     /// The firewall rules a move needs: CSV, or an NSG fragment for `.json`. `name` (a group's
     /// name, `moved-3`) names the file and the NSG rules.
     FirewallRules { scope: vmi_core::groups::RuleScope, name: String },
+    /// The workspace (`.vmimap`): files, window, filters, pins, notes, groups.
+    Workspace,
 }
 
 impl SaveTarget {
@@ -83,6 +88,7 @@ impl SaveTarget {
             SaveTarget::QueryChart => "vmi-map-query-chart".into(),
             SaveTarget::MoveGroups => "vmi-map-move-groups".into(),
             SaveTarget::FirewallRules { name, .. } => format!("vmi-map-rules-{}", name.to_ascii_lowercase()),
+            SaveTarget::Workspace => "workspace".into(),
         }
     }
 }
@@ -111,6 +117,9 @@ pub enum Action {
     Groups(GroupsAction),
     Compare(CompareAction),
     Ui(UiAction),
+    Notes(NotesAction),
+    Settings(SettingsAction),
+    Workspace(WorkspaceAction),
 }
 
 /// Loading and closing files.
@@ -308,4 +317,5 @@ macro_rules! group {
 }
 
 group!(FileAction => File, LoadAction => Load, MapAction => Map, CameraAction => Camera,
-    ExportAction => Export, QueryAction => Query, GroupsAction => Groups, CompareAction => Compare, UiAction => Ui);
+    ExportAction => Export, QueryAction => Query, GroupsAction => Groups, CompareAction => Compare, UiAction => Ui,
+    NotesAction => Notes, SettingsAction => Settings, WorkspaceAction => Workspace);

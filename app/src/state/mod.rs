@@ -6,16 +6,22 @@ mod action;
 pub mod compare;
 mod errors;
 pub mod groups;
+pub mod notes;
 mod pipeline;
 pub mod queries;
 pub mod query;
+pub mod settings;
 mod update;
+pub mod workspace;
 
 pub use action::{
     Action, CameraAction, CompareAction, ExportAction, ExportExtent, FileAction, GroupsAction, LoadAction, MapAction,
     MapExport, QueryAction, SaveTarget, Selected, Source, UiAction, Window,
 };
 pub use errors::{AppError, ErrorKind};
+pub use notes::NotesAction;
+pub use settings::SettingsAction;
+pub use workspace::WorkspaceAction;
 pub use update::{Effect, update};
 
 use crate::jobs::LoadProgress;
@@ -178,6 +184,12 @@ pub struct AppState {
     pub compare: compare::CompareState,
     pub windows: OpenWindows,
     pub theme: Theme,
+    /// Notes on nodes and edges.
+    pub notes: notes::NotesState,
+    /// Theme, scale, how times show; recent files and workspaces.
+    pub settings: settings::SettingsState,
+    /// The workspace file this work belongs to, and the questions before losing unsaved work.
+    pub workspace: workspace::WorkspaceState,
     pub last_folder: Option<PathBuf>,
     /// The window before a chart brush, restored by Escape.
     pub window_before_brush: Option<(Option<Timestamp>, Option<Timestamp>)>,
@@ -223,6 +235,9 @@ impl Default for AppState {
             compare: compare::CompareState::default(),
             windows: OpenWindows::default(),
             theme: Theme::Light,
+            notes: notes::NotesState::default(),
+            settings: settings::SettingsState::default(),
+            workspace: workspace::WorkspaceState::default(),
             last_folder: None,
             window_before_brush: None,
             loading: None,

@@ -53,6 +53,7 @@ impl AppState {
     /// Finds the search text's nodes again (the text or the map changed).
     pub(super) fn run_search(&mut self) {
         self.search.matches = self.search_index.find(&self.search.text);
+        super::notes::add_search_matches(self);
         self.search.current = 0;
     }
 

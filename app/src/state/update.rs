@@ -7,7 +7,7 @@ use super::{AppError, AppState, Camera, ErrorKind, Loading};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-use vmi_core::graph::export::{GraphFormat, export_graph};
+use vmi_core::graph::export::{GraphFormat, export_graph_with_notes};
 use vmi_core::ingest::LoadErrorKind;
 use vmi_core::layout::LayoutCommand;
 use vmi_core::render::titles::file_name;
@@ -33,6 +33,8 @@ pub enum Effect {
     CopyImage(RgbaImage),
     Screenshot(PathBuf),
     ApplyTheme(Theme),
+    /// Theme (light, dark or the system's) and UI scale from the settings.
+    ApplySettings(super::settings::Settings),
     Toast(String),
     /// Run a query on the query job.
     RunQuery {
@@ -59,23 +61,21 @@ pub fn update(state: &mut AppState, action: impl Into<Action>) -> Vec<Effect> {
         Action::Groups(action) => super::groups::groups(state, action, &mut effects),
         Action::Compare(action) => super::compare::compare(state, action, &mut effects),
         Action::Ui(action) => ui(state, action, &mut effects),
+        Action::Notes(action) => super::notes::notes(state, action, &mut effects),
+        Action::Settings(action) => super::settings::settings(state, action, &mut effects),
+        Action::Workspace(action) => super::workspace::workspace(state, action, &mut effects),
     }
     state.fit_if_pending();
     state.refresh_details();
+    super::notes::refresh(state);
     effects
 }
 
 fn file(state: &mut AppState, action: FileAction, effects: &mut Vec<Effect>) {
     match action {
         FileAction::OpenDialog => effects.push(Effect::OpenDialog { folder: state.last_folder.clone() }),
-        FileAction::Open(paths) => {
-            if let Some(folder) = paths.first().and_then(|p| p.parent()) {
-                state.last_folder = Some(folder.to_path_buf());
-            }
-            if !paths.is_empty() {
-                effects.push(Effect::StartLoad(paths.into_iter().map(Source::Path).collect()));
-            }
-        }
+        // Workspaces open as such, folders load every export inside them.
+        FileAction::Open(paths) => super::workspace::open_paths(state, paths, effects),
         FileAction::OpenBytes { name, bytes } => effects.push(Effect::StartLoad(vec![Source::Bytes { name, bytes }])),
         FileAction::LoadSample => {
             let sources = crate::sample::SAMPLE_FILES
@@ -128,6 +128,8 @@ fn load(state: &mut AppState, action: LoadAction, effects: &mut Vec<Effect>) {
                 state.fit_pending = true;
                 state.rebuild_all();
             }
+            // A workspace waiting for its files (or the last run's window) comes back now.
+            super::workspace::load_finished(state, effects);
         }
         LoadAction::Failed(message) => {
             state.loading = None;
@@ -328,17 +330,18 @@ fn draw_chart<T>(
     render(&ChartSpec { trend: &trend, title: &title, width, height, theme: state.theme })
 }
 
-fn save(state: &mut AppState, target: &SaveTarget, path: &Path, effects: &mut Vec<Effect>) {
+pub(super) fn save(state: &mut AppState, target: &SaveTarget, path: &Path, effects: &mut Vec<Effect>) {
     let bytes: Result<Vec<u8>, String> = match target {
         SaveTarget::MapPicture(export) => map_picture(state, export, path),
         SaveTarget::Graph => match GraphFormat::from_path(&path.to_string_lossy().to_ascii_lowercase()) {
-            Some(format) => Ok(export_graph(
+            Some(format) => Ok(export_graph_with_notes(
                 &state.store,
                 &state.inventory,
                 &state.map,
                 &state.view,
                 &state.layout.positions,
                 format,
+                &state.notes.resolved,
             )
             .into_bytes()),
             None => Err("use .graphml, .dot or .json".to_string()),
@@ -349,6 +352,7 @@ fn save(state: &mut AppState, target: &SaveTarget, path: &Path, effects: &mut Ve
         SaveTarget::QueryChart => super::query::chart_file(state, path),
         SaveTarget::MoveGroups => super::groups::groups_file(state),
         SaveTarget::FirewallRules { scope, name } => super::groups::rules_file(state, scope, name, path),
+        SaveTarget::Workspace => super::workspace::file_bytes(state, path),
     };
     match bytes {
         Ok(bytes) => match std::fs::write(path, bytes) {
@@ -357,12 +361,19 @@ fn save(state: &mut AppState, target: &SaveTarget, path: &Path, effects: &mut Ve
                     state.last_folder = Some(folder.to_path_buf());
                 }
                 effects.push(Effect::Toast(format!("Saved {}", path.display())));
+                if *target == SaveTarget::Workspace {
+                    super::workspace::saved(state, path, effects);
+                }
             }
             Err(error) => {
+                super::workspace::save_failed(state);
                 state.errors.push(AppError::new(ErrorKind::Write, format!("{}: cannot write: {error}", path.display())))
             }
         },
-        Err(message) => state.errors.push(AppError::new(ErrorKind::Draw, format!("{}: {message}", path.display()))),
+        Err(message) => {
+            super::workspace::save_failed(state);
+            state.errors.push(AppError::new(ErrorKind::Draw, format!("{}: {message}", path.display())))
+        }
     }
 }
 

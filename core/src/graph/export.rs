@@ -5,7 +5,27 @@ use super::view::MapView;
 use super::{DependencyMap, EdgeMetrics, Inventory};
 use crate::store::Store;
 use serde_json::json;
+use std::collections::HashMap;
 use std::fmt::Write;
+
+/// The user's notes on the map ("owner: payments team"), keyed by view node layout keys
+/// ([`super::view::ViewNode::key`]) and by (source, target) layout keys for edges: layout keys
+/// survive reloads and windows, so notes follow their nodes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GraphNotes {
+    pub nodes: HashMap<u64, String>,
+    pub edges: HashMap<(u64, u64), String>,
+}
+
+impl GraphNotes {
+    fn node(&self, key: u64) -> String {
+        self.nodes.get(&key).cloned().unwrap_or_default()
+    }
+
+    fn edge(&self, source: u64, target: u64) -> String {
+        self.edges.get(&(source, target)).cloned().unwrap_or_default()
+    }
+}
 
 /// The formats `--graph` writes, by file extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +59,7 @@ struct NodeFacts {
     ips: String,
     x: f32,
     y: f32,
+    note: String,
 }
 
 fn metric_fields(m: &EdgeMetrics) -> Vec<(&'static str, String)> {
@@ -68,6 +89,7 @@ fn node_facts(
     map: &DependencyMap,
     view: &MapView,
     positions: &[[f32; 2]],
+    notes: &GraphNotes,
 ) -> Vec<NodeFacts> {
     view.nodes
         .iter()
@@ -89,6 +111,7 @@ fn node_facts(
                 ips: ips.join(" "),
                 x: position[0],
                 y: position[1],
+                note: notes.node(n.key),
             }
         })
         .collect()
@@ -123,12 +146,37 @@ pub fn export_graph(
     positions: &[[f32; 2]],
     format: GraphFormat,
 ) -> String {
-    let nodes = node_facts(store, inventory, map, view, positions);
+    export_graph_with_notes(store, inventory, map, view, positions, format, &GraphNotes::default())
+}
+
+/// The view as a file of the given format, with the user's notes on its nodes and edges (a
+/// `note` attribute; nodes and edges without one have none in DOT and JSON, an empty one in
+/// GraphML, whose keys are declared once).
+pub fn export_graph_with_notes(
+    store: &Store,
+    inventory: &Inventory,
+    map: &DependencyMap,
+    view: &MapView,
+    positions: &[[f32; 2]],
+    format: GraphFormat,
+    notes: &GraphNotes,
+) -> String {
+    let nodes = node_facts(store, inventory, map, view, positions, notes);
+    let edge_note = |source: usize, target: usize| match (view.nodes.get(source), view.nodes.get(target)) {
+        (Some(s), Some(t)) => notes.edge(s.key, t.key),
+        _ => String::new(),
+    };
     match format {
         GraphFormat::Json => {
             let nodes: Vec<serde_json::Value> = nodes
                 .iter()
-                .map(|n| json!({"id": n.id, "kind": n.kind, "name": n.name, "machine": n.machine, "ips": n.ips, "x": n.x, "y": n.y}))
+                .map(|n| {
+                    let mut node = json!({"id": n.id, "kind": n.kind, "name": n.name, "machine": n.machine, "ips": n.ips, "x": n.x, "y": n.y});
+                    if let (Some(object), false) = (node.as_object_mut(), n.note.is_empty()) {
+                        object.insert("note".into(), json!(n.note));
+                    }
+                    node
+                })
                 .collect();
             let edges: Vec<serde_json::Value> = view
                 .edges
@@ -140,6 +188,10 @@ pub fn export_graph(
                     for (name, value) in metric_fields(&e.metrics) {
                         object.insert(name.into(), json!(value));
                     }
+                    let note = edge_note(e.source, e.target);
+                    if !note.is_empty() {
+                        object.insert("note".into(), json!(note));
+                    }
                     serde_json::Value::Object(object)
                 })
                 .collect();
@@ -148,9 +200,11 @@ pub fn export_graph(
         GraphFormat::Dot => {
             let mut out = String::from("digraph vmi_map {\n  graph [overlap=false];\n  node [shape=circle];\n");
             for n in &nodes {
+                let note =
+                    if n.note.is_empty() { String::new() } else { format!(", note=\"{}\"", dot_escape(&n.note)) };
                 let _ = writeln!(
                     out,
-                    "  {} [label=\"{}\", kind=\"{}\", machine=\"{}\", ips=\"{}\", pos=\"{:.2},{:.2}\"];",
+                    "  {} [label=\"{}\", kind=\"{}\", machine=\"{}\", ips=\"{}\", pos=\"{:.2},{:.2}\"{note}];",
                     n.id,
                     dot_escape(&n.name),
                     n.kind,
@@ -161,8 +215,12 @@ pub fn export_graph(
                 );
             }
             for e in &view.edges {
-                let attributes: Vec<String> =
+                let mut attributes: Vec<String> =
                     metric_fields(&e.metrics).into_iter().map(|(k, v)| format!("{k}=\"{}\"", dot_escape(&v))).collect();
+                let note = edge_note(e.source, e.target);
+                if !note.is_empty() {
+                    attributes.push(format!("note=\"{}\"", dot_escape(&note)));
+                }
                 let style = if e.metrics.links_failed > 0 { ", style=dashed, color=red" } else { "" };
                 let _ = writeln!(out, "  n{} -> n{} [{}{style}];", e.source, e.target, attributes.join(", "));
             }
@@ -183,9 +241,11 @@ pub fn export_graph(
             ] {
                 let _ = writeln!(out, "  <key id=\"{key}\" for=\"node\" attr.name=\"{key}\" attr.type=\"{ty}\"/>");
             }
+            out.push_str("  <key id=\"note\" for=\"node\" attr.name=\"note\" attr.type=\"string\"/>\n");
             for (key, _) in metric_fields(&EdgeMetrics::default()) {
                 let _ = writeln!(out, "  <key id=\"{key}\" for=\"edge\" attr.name=\"{key}\" attr.type=\"string\"/>");
             }
+            out.push_str("  <key id=\"enote\" for=\"edge\" attr.name=\"note\" attr.type=\"string\"/>\n");
             out.push_str("  <graph id=\"vmi-map\" edgedefault=\"directed\">\n");
             for n in &nodes {
                 let _ = writeln!(out, "    <node id=\"{}\">", n.id);
@@ -196,6 +256,7 @@ pub fn export_graph(
                     ("ips", n.ips.clone()),
                     ("x", n.x.to_string()),
                     ("y", n.y.to_string()),
+                    ("note", n.note.clone()),
                 ] {
                     let _ = writeln!(out, "      <data key=\"{key}\">{}</data>", xml_escape(&value));
                 }
@@ -206,6 +267,8 @@ pub fn export_graph(
                 for (key, value) in metric_fields(&e.metrics) {
                     let _ = writeln!(out, "      <data key=\"{key}\">{}</data>", xml_escape(&value));
                 }
+                let _ =
+                    writeln!(out, "      <data key=\"enote\">{}</data>", xml_escape(&edge_note(e.source, e.target)));
                 out.push_str("    </edge>\n");
             }
             out.push_str("  </graph>\n</graphml>\n");
