@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod image;
+pub mod labels;
 pub mod map;
 pub mod query_chart;
 pub mod scene;
