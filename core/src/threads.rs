@@ -41,6 +41,11 @@ impl Threads {
         self.get() == 1
     }
 
+    /// The pool of this many threads; `None` when serial (or when the system refused threads).
+    pub fn pool(self) -> Option<Arc<rayon::ThreadPool>> {
+        if self.is_serial() { None } else { pool(self.get()) }
+    }
+
     /// Runs `work` with this many threads: on the calling thread when serial, else inside a
     /// pool of that size (rayon's `par_iter`, `join` and `scope` in `work` use it).
     pub fn install<R: Send>(self, work: impl FnOnce() -> R + Send) -> R {

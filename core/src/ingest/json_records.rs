@@ -46,12 +46,13 @@ pub fn load_array<R: Read>(
     Ok(())
 }
 
-/// `{...}\n{...}\n`
+/// `{...}\n{...}\n`. True when the input ends inside a record (a chunk of a file loaded in
+/// parallel that ended there did not end between records).
 pub fn load_lines<R: Read>(
     scan: &mut JsonScan<R>,
     sink: &mut RowSink,
     control: &mut Control<'_>,
-) -> Result<(), LoadError> {
+) -> Result<bool, LoadError> {
     let mut row = RowValues::default();
     while let Some(b) = scan.peek()? {
         // A bad line is skipped up to the next line that starts a record: one line per
@@ -77,7 +78,7 @@ pub fn load_lines<R: Read>(
             if bad.cut_short {
                 let message = "the file ends inside this record (cut short?); record skipped".to_string();
                 sink.skip_row(bad.line, bad.column, message);
-                break;
+                return Ok(true);
             }
             sink.skip_row(bad.line, bad.column, format!("{}; line skipped", bad.message));
             if !scan.skip_to_record_line()? {
@@ -86,7 +87,7 @@ pub fn load_lines<R: Read>(
         }
         sink.after_row(scan.offset(), control)?;
     }
-    Ok(())
+    Ok(false)
 }
 
 /// Loads the record object at the scan position (`row` is reused from record to record). The
@@ -104,6 +105,10 @@ fn load_record<R: Read>(
     let mut header_error = None;
     let bad = scan.row(json_row::object, row, |row, bytes| {
         if !sink.has_header() {
+            if row.len() > MAX_COLUMNS {
+                sink.skip_row(line, column, too_many_keys(row.len()));
+                return;
+            }
             let keys: Vec<String> =
                 (0..row.len()).map(|i| String::from_utf8_lossy(row.key(i, bytes)).into_owned()).collect();
             // The az CLI marks its output with a TableName key and writes null as "None".
@@ -117,11 +122,18 @@ fn load_record<R: Read>(
         }
         let mut hint = 0;
         for i in 0..row.len() {
-            let column = sink.key_column(row.key(i, bytes), hint);
+            let Some(column) = sink.key_column(row.key(i, bytes), hint) else {
+                sink.skip_row(line, column, too_many_keys(row.len()));
+                return;
+            };
             hint = column + 1;
             row.set_column(i, column);
         }
         sink.push_row(row.raw(bytes), position);
     })?;
     header_error.map_or(Ok(bad), Err)
+}
+
+fn too_many_keys(keys: usize) -> String {
+    format!("the record has {keys} keys, more than the {MAX_COLUMNS} columns a file may have; record skipped")
 }

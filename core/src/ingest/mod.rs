@@ -6,11 +6,13 @@
 //! JSON objects: `az` CLI output, plain arrays and data-export JSON Lines ([`json_records`]).
 
 pub mod cell;
+mod chunks;
 pub mod csv_split;
 pub mod error;
 pub mod json_records;
 pub mod json_row;
 pub mod json_scan;
+pub mod parallel;
 pub mod portal_csv;
 pub mod progress;
 pub mod rest_json;
@@ -19,6 +21,8 @@ pub mod span;
 pub mod window;
 
 pub use error::{LoadError, LoadErrorKind, Warning, Warnings};
+pub use crate::threads::{Threads, set_threads};
+pub use parallel::LoadOptions;
 pub use progress::Progress;
 
 use crate::store::Batch;
@@ -27,7 +31,7 @@ use json_scan::JsonScan;
 use progress::Control;
 use rows::RowSink;
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The export shapes vmi-map reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +53,24 @@ pub struct Loaded {
 }
 
 /// Loads a file from disk. `on_progress` is called now and then; returning false cancels.
+/// Uses the process's thread count ([`set_threads`]).
 pub fn load_path(path: &Path, on_progress: &mut dyn FnMut(Progress) -> bool) -> Result<Loaded, LoadError> {
+    load_path_with(path, LoadOptions::default(), on_progress)
+}
+
+/// Loads several files at once, each on the threads left (a big file's chunks and the other
+/// files share one pool); the results are in the order of `paths`.
+pub fn load_paths(paths: &[PathBuf], options: LoadOptions) -> Vec<Result<Loaded, LoadError>> {
+    use rayon::prelude::*;
+    options.threads.install(|| paths.par_iter().map(|path| load_path_with(path, options, &mut |_| true)).collect())
+}
+
+/// [`load_path`] with its own thread count and chunk size.
+pub fn load_path_with(
+    path: &Path,
+    options: LoadOptions,
+    on_progress: &mut dyn FnMut(Progress) -> bool,
+) -> Result<Loaded, LoadError> {
     let source = path.display().to_string();
     let file = std::fs::File::open(path)
         .map_err(|e| LoadError::new(&source, LoadErrorKind::Io, format!("cannot open the file: {e}")))?;
@@ -57,7 +78,7 @@ pub fn load_path(path: &Path, on_progress: &mut dyn FnMut(Progress) -> bool) -> 
     if path.is_dir() {
         return Err(LoadError::new(&source, LoadErrorKind::Io, "is a folder, not a file"));
     }
-    load_reader(&source, file, total, on_progress)
+    load_reader_with(&source, file, total, options, on_progress)
 }
 
 /// Loads records held in memory (the bundled sample, a test's text).
@@ -66,10 +87,24 @@ pub fn load_bytes(source: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
 }
 
 /// Loads from any reader; `source` names the file in messages and may name its table.
+/// Uses the process's thread count ([`set_threads`]).
 pub fn load_reader(
     source: &str,
     reader: impl Read,
     bytes_total: u64,
+    on_progress: &mut dyn FnMut(Progress) -> bool,
+) -> Result<Loaded, LoadError> {
+    load_reader_with(source, reader, bytes_total, LoadOptions::default(), on_progress)
+}
+
+/// [`load_reader`] with its own thread count and chunk size. Portal CSV and JSON Lines
+/// bigger than a chunk are parsed on that many threads ([`parallel`]); the result is the
+/// same whatever the count.
+pub fn load_reader_with(
+    source: &str,
+    reader: impl Read,
+    bytes_total: u64,
+    options: LoadOptions,
     on_progress: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<Loaded, LoadError> {
     let mut reader = BufReader::with_capacity(1 << 20, reader);
@@ -80,14 +115,18 @@ pub fn load_reader(
     let mut reader = head.chain(reader.into_inner());
     let mut control = Control::new(bytes_total, on_progress);
     let mut sink = RowSink::new(source, NullText::EmptyOnly);
+    // A file that fits in one chunk has nothing to share out.
+    let parallel = !options.threads.is_serial() && bytes_total > options.chunk_bytes as u64;
     match shape {
+        Shape::PortalCsv if parallel => sink = chunks::load_csv(&mut reader, sink, options, &mut control)?,
+        Shape::JsonLines if parallel => sink = chunks::load_lines(&mut reader, sink, options, &mut control)?,
         Shape::PortalCsv => portal_csv::load(&mut reader, &mut sink, &mut control)?,
         Shape::RestJson | Shape::JsonArray | Shape::JsonLines => {
             let mut scan = JsonScan::new(&mut reader, source);
             match shape {
                 Shape::RestJson => rest_json::load(&mut scan, &mut sink, &mut control)?,
                 Shape::JsonArray => json_records::load_array(&mut scan, &mut sink, &mut control)?,
-                _ => json_records::load_lines(&mut scan, &mut sink, &mut control)?,
+                _ => json_records::load_lines(&mut scan, &mut sink, &mut control).map(|_| ())?,
             }
         }
     }

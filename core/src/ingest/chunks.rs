@@ -1,0 +1,340 @@
+//! Cutting a portal CSV or a JSON Lines file into chunks that start at record boundaries,
+//! for [`super::parallel`], and parsing one chunk.
+//!
+//! CSV: a newline ends a record unless it sits inside quotes, and a byte is inside quotes
+//! when an odd number of quotes come before it in the file (`""` escapes count twice, so they
+//! change nothing). Chunks start out of quotes, so the last newline of a window with an even
+//! number of quotes before it is a boundary, exactly where the serial splitter ends a record,
+//! whatever the quoting (broken quoting included: the splitter follows the same parity).
+//!
+//! JSON Lines: a line that starts with `{` after a line that ends with `}`. That is where the
+//! serial loader starts a record unless a record spans lines; the chunk before then runs into
+//! its end, which [`super::parallel`] notices and mends by parsing it again with the next.
+//!
+//! The first chunk (a small one) is loaded before the others, into the file's own sink: it
+//! holds the header (and for JSON, the first record's keys, which decide the table).
+
+use super::csv_split::{CsvSplitter, line_end};
+use super::error::{LoadError, LoadErrorKind};
+use super::json_records;
+use super::json_scan::JsonScan;
+use super::parallel::{Chunk, ChunkParser, ChunkReader, Ending, LoadOptions, Next, load_chunks};
+use super::portal_csv;
+use super::progress::{Control, Progress};
+use super::rows::RowSink;
+use std::io::{Cursor, Read};
+
+/// The first chunk: enough for the header and some rows, small so the other threads start soon.
+const HEAD_BYTES: usize = 64 << 10;
+
+/// How far past a chunk's size the reader looks for a boundary before it gives up and loads
+/// the rest of the file serially: the longest record the CSV splitter holds, and a chunk.
+const MAX_REACH: usize = super::csv_split::MAX_RECORD_BYTES;
+
+#[derive(Clone, Copy, Debug)]
+enum Format {
+    Csv { newline: u8, width: usize },
+    Lines,
+}
+
+/// Reads a file and cuts it into chunks.
+struct Cutter<R> {
+    reader: R,
+    source: String,
+    format: Format,
+    /// Read and not yet handed out; starts at a record boundary.
+    pending: Vec<u8>,
+    /// File offset and line number of `pending[0]`.
+    offset: u64,
+    line: u64,
+    eof: bool,
+    chunk_bytes: usize,
+}
+
+impl<R: Read> Cutter<R> {
+    fn new(reader: R, source: &str, format: Format, chunk_bytes: usize) -> Self {
+        Cutter {
+            reader,
+            source: source.to_string(),
+            format,
+            pending: Vec::new(),
+            offset: 0,
+            line: 1,
+            eof: false,
+            chunk_bytes: chunk_bytes.max(1),
+        }
+    }
+
+    fn io_error(&self, e: &std::io::Error) -> LoadError {
+        LoadError::new(&self.source, LoadErrorKind::Io, format!("cannot read the file: {e}"))
+    }
+
+    /// Reads until `pending` holds `want` bytes or the file ends.
+    fn fill(&mut self, want: usize) -> Result<(), LoadError> {
+        if self.pending.capacity() < want {
+            self.pending.reserve(want - self.pending.len());
+        }
+        while !self.eof && self.pending.len() < want {
+            let from = self.pending.len();
+            self.pending.resize(want, 0);
+            match self.reader.read(&mut self.pending[from..]) {
+                Ok(0) => {
+                    self.pending.truncate(from);
+                    self.eof = true;
+                }
+                Ok(n) => self.pending.truncate(from + n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => self.pending.truncate(from),
+                Err(e) => {
+                    self.pending.truncate(from);
+                    return Err(self.io_error(&e));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The next chunk of about `size` bytes.
+    fn next_of(&mut self, size: usize) -> Result<Next, LoadError> {
+        let mut want = size;
+        loop {
+            self.fill(want)?;
+            if self.eof {
+                if self.pending.is_empty() {
+                    return Ok(Next::End);
+                }
+                let n = self.pending.len();
+                return Ok(Next::Chunk(self.take(n, true)));
+            }
+            let cut = match self.format {
+                Format::Csv { newline, .. } => csv_cut(&self.pending, newline),
+                Format::Lines => lines_cut(&self.pending),
+            };
+            if let Some(cut) = cut {
+                return Ok(Next::Chunk(self.take(cut, false)));
+            }
+            if self.pending.len() >= MAX_REACH + size {
+                return Ok(Next::Rest);
+            }
+            want = self.pending.len() + self.chunk_bytes;
+        }
+    }
+
+    /// Hands out `pending[..n]`.
+    fn take(&mut self, n: usize, last: bool) -> Chunk {
+        let mut rest = Vec::with_capacity(self.chunk_bytes.max(self.pending.len() - n));
+        rest.extend_from_slice(&self.pending[n..]);
+        self.pending.truncate(n);
+        let bytes = std::mem::replace(&mut self.pending, rest);
+        let newline = match self.format {
+            Format::Csv { newline, .. } => newline,
+            Format::Lines => b'\n',
+        };
+        let chunk = Chunk { offset: self.offset, line: self.line, last, bytes };
+        self.offset += n as u64;
+        self.line += count(&chunk.bytes, newline);
+        chunk
+    }
+}
+
+impl<R: Read> ChunkReader for Cutter<R> {
+    fn next_chunk(&mut self) -> Result<Next, LoadError> {
+        self.next_of(self.chunk_bytes)
+    }
+
+    fn load_rest(
+        &mut self,
+        carry: Option<Chunk>,
+        sink: &mut RowSink,
+        control: &mut Control<'_>,
+    ) -> Result<(), LoadError> {
+        let (mut head, offset, line) = match carry {
+            Some(chunk) => (chunk.bytes, chunk.offset, chunk.line),
+            None => (Vec::new(), self.offset, self.line),
+        };
+        head.append(&mut self.pending);
+        let base_rows = sink.rows_seen();
+        let mut forward = |p: Progress| control.tick(offset + p.bytes_done, base_rows + p.rows).is_ok();
+        let mut control = Control::new(u64::MAX, &mut forward);
+        let reader = Cursor::new(head).chain(&mut self.reader);
+        match self.format {
+            Format::Csv { newline, width } => {
+                let mut splitter = CsvSplitter::resume(reader, line, newline);
+                portal_csv::load_records(&mut splitter, width, sink, &mut control)
+            }
+            Format::Lines => {
+                let mut scan = JsonScan::resume(reader, &self.source, offset, line);
+                json_records::load_lines(&mut scan, sink, &mut control).map(|_| ())
+            }
+        }
+    }
+}
+
+/// Parses CSV chunks.
+struct CsvChunks {
+    newline: u8,
+    width: usize,
+}
+
+impl ChunkParser for CsvChunks {
+    fn parse(&self, chunk: &Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
+        let mut splitter = CsvSplitter::resume(chunk.bytes.as_slice(), chunk.line, self.newline);
+        portal_csv::load_records(&mut splitter, self.width, sink, control)?;
+        Ok(Ending::Clean)
+    }
+}
+
+/// Parses JSON Lines chunks.
+struct LineChunks {
+    source: String,
+}
+
+impl ChunkParser for LineChunks {
+    fn parse(&self, chunk: &Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
+        let mut scan = JsonScan::resume(chunk.bytes.as_slice(), &self.source, chunk.offset, chunk.line);
+        let ran_over = json_records::load_lines(&mut scan, sink, control)?;
+        Ok(if ran_over { Ending::RanOver } else { Ending::Clean })
+    }
+}
+
+/// Loads a portal CSV (its BOM already consumed) on `options.threads` threads.
+pub(super) fn load_csv(
+    reader: impl Read,
+    mut sink: RowSink,
+    options: LoadOptions,
+    control: &mut Control<'_>,
+) -> Result<RowSink, LoadError> {
+    let source = sink.source().to_string();
+    let head_bytes = HEAD_BYTES.min(options.chunk_bytes.max(1));
+    let mut cutter = Cutter::new(reader, &source, Format::Lines, options.chunk_bytes);
+    cutter.fill(head_bytes)?;
+    let newline = line_end(&cutter.pending, cutter.eof);
+    cutter.format = Format::Csv { newline, width: 0 };
+    let head = match cutter.next_of(head_bytes)? {
+        Next::Chunk(head) => head,
+        Next::End => Chunk { bytes: Vec::new(), offset: 0, line: 1, last: true },
+        Next::Rest => {
+            // No record ends within reach of the start: the serial loader, as it is.
+            let reader = Cursor::new(std::mem::take(&mut cutter.pending)).chain(cutter.reader);
+            portal_csv::load(reader, &mut sink, control)?;
+            return Ok(sink);
+        }
+    };
+    portal_csv::load_from(CsvSplitter::resume(head.bytes.as_slice(), 1, newline), &mut sink, control)?;
+    if head.last {
+        return Ok(sink);
+    }
+    let width = sink.header_len();
+    cutter.format = Format::Csv { newline, width };
+    load_chunks(&mut cutter, &CsvChunks { newline, width }, sink, options.threads, control)
+}
+
+/// Loads JSON Lines on `options.threads` threads.
+pub(super) fn load_lines(
+    reader: impl Read,
+    sink: RowSink,
+    options: LoadOptions,
+    control: &mut Control<'_>,
+) -> Result<RowSink, LoadError> {
+    let source = sink.source().to_string();
+    let head_bytes = HEAD_BYTES.min(options.chunk_bytes.max(1));
+    let mut cutter = Cutter::new(reader, &source, Format::Lines, options.chunk_bytes);
+    let head = match cutter.next_of(head_bytes)? {
+        Next::Chunk(head) => head,
+        Next::End => Chunk { bytes: Vec::new(), offset: 0, line: 1, last: true },
+        Next::Rest => {
+            let mut sink = sink;
+            cutter.load_rest(None, &mut sink, control)?;
+            return Ok(sink);
+        }
+    };
+    // The head is loaded into a fresh sink, kept only if it ended between records and found
+    // the header; else everything is loaded serially from the start.
+    let mut head_sink = sink.fork();
+    let mut scan = JsonScan::resume(head.bytes.as_slice(), &source, 0, 1);
+    let ran_over = match json_records::load_lines(&mut scan, &mut head_sink, control) {
+        Ok(ran_over) => ran_over,
+        Err(e) if head.last || e.kind == LoadErrorKind::Cancelled => return Err(e),
+        Err(_) => true,
+    };
+    if head.last {
+        return Ok(head_sink);
+    }
+    if ran_over || !head_sink.has_header() {
+        let mut sink = sink;
+        cutter.load_rest(Some(head), &mut sink, control)?;
+        return Ok(sink);
+    }
+    load_chunks(&mut cutter, &LineChunks { source }, head_sink, options.threads, control)
+}
+
+/// Just past the last newline of `bytes` outside quotes (`bytes` starts outside quotes).
+fn csv_cut(bytes: &[u8], newline: u8) -> Option<usize> {
+    let mut end = bytes.len();
+    let mut quotes_before = count(bytes, b'"');
+    loop {
+        let at = memchr::memrchr(newline, &bytes[..end])?;
+        quotes_before -= count(&bytes[at..end], b'"');
+        if quotes_before % 2 == 0 {
+            return Some(at + 1);
+        }
+        end = at;
+    }
+}
+
+/// The start of the last line of `bytes` that begins with `{` after a line ending in `}`.
+fn lines_cut(bytes: &[u8]) -> Option<usize> {
+    let mut end = bytes.len();
+    loop {
+        let at = memchr::memrchr(b'\n', &bytes[..end])?;
+        if bytes.get(at + 1) == Some(&b'{')
+            && bytes[..at].iter().rev().find(|b| !b.is_ascii_whitespace()) == Some(&b'}')
+        {
+            return Some(at + 1);
+        }
+        end = at;
+    }
+}
+
+/// How many times `byte` occurs (a loop the compiler turns into vector compares).
+fn count(bytes: &[u8], byte: u8) -> u64 {
+    bytes.iter().filter(|&&b| b == byte).count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_chunks_end_at_newlines_outside_quotes() {
+        assert_eq!(csv_cut(b"a,b\nc,\"d\ne\"\nf", b'\n'), Some(12));
+        assert_eq!(csv_cut(b"a,b\nc,\"d\ne", b'\n'), Some(4), "the newline inside quotes is no boundary");
+        assert_eq!(csv_cut(b"x,\"open\nmore\nstill", b'\n'), None);
+        assert_eq!(csv_cut(b"a,\"\"\"\"\nb", b'\n'), Some(7), "escaped quotes count twice");
+        assert_eq!(csv_cut(b"h\r1\r2", b'\r'), Some(4));
+    }
+
+    #[test]
+    fn json_lines_chunks_start_at_a_record_after_a_closed_one() {
+        assert_eq!(lines_cut(b"{\"a\":1}\n{\"a\":2}\n{\"a\""), Some(16));
+        assert_eq!(lines_cut(b"{\"a\":1}\r\n{\"a\":2}"), Some(9));
+        assert_eq!(lines_cut(b"{\"a\":\n{\"b\":1}"), None, "the line before is not a closed record");
+        assert_eq!(lines_cut(b"{\"a\":1}\n  {\"b\":1}"), None);
+    }
+
+    #[test]
+    fn the_cutter_hands_out_the_whole_file_with_line_numbers() {
+        let text = "h1,h2\n\"a\nb\",1\n2,3\n4,\"5\n6\"\n7,8\n";
+        let format = Format::Csv { newline: b'\n', width: 2 };
+        let mut cutter = Cutter::new(text.as_bytes(), "t.csv", format, 3);
+        let mut chunks = Vec::new();
+        while let Ok(Next::Chunk(chunk)) = cutter.next_chunk() {
+            chunks.push((chunk.line, chunk.offset, String::from_utf8_lossy(&chunk.bytes).into_owned(), chunk.last));
+        }
+        let joined: String = chunks.iter().map(|c| c.2.as_str()).collect();
+        assert_eq!(joined, text);
+        assert_eq!(chunks[0], (1, 0, "h1,h2\n".to_string(), false));
+        assert_eq!(chunks[1], (2, 6, "\"a\nb\",1\n".to_string(), false));
+        assert_eq!(chunks[3].0, 5, "line numbers count the newlines inside quotes");
+        assert!(chunks.last().is_some_and(|c| c.3));
+    }
+}
