@@ -20,8 +20,8 @@ pub mod rows;
 pub mod span;
 pub mod window;
 
-pub use error::{LoadError, LoadErrorKind, Warning, Warnings};
 pub use crate::threads::{Threads, set_threads};
+pub use error::{LoadError, LoadErrorKind, Warning, Warnings};
 pub use parallel::LoadOptions;
 pub use progress::Progress;
 
