@@ -153,8 +153,9 @@ impl<R: Read> ChunkReader for Cutter<R> {
         };
         head.append(&mut self.pending);
         let base_rows = sink.rows_seen();
+        let remaining = control.bytes_total().saturating_sub(offset);
         let mut forward = |p: Progress| control.tick(offset + p.bytes_done, base_rows + p.rows).is_ok();
-        let mut control = Control::new(u64::MAX, &mut forward);
+        let mut control = Control::new(remaining, &mut forward);
         let reader = Cursor::new(head).chain(&mut self.reader);
         match self.format {
             Format::Csv { newline, width } => {

@@ -20,6 +20,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
+#[cfg(test)]
+mod tests;
+
 /// How a file is loaded: how many threads, and how big the chunks one thread parses are.
 #[derive(Clone, Copy, Debug)]
 pub struct LoadOptions {
