@@ -6,6 +6,8 @@ pub mod build;
 pub mod export;
 pub mod grouping;
 pub mod inventory;
+#[cfg(test)]
+mod tests;
 pub mod view;
 
 pub use build::{RoutedRow, build_map, for_each_routed_row};
