@@ -14,6 +14,8 @@ pub struct VmiApp {
     jobs: Jobs,
     toasts: Vec<Toast>,
     ctx: egui::Context,
+    /// Set by `VMI_MAP_EXIT_AFTER_FIRST_FRAME`: report the first frame's time and close.
+    first_frame_probe: Option<crate::launch::FirstFrameProbe>,
 }
 
 impl VmiApp {
@@ -40,6 +42,7 @@ impl VmiApp {
             jobs: Jobs::default(),
             toasts: Vec::new(),
             ctx: ctx.clone(),
+            first_frame_probe: crate::launch::FirstFrameProbe::from_env(),
         }
     }
 
@@ -199,6 +202,9 @@ fn save_color_image(image: &egui::ColorImage, path: &Path) -> Result<(), String>
 
 impl eframe::App for VmiApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if let Some(probe) = &mut self.first_frame_probe {
+            probe.frame_begins(ctx, &self.state);
+        }
         self.watch_window(ctx);
         self.poll_jobs();
         self.dispatch(crate::state::MapAction::PollLayout);

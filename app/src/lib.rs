@@ -5,6 +5,7 @@
 pub mod app;
 pub mod cli;
 pub mod jobs;
+pub mod launch;
 pub mod sample;
 pub mod state;
 pub mod ui;

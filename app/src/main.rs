@@ -1,4 +1,7 @@
 //! vmi-map: the desktop app, and its headless commands (`summary`, `report`, `render`).
+// On Windows the app is a windowed program, so a double-click opens no console window; the
+// headless commands attach to the console they were started from (`attach_parent_console`).
+#![cfg_attr(windows, windows_subsystem = "windows")]
 
 use clap::Parser;
 
@@ -9,17 +12,27 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 use vmi_map::cli;
 
+/// The app icon, drawn in assets/icons/vmi-map.svg; the window manager and taskbar show it.
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icons/hicolor/256x256/apps/vmi-map.png");
+
 fn main() -> ExitCode {
+    vmi_map::launch::mark_main_started();
+    #[cfg(windows)]
+    attach_parent_console();
     let cli = cli::Cli::parse();
     if let Some(command) = cli.command {
         return cli::run(command);
     }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title("vmi-map")
+            .with_title(window_title(&cli.files))
+            // The desktop entry's StartupWMClass and the Wayland app id: docks group the
+            // window under the installed launcher and its icon.
+            .with_app_id("vmi-map")
             .with_inner_size([1400.0, 900.0])
             .with_min_inner_size([800.0, 500.0])
-            .with_drag_and_drop(true),
+            .with_drag_and_drop(true)
+            .with_icon(window_icon()),
         // OpenGL runs everywhere, including Mesa's software renderer under Xvfb.
         renderer: eframe::Renderer::Glow,
         ..Default::default()
@@ -36,5 +49,66 @@ fn main() -> ExitCode {
             eprintln!("error: cannot open the window: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// "vmi-map — what is open" at launch: the workspace or file named on the command line (and
+/// how many more), or the bundled sample.
+fn window_title(files: &[std::path::PathBuf]) -> String {
+    let shown = match files {
+        [] => "sample estate".to_owned(),
+        [file] => shown_name(file),
+        [first, rest @ ..] => format!("{} and {} more", shown_name(first), rest.len()),
+    };
+    format!("vmi-map — {shown}")
+}
+
+/// A workspace by its name (the file name without `.vmimap`), any other file by its file name.
+fn shown_name(path: &std::path::Path) -> String {
+    let is_workspace = path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("vmimap"));
+    match path.file_stem() {
+        Some(stem) if is_workspace => stem.to_string_lossy().into_owned(),
+        _ => vmi_core::render::titles::file_name(&path.to_string_lossy()).to_owned(),
+    }
+}
+
+/// The icon from the PNG compiled in; a PNG that cannot be decoded (it is ours, so only a
+/// broken build) leaves the platform's default icon rather than stopping the app.
+fn window_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(ICON_PNG).unwrap_or_default()
+}
+
+/// A windowed Windows program starts with no console and no standard handles, so what a
+/// headless command prints would vanish. When the process has no output handle (started from
+/// a terminal, not redirected), attach to the console of the parent (cmd, PowerShell); from
+/// Explorer there is none and the call fails harmlessly.
+#[cfg(windows)]
+#[allow(unsafe_code, reason = "AttachConsole is a foreign function; std has no safe wrapper")]
+fn attach_parent_console() {
+    use std::os::windows::io::AsRawHandle;
+    use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
+    let missing = |handle: std::os::windows::io::RawHandle| handle.is_null() || handle.addr() == usize::MAX;
+    if !missing(std::io::stdout().as_raw_handle()) || !missing(std::io::stderr().as_raw_handle()) {
+        return;
+    }
+    // SAFETY: AttachConsole takes a process id by value and touches no memory of ours; on
+    // failure it returns 0, which leaves the process as it was (nothing to clean up).
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window_title;
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_title_names_what_the_window_opens() {
+        assert_eq!(window_title(&[]), "vmi-map — sample estate");
+        assert_eq!(window_title(&[PathBuf::from("exports/VMConnection.csv")]), "vmi-map — VMConnection.csv");
+        assert_eq!(window_title(&[PathBuf::from("/home/a/payments.vmimap")]), "vmi-map — payments");
+        let two = [PathBuf::from("a/VMComputer.csv"), PathBuf::from("a/VMConnection.csv")];
+        assert_eq!(window_title(&two), "vmi-map — VMComputer.csv and 1 more");
     }
 }
