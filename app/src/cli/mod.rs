@@ -61,6 +61,8 @@ pub struct DiffArgs {
     /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 #[derive(Args, Debug)]
@@ -70,6 +72,8 @@ pub struct TriageArgs {
     /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -108,6 +112,8 @@ pub struct RenderArgs {
     /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 /// The time window every headless command takes.
@@ -128,6 +134,8 @@ pub struct SummaryArgs {
     /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 /// How `query` prints its result.
@@ -157,6 +165,8 @@ pub struct QueryArgs {
     /// The query (unless --file), then the exported files to load.
     #[arg(required = true, value_name = "QUERY|FILES")]
     pub rest: Vec<std::ffi::OsString>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 #[derive(Args, Debug)]
@@ -178,6 +188,8 @@ pub struct ReportArgs {
     pub exe: Option<String>,
     /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 #[derive(Args, Debug)]
@@ -215,6 +227,16 @@ pub struct GroupsArgs {
     /// Exported VMComputer, VMProcess, VMConnection and VMBoundPort files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+/// `--threads N`, shared by every headless command.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct ThreadsArg {
+    /// Threads for loading, map building and trends (0, the default: every core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 }
 
 fn parse_time(text: &str) -> Result<Timestamp, String> {
@@ -224,11 +246,12 @@ fn parse_time(text: &str) -> Result<Timestamp, String> {
 
 /// Loads every file into one store, printing warnings and errors to stderr as `file:line:col`.
 /// Returns the store and whether every file loaded.
+/// The files are read at once, on the threads of `--threads`, and merged in the order given.
 pub fn load_all(files: &[PathBuf]) -> (Store, bool) {
     let mut store = Store::default();
     let mut all_loaded = true;
-    for path in files {
-        match ingest::load_path(path, &mut |_| true) {
+    for (path, result) in files.iter().zip(ingest::load_paths(files, ingest::LoadOptions::default())) {
+        match result {
             Ok(loaded) => {
                 for warning in &loaded.warnings.kept {
                     eprintln!("warning: {warning}");
@@ -248,6 +271,16 @@ pub fn load_all(files: &[PathBuf]) -> (Store, bool) {
 }
 
 pub fn run(command: Command) -> ExitCode {
+    let threads = match &command {
+        Command::Summary(args) => args.threads,
+        Command::Report(args) => args.threads,
+        Command::Render(args) => args.threads,
+        Command::Query(args) => args.threads,
+        Command::Groups(args) => args.threads,
+        Command::Diff(args) => args.threads,
+        Command::Triage(args) => args.threads,
+    };
+    ingest::set_threads(threads.threads);
     let result = match command {
         Command::Summary(args) => summary::summary(&args),
         Command::Report(args) => report::report(&args),
