@@ -12,6 +12,7 @@ mod groups_ui;
 mod gui;
 mod ingest;
 mod kql_generated;
+mod map_groups_ui;
 mod map_render;
 mod render;
 mod saved_queries;

@@ -193,12 +193,23 @@ pub enum MapAction {
     SearchNext,
     /// Take the layout thread's latest positions (every frame).
     PollLayout,
+    /// Edge width by bytes on a log scale (else every edge alike).
+    SetEdgeWidthByBytes(bool),
+    /// Group machines by this key (the user's choice wins over the default of a big estate).
+    GroupBy(vmi_core::graph::GroupBy),
+    /// Gather external endpoints and client groups by DNS domain, all as "Internet", or not.
+    GroupExternals(vmi_core::graph::ExternalGrouping),
 }
 
 /// The part of the map on screen.
 #[derive(Clone, Copy, Debug)]
 pub enum CameraAction {
+    /// Fit the whole map (F).
     FitView,
+    /// Fit the selection with its neighbours (Shift+F); with nothing selected, the whole map.
+    FitSelection,
+    /// Centre the view on a world point, keeping the zoom (the minimap).
+    LookAt([f32; 2]),
     /// Zoom around the canvas centre.
     Zoom(f32),
     /// Zoom keeping the world point under `pointer` (screen points) in place.

@@ -3,10 +3,13 @@
 //! it; panels read it through [`ViewCtx`] and ask for changes with [`Action`]s.
 
 mod action;
+pub mod camera;
 pub mod compare;
 mod errors;
+pub mod grouping;
 pub mod groups;
 pub mod notes;
+pub mod look;
 mod pipeline;
 pub mod queries;
 pub mod query;
@@ -164,6 +167,10 @@ pub struct AppState {
     /// on every change so the canvas redraws.
     pub marks: Option<vmi_core::render::scene::Marks>,
     pub marks_version: u64,
+    /// How edges are drawn (width by bytes or alike).
+    pub look: look::MapLook,
+    /// Machines grouped on the map: whether the user chose the grouping, inferred machines.
+    pub grouping: grouping::GroupingState,
     /// Lay out on the UI thread whatever the size (tests want the settled map at once).
     pub always_sync_layout: bool,
     pub camera: Camera,
@@ -220,6 +227,8 @@ impl Default for AppState {
             layout: LayoutState::default(),
             marks: None,
             marks_version: 0,
+            look: look::MapLook::default(),
+            grouping: grouping::GroupingState::default(),
             always_sync_layout: false,
             camera: Camera::default(),
             canvas: CanvasRect::default(),
@@ -250,11 +259,10 @@ impl Default for AppState {
 }
 
 impl AppState {
-    /// The view node showing a map node: itself, or the collapsed machine it is in.
+    /// The view node showing a node: itself, the collapsed machine or group it is in, or a group's own node.
     pub fn view_index_of(&self, key: &NodeKey) -> Option<usize> {
-        let index = *self.map.index.get(key)?;
-        let parent = self.map.graph[index].parent;
-        self.view.index_of(index).or_else(|| parent.and_then(|p| self.view.index_of(p)))
+        // A group key finds its group's node; a machine in a collapsed group finds the group.
+        self.view.index_of_key(&self.map, key)
     }
 
     pub fn node_key_of_view(&self, view_index: usize) -> Option<NodeKey> {
@@ -278,9 +286,18 @@ impl AppState {
         ])
     }
 
-    /// Counts for the status line: machines, nodes and edges on the map.
+    /// Counts for the status line: machines (those inside collapsed groups too), nodes and
+    /// edges on the map.
     pub fn counts(&self) -> (usize, usize, usize) {
-        let machines = self.view.nodes.iter().filter(|n| n.kind == NodeKind::Machine).count();
+        let shown = self.view.nodes.iter().filter(|n| n.kind == NodeKind::Machine).count();
+        let grouped: usize = self
+            .view
+            .groups
+            .iter()
+            .filter(|g| !g.external && !g.expanded && g.view_node.is_some())
+            .map(|g| g.machines.len())
+            .sum();
+        let machines = shown + grouped;
         (machines, self.view.nodes.len(), self.view.edges.len())
     }
 
@@ -298,7 +315,11 @@ impl AppState {
                 request.bin_ticks,
             )
             .merged(),
-            _ => vmi_core::trends::compute(&self.store, &self.inventory, &request),
+            // A group's trend is the sum of its machines'.
+            _ => match grouping::selected_group(self) {
+                Some(id) => grouping::group_trend(self, id, &request),
+                None => vmi_core::trends::compute(&self.store, &self.inventory, &request),
+            },
         }
     }
 
@@ -314,7 +335,10 @@ impl AppState {
 
     /// The title of a chart of `kind`: what it is of and the window.
     pub fn chart_title(&self, kind: TrendKind) -> String {
-        let name = |key: &NodeKey| self.map.node(key).map(|n| n.label.clone());
+        let name = |key: &NodeKey| match *key {
+            NodeKey::Group { id } => self.view.group(id).map(|g| format!("group {}", g.name)),
+            _ => self.map.node(key).map(|n| n.label.clone()),
+        };
         let subject = match self.selected {
             None => "whole estate".to_string(),
             Some(Selected::Node(key)) => match (key, name(&key)) {
@@ -341,10 +365,11 @@ impl AppState {
     /// The scene of the view as drawn: positions, and the marks laid over it.
     pub fn scene(&self) -> vmi_core::render::MapScene {
         let scene = vmi_core::render::MapScene::new(&self.view, &self.layout.positions);
-        match &self.marks {
+        let scene = match &self.marks {
             Some(marks) => scene.marked(&self.view, marks),
             None => scene,
-        }
+        };
+        self.look.apply(scene)
     }
 
     /// The title pictures get: what is loaded and the window.

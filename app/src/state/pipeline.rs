@@ -21,6 +21,7 @@ impl AppState {
         self.latest_record = vmi_core::kql::latest_time(&self.store);
         self.filter_values = FilterValues::new(&self.store, &self.inventory);
         super::groups::records_changed(self);
+        super::grouping::records_changed(self);
         self.rebuild_map();
     }
 
@@ -72,10 +73,13 @@ impl AppState {
             self.layout.settled = true;
             self.remember_positions();
         } else {
-            // Until the first snapshot, known nodes sit where they were and new ones at the origin.
-            self.layout.set_positions(
-                self.view.nodes.iter().map(|n| warm.get(&n.key).copied().unwrap_or([0.0, 0.0])).collect(),
-            );
+            // Until the first snapshot, known nodes sit where they were and new ones where their
+            // container (the group or machine just opened) was.
+            let start = |n: &vmi_core::graph::view::ViewNode| {
+                let holder = n.container.or(n.parent).and_then(|h| self.view.nodes.get(h));
+                warm.get(&n.key).or_else(|| holder.and_then(|h| warm.get(&h.key))).copied().unwrap_or([0.0, 0.0])
+            };
+            self.layout.set_positions(self.view.nodes.iter().map(start).collect());
             self.layout.settled = false;
             match LayoutWorker::spawn(self.layout.generation, input, LayoutParams::default(), warm, pinned) {
                 Ok(worker) => self.layout.worker = Some(worker),

@@ -46,6 +46,8 @@ pub struct NodeDetails {
     pub extras: Vec<(String, String)>,
     /// A machine's processes: label, key, whether on the map.
     pub processes: Option<Vec<(String, NodeKey, bool)>>,
+    /// A group's machines: label, key, whether on the map.
+    pub members: Option<Vec<(String, NodeKey, bool)>>,
     /// A machine's listening sockets.
     pub ports: Option<Vec<String>>,
     /// A process's listening sockets.
@@ -164,6 +166,9 @@ fn extras(store: &Store, kind: TableKind, row: usize) -> Vec<(String, String)> {
 }
 
 fn node_details(state: &AppState, key: NodeKey) -> Option<NodeDetails> {
+    if let NodeKey::Group { id } = key {
+        return super::grouping::group_details(state, id);
+    }
     let node = state.map.node(&key)?;
     let mut details =
         NodeDetails { key: Some(key), label: node.label.clone(), kind: key.kind().label(), ..Default::default() };
@@ -223,6 +228,13 @@ fn machine_facts(state: &AppState, machine: Sym, details: &mut NodeDetails) {
     let Some(&row) = state.inventory.machine_rows.get(&machine) else {
         details.facts = vec![("Machine", store.str(machine).to_string())];
         details.note = Some("No VMComputer record loaded for this machine.");
+        if state.inventory.is_inferred(machine) {
+            let ips: Vec<&str> = state.inventory.inferred_addresses(machine).iter().map(|&ip| store.str(ip)).collect();
+            details.facts.push(("IPv4", ips.join(", ")));
+            details.note = Some(
+                "Inferred from connections: its addresses come from its connection records. Load VMComputer to add names, OS and more.",
+            );
+        }
         return;
     };
     let text = |c: usize| store.text(TableKind::VMComputer, c, row).to_string();

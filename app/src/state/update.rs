@@ -142,6 +142,7 @@ fn map_action(state: &mut AppState, action: MapAction, effects: &mut Vec<Effect>
     match action {
         MapAction::Select(selection) => state.selected = selection,
         MapAction::Reveal(key) => reveal(state, key),
+        MapAction::ToggleExpand(vmi_core::graph::NodeKey::Group { id }) => super::grouping::toggle_group(state, id),
         MapAction::ToggleExpand(key) => {
             if let Some(node) = state.map.node(&key) {
                 let machine = node.layout_key;
@@ -230,11 +231,15 @@ fn map_action(state: &mut AppState, action: MapAction, effects: &mut Vec<Effect>
             }
         }
         MapAction::PollLayout => state.poll_layout(effects),
+        MapAction::SetEdgeWidthByBytes(on) => state.look.edge_width_by_bytes = on,
+        MapAction::GroupBy(by) => super::grouping::group_by(state, by),
+        MapAction::GroupExternals(by) => super::grouping::group_externals(state, by),
     }
 }
 
 /// Selects a node and centres on it; a process inside a collapsed machine opens the machine.
 fn reveal(state: &mut AppState, key: vmi_core::graph::NodeKey) {
+    super::grouping::open_group_of(state, &key);
     if let Some(parent) = state.map.node(&key).and_then(|n| n.parent) {
         let machine_key = state.map.graph[parent].layout_key;
         if state.view_index_of(&key).and_then(|i| state.node_key_of_view(i)) != Some(key) {
@@ -266,6 +271,8 @@ fn camera(state: &mut AppState, action: CameraAction) {
     let clamp = |zoom: f32| zoom.clamp(Camera::MIN_ZOOM, Camera::MAX_ZOOM);
     match action {
         CameraAction::FitView => state.fit_pending = true,
+        CameraAction::FitSelection => state.fit_selection(),
+        CameraAction::LookAt(point) => state.look_at(point),
         CameraAction::Zoom(factor) => state.camera.zoom = clamp(state.camera.zoom * factor),
         CameraAction::ZoomAt { pointer, factor } => {
             let [cx, cy] = state.canvas.center();

@@ -92,9 +92,10 @@ fn node_ui(ui: &mut Ui, node: &NodeDetails, actions: &mut Vec<Action>) {
     if !node.extras.is_empty() {
         ui.collapsing("Other columns", |ui| facts_grid(ui, "extras", &node.extras));
     }
-    if let Some(processes) = &node.processes {
-        ui.collapsing(format!("Processes ({})", processes.len()), |ui| {
-            for (label, key, on_map) in processes {
+    let lists = [("Machines", &node.members), ("Processes", &node.processes)];
+    for (title, list) in lists.into_iter().filter_map(|(t, l)| l.as_ref().map(|l| (t, l))) {
+        ui.collapsing(format!("{title} ({})", list.len()), |ui| {
+            for (label, key, on_map) in list {
                 if *on_map {
                     node_link(ui, *key, label, actions);
                 } else {

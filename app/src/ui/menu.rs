@@ -33,7 +33,8 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, view: ViewCtx<'_>, actions: &mut Vec<Actio
             item(ui, "Quit", UiAction::Quit.into());
         });
         ui.menu_button("View", |ui| {
-            item(ui, "Fit to screen (F)", CameraAction::FitView.into());
+            item(ui, "Fit all (F)", CameraAction::FitView.into());
+            item(ui, "Fit selection (Shift+F)", CameraAction::FitSelection.into());
             item(ui, "Zoom in (+)", CameraAction::Zoom(1.25).into());
             item(ui, "Zoom out (-)", CameraAction::Zoom(0.8).into());
             ui.separator();

@@ -91,6 +91,10 @@ fn shortcuts(ctx: &egui::Context, actions: &mut Vec<Action>) {
             ctx.memory_mut(|m| m.request_focus(side::search_id()));
         }
         if !typing {
+            // Shift+F before F: a plain-F pattern matches Shift+F too.
+            if input.consume_key(Modifiers::SHIFT, Key::F) {
+                actions.push(CameraAction::FitSelection.into());
+            }
             if input.consume_key(Modifiers::NONE, Key::F) {
                 actions.push(CameraAction::FitView.into());
             }
@@ -175,6 +179,13 @@ fn status_ui(ui: &mut egui::Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
         } else {
             let (machines, nodes, edges) = state.counts();
             ui.label(format!("{machines} machines, {nodes} nodes, {edges} edges on the map"));
+            let inferred = state.grouping.inferred_machines;
+            if inferred > 0 {
+                let machines = if inferred == 1 { "machine" } else { "machines" };
+                ui.label(RichText::new(format!("· {inferred} {machines} inferred from connections")).weak())
+                    .on_hover_text("No VMComputer record was loaded for them: their addresses come from their connection records.");
+                ui.label(RichText::new("load VMComputer to add names, OS and more").weak().italics());
+            }
             if !state.layout.settled {
                 ui.spinner();
                 ui.label("laying out…");

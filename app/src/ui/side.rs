@@ -1,8 +1,9 @@
-//! The left panel: search, loaded files, time window, filters and the group map.
+//! The left panel: search, loaded files, time window, grouping, filters and the group map.
 
 use crate::state::{Action, FileAction, MapAction, UiAction, ViewCtx, Window};
 use egui::{RichText, Ui};
 use std::collections::BTreeSet;
+use vmi_core::graph::{ExternalGrouping, GroupBy};
 use vmi_core::model::time::{TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE};
 use vmi_core::model::{TableKind, Timestamp};
 
@@ -25,6 +26,8 @@ impl SidePanel {
             files_ui(ui, view, actions);
             ui.separator();
             window_ui(ui, view, actions);
+            ui.separator();
+            grouping_ui(ui, view, actions);
             ui.separator();
             filters_ui(ui, view, actions);
         });
@@ -134,6 +137,58 @@ fn window_ui(ui: &mut Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
             set(None, None);
         }
     });
+}
+
+/// "Group machines by": the key (with the subnet's CIDR length), how external endpoints
+/// gather, and edge widths. Each change is its own action: the user's choice then wins over
+/// the grouping a big estate opens with.
+fn grouping_ui(ui: &mut Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
+    let state = view.state;
+    let current = state.options.group_by;
+    ui.label(RichText::new("Group machines by").strong());
+    let mut chosen = current;
+    egui::ComboBox::new("group-by", "")
+        .selected_text(current.label())
+        .show_ui(ui, |ui| {
+            for by in GroupBy::ALL {
+                // The subnet keeps the length already set.
+                let by = match (by, current) {
+                    (GroupBy::Subnet { .. }, GroupBy::Subnet { prefix_len }) => GroupBy::Subnet { prefix_len },
+                    _ => by,
+                };
+                ui.selectable_value(&mut chosen, by, by.label());
+            }
+        })
+        .response
+        .on_hover_text("Each group is one node; double-click a group to show its machines.");
+    if let GroupBy::Subnet { prefix_len } = chosen {
+        let mut length = prefix_len;
+        ui.horizontal(|ui| {
+            ui.label("CIDR length /");
+            ui.add(egui::DragValue::new(&mut length).range(8..=32));
+        });
+        chosen = GroupBy::Subnet { prefix_len: length };
+    }
+    if chosen != current {
+        actions.push(MapAction::GroupBy(chosen).into());
+    }
+    let externals = state.options.group_externals;
+    let mut externals_chosen = externals;
+    ui.horizontal(|ui| {
+        ui.label("External endpoints");
+        egui::ComboBox::new("group-externals", "").selected_text(externals.label()).show_ui(ui, |ui| {
+            for by in ExternalGrouping::ALL {
+                ui.selectable_value(&mut externals_chosen, by, by.label());
+            }
+        });
+    });
+    if externals_chosen != externals {
+        actions.push(MapAction::GroupExternals(externals_chosen).into());
+    }
+    let mut by_bytes = state.look.edge_width_by_bytes;
+    if ui.checkbox(&mut by_bytes, "Edge width by bytes (log scale)").changed() {
+        actions.push(MapAction::SetEdgeWidthByBytes(by_bytes).into());
+    }
 }
 
 /// A checkbox per value; an empty set means every value is shown.

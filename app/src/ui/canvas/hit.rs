@@ -1,5 +1,6 @@
 //! Where the map is on screen (world <-> screen points) and what is under the pointer.
 
+use super::hulls::Hull;
 use egui::{Pos2, Rect, vec2};
 use vmi_core::render::MapScene;
 
@@ -30,10 +31,12 @@ fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
     (p - (a + ab * t)).length()
 }
 
-/// Nodes first (containers last: a process inside a machine wins), then edges.
-pub fn hit_test(scene: &MapScene, t: &Transform, pointer: Pos2) -> Option<Hit> {
+/// Nodes first (containers last: a process inside a machine wins), then edges, then the hulls
+/// of expanded groups (drawn as outlines, not discs: their own node is never hit).
+pub fn hit_test(scene: &MapScene, hulls: &[Hull], t: &Transform, pointer: Pos2) -> Option<Hit> {
     let mut best: Option<(usize, f32, bool)> = None;
-    for (i, node) in scene.nodes.iter().enumerate() {
+    let outlined = |i: usize| hulls.iter().any(|h| h.group == i);
+    for (i, node) in scene.nodes.iter().enumerate().filter(|(i, _)| !outlined(*i)) {
         let d = (t.screen_from_world(node.center) - pointer).length();
         let r = (node.radius * t.zoom).max(4.0);
         if d <= r {
@@ -56,5 +59,6 @@ pub fn hit_test(scene: &MapScene, t: &Transform, pointer: Pos2) -> Option<Hit> {
         let width = (e.width * t.zoom * 0.8).max(1.0);
         (distance_to_segment(pointer, t.screen_from_world(a), t.screen_from_world(b)) <= width / 2.0 + 3.0).then_some(i)
     });
-    edge.map(Hit::Edge).or(best.map(|(i, _, _)| Hit::Node(i)))
+    let hull = || hulls.iter().rev().find(|h| h.contains(t, pointer)).map(|h| Hit::Node(h.group));
+    edge.map(Hit::Edge).or(best.map(|(i, _, _)| Hit::Node(i))).or_else(hull)
 }

@@ -6,11 +6,18 @@ use vmi_core::graph::NodeKind;
 use vmi_core::render::Theme;
 use vmi_core::render::scene::{FAILURE_COLOR, MALICIOUS_COLOR, Rgb, edge_color, kind_color, text_color};
 
+const LINE: f32 = 17.0;
+
+/// Where the legend sits in a canvas: its bottom-left corner, one line per entry.
+pub fn legend_rect(rect: Rect, marks: usize) -> Rect {
+    let entries = NodeKind::ALL.len() as f32 + 2.0 + marks as f32;
+    let size = vec2(190.0, entries * LINE + 10.0);
+    Rect::from_min_size(pos2(rect.left() + 10.0, rect.bottom() - size.y - 10.0), size)
+}
+
 pub fn draw_legend(painter: &egui::Painter, rect: Rect, theme: Theme, marks: &[(String, Rgb)]) {
-    let line = 17.0;
-    let entries = NodeKind::ALL.len() as f32 + 2.0 + marks.len() as f32;
-    let size = vec2(190.0, entries * line + 10.0);
-    let box_rect = Rect::from_min_size(pos2(rect.left() + 10.0, rect.bottom() - size.y - 10.0), size);
+    let line = LINE;
+    let box_rect = legend_rect(rect, marks.len());
     let background = vmi_core::render::scene::background_color(theme);
     painter.rect(
         box_rect,

@@ -3,19 +3,35 @@
 //! only its drawing caches; every change to the map or camera goes out as an action.
 
 mod hit;
+mod hover;
+pub mod hulls;
 mod labels;
 mod legend;
 mod mesh;
+mod minimap;
 
 use crate::state::{Action, AppState, CameraAction, GroupsAction, MapAction, Selected, UiAction, ViewCtx};
 use crate::ui::style::color;
 use egui::{Align2, Color32, FontId, Mesh, Rect, Sense, Shape, Stroke, vec2};
 use hit::{Hit, Transform, hit_test};
+use hulls::Hull;
 use mesh::{add_dashes, add_disc, add_line, add_triangle, reusable};
 use std::sync::Arc;
 use vmi_core::graph::NodeKind;
 use vmi_core::render::Theme;
-use vmi_core::render::scene::{FAILURE_COLOR, MALICIOUS_COLOR, MapScene, edge_color, text_color};
+use vmi_core::render::scene::{FAILURE_COLOR, MALICIOUS_COLOR, MapScene, edge_color, kind_color, text_color};
+
+/// What a scene is made from: view, layout and marks versions, and the look.
+type SceneKey = ((u64, u64, u64), crate::state::look::MapLook);
+
+/// What a view draws, computed once per view and layout change: the scene, the outlines of
+/// expanded groups, and each node's bytes on the map (label priority).
+#[derive(Clone)]
+struct Drawn {
+    scene: Arc<MapScene>,
+    hulls: Arc<Vec<Hull>>,
+    bytes: Arc<Vec<i64>>,
+}
 
 #[derive(Default)]
 pub struct Canvas {
@@ -23,8 +39,11 @@ pub struct Canvas {
     dragging: Option<usize>,
     /// The view node the open context menu is about.
     context: Option<usize>,
-    /// The scene of the current view, positions and marks, and the versions it was made from.
-    scene: Option<((u64, u64, u64), Arc<MapScene>)>,
+    /// What the current view draws, and the versions it was made from.
+    scene: Option<(SceneKey, Drawn)>,
+    minimap: minimap::Minimap,
+    /// The label rectangles of the last frame, on screen (tests check none overlap).
+    labels_drawn: Vec<Rect>,
     /// Edge and node meshes, refilled in place each frame: a big map would otherwise
     /// allocate (and page-fault) megabytes per frame.
     edge_mesh: Arc<Mesh>,
@@ -32,29 +51,50 @@ pub struct Canvas {
 }
 
 impl Canvas {
-    /// The scene of the current view, rebuilt only when the view or the positions changed.
-    fn scene(&mut self, state: &AppState) -> Arc<MapScene> {
-        let key = (state.view_version, state.layout.version, state.marks_version);
+    /// The scene of the current view, its group outlines and node weights, rebuilt only when
+    /// the view or the positions changed.
+    fn drawn(&mut self, state: &AppState) -> Drawn {
+        let key = ((state.view_version, state.layout.version, state.marks_version), state.look);
         match &self.scene {
-            Some((cached, scene)) if *cached == key && scene.nodes.len() == state.view.nodes.len() => scene.clone(),
+            Some((cached, drawn)) if *cached == key && drawn.scene.nodes.len() == state.view.nodes.len() => {
+                drawn.clone()
+            }
             _ => {
                 let scene = Arc::new(state.scene());
-                self.scene = Some((key, scene.clone()));
-                scene
+                let hulls = Arc::new(hulls::hulls(&state.view, &scene));
+                let mut bytes = vec![0i64; state.view.nodes.len()];
+                for edge in &state.view.edges {
+                    for end in [edge.source, edge.target] {
+                        if let Some(b) = bytes.get_mut(end) {
+                            *b = b.saturating_add(edge.metrics.total_bytes());
+                        }
+                    }
+                }
+                let drawn = Drawn { scene, hulls, bytes: Arc::new(bytes) };
+                self.scene = Some((key, drawn.clone()));
+                drawn
             }
         }
+    }
+
+    /// The label rectangles drawn in the last frame, in screen points.
+    pub fn label_rects(&self) -> &[Rect] {
+        &self.labels_drawn
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
         let state = view.state;
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
         let rect = response.rect;
+        // The minimap lies on top of the canvas: registered after it, it takes its own clicks.
+        let minimap_response = self.minimap.interact(ui, rect);
         let placed = [rect.left(), rect.top(), rect.width(), rect.height()];
         if placed != state.canvas.0 {
             actions.push(CameraAction::CanvasMoved(placed).into());
         }
         painter.rect_filled(rect, 0.0, color(vmi_core::render::scene::background_color(state.theme)));
-        let scene = self.scene(state);
+        let drawn = self.drawn(state);
+        let (scene, hulls) = (drawn.scene.clone(), drawn.hulls.clone());
         // Zoom around the pointer: wheel, pinch, or trackpad.
         if response.hovered() {
             let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
@@ -66,14 +106,18 @@ impl Canvas {
             }
         }
         let t = Transform { rect, center: state.camera.center, zoom: state.camera.zoom };
-        let hit = response.hover_pos().and_then(|p| hit_test(&scene, &t, p));
-        self.pointer_actions(state, &response, &scene, &t, hit, actions);
+        let hit = response.hover_pos().and_then(|p| hit_test(&scene, &hulls, &t, p));
+        self.pointer_actions(state, &response, (&scene, &hulls), &t, hit, actions);
         let hovered = match hit {
             Some(Hit::Node(i)) => Some(i),
             _ => None,
         };
-        self.draw(state, ui, &painter, &scene, &t, hovered, hit);
+        self.draw(state, ui, &painter, &drawn, &t, hovered, hit);
         legend::draw_legend(&painter, rect, state.theme, &scene.legend);
+        if let Some(mini) = &minimap_response {
+            let versions = (state.view_version, state.layout.version, state.marks_version);
+            self.minimap.show(&painter, mini, &scene, versions, &t, state.theme, actions);
+        }
         if scene.nodes.is_empty() {
             let message = if state.loading.is_some() {
                 "Loading…"
@@ -91,15 +135,10 @@ impl Canvas {
         // Tooltips: edge metrics, node name.
         match hit {
             Some(Hit::Edge(i)) => {
-                let edge = &state.view.edges[i];
-                let (a, b) = (&state.view.nodes[edge.source].label, &state.view.nodes[edge.target].label);
-                response
-                    .clone()
-                    .on_hover_ui_at_pointer(|ui| crate::ui::details::edge_summary_ui(ui, a, b, &edge.metrics));
+                response.clone().on_hover_ui_at_pointer(|ui| hover::edge_card_ui(ui, state, i));
             }
             Some(Hit::Node(i)) => {
-                let node = &state.view.nodes[i];
-                response.clone().on_hover_text_at_pointer(format!("{} ({})", node.label, node.kind.label()));
+                response.clone().on_hover_ui_at_pointer(|ui| hover::node_card_ui(ui, state, i));
             }
             None => {}
         }
@@ -111,14 +150,14 @@ impl Canvas {
         &mut self,
         state: &AppState,
         response: &egui::Response,
-        scene: &MapScene,
+        (scene, hulls): (&MapScene, &[Hull]),
         t: &Transform,
         hit: Option<Hit>,
         actions: &mut Vec<Action>,
     ) {
         // Dragging a node moves (and then pins) it; dragging the background pans.
         if response.drag_started() {
-            self.dragging = match response.interact_pointer_pos().and_then(|p| hit_test(scene, t, p)) {
+            self.dragging = match response.interact_pointer_pos().and_then(|p| hit_test(scene, hulls, t, p)) {
                 Some(Hit::Node(i)) => Some(i),
                 _ => None,
             };
@@ -145,7 +184,8 @@ impl Canvas {
         }
         if response.double_clicked() {
             match hit {
-                Some(Hit::Node(i)) if state.view.nodes[i].kind == NodeKind::Machine => {
+                // A group opens into its machines, a machine into its processes.
+                Some(Hit::Node(i)) if matches!(state.view.nodes[i].kind, NodeKind::Machine | NodeKind::Group) => {
                     if let Some(key) = state.node_key_of_view(i) {
                         actions.push(MapAction::ToggleExpand(key).into());
                     }
@@ -183,6 +223,10 @@ impl Canvas {
                 let text = if node.expanded { "Collapse" } else { "Expand processes" };
                 item(ui, text, MapAction::ToggleExpand(key).into());
             }
+            if node.kind == NodeKind::Group {
+                let text = if node.expanded { "Collapse group" } else { "Show its machines" };
+                item(ui, text, MapAction::ToggleExpand(key).into());
+            }
             item(ui, "Hide", MapAction::Hide(key).into());
             if pinned {
                 item(ui, "Unpin", MapAction::Unpin(key).into());
@@ -207,6 +251,11 @@ impl Canvas {
                     });
                 }
             }
+            ui.separator();
+            if ui.button("Fit it and its neighbours (Shift+F)").clicked() {
+                actions.push(MapAction::Select(Some(Selected::Node(key))).into());
+                actions.push(CameraAction::FitSelection.into());
+            }
         });
     }
 
@@ -216,12 +265,21 @@ impl Canvas {
         state: &AppState,
         ui: &egui::Ui,
         painter: &egui::Painter,
-        scene: &MapScene,
+        drawn: &Drawn,
         t: &Transform,
         hovered: Option<usize>,
         hit: Option<Hit>,
     ) {
+        let (scene, hulls): (&MapScene, &[Hull]) = (&drawn.scene, &drawn.hulls);
         let theme = state.theme;
+        // Expanded groups are drawn as their outline, not as a disc.
+        let mut outlined = vec![false; scene.nodes.len()];
+        for hull in hulls {
+            if let Some(slot) = outlined.get_mut(hull.group) {
+                *slot = true;
+            }
+        }
+        let outlined = |i: usize| outlined.get(i).copied().unwrap_or(false);
         let visible = t.rect.expand(40.0);
         // Hovering a node lights it and its neighbours; the rest fades.
         let neighbours: Option<Vec<bool>> = hovered.map(|h| {
@@ -237,6 +295,28 @@ impl Canvas {
         });
         let lit = |i: usize| neighbours.as_ref().is_none_or(|n| n[i]);
         let selected = selected_view_nodes(state);
+        // With something selected, edges touching it (or what it holds) stay bright, the rest fade.
+        let in_selection: Option<Vec<bool>> = (!selected.is_empty()).then(|| {
+            let mut on = vec![false; scene.nodes.len()];
+            for &i in &selected {
+                if let Some(slot) = on.get_mut(i) {
+                    *slot = true;
+                }
+            }
+            for (i, node) in state.view.nodes.iter().enumerate() {
+                if node.parent.or(node.container).is_some_and(|p| selected.contains(&p))
+                    && let Some(slot) = on.get_mut(i)
+                {
+                    *slot = true;
+                }
+            }
+            on
+        });
+        let off_selection = |a: usize, b: usize| {
+            in_selection
+                .as_ref()
+                .is_some_and(|on| !on.get(a).copied().unwrap_or(false) && !on.get(b).copied().unwrap_or(false))
+        };
         // Search hits and the nodes a query result named ("show on map") share one mark.
         let matches: Vec<usize> = state
             .search
@@ -255,6 +335,21 @@ impl Canvas {
             let alpha = if lit(i) { 1.0 } else { 0.35 };
             let fill = color(node.fill).gamma_multiply(if theme == Theme::Dark { 0.18 } else { 0.10 } * alpha);
             painter.circle(center, r, fill, Stroke::new(1.5, color(node.fill).gamma_multiply(alpha)));
+        }
+
+        // Expanded groups: a faint outline around their machines.
+        for hull in hulls {
+            let points = hull.screen(t);
+            if points.len() < 3 || !visible.intersects(Rect::from_points(&points)) {
+                continue;
+            }
+            let ink = color(kind_color(NodeKind::Group));
+            let alpha = if lit(hull.group) { 1.0 } else { 0.4 };
+            let fill = ink.gamma_multiply(if theme == Theme::Dark { 0.14 } else { 0.07 } * alpha);
+            let selected_hull = selected.contains(&hull.group);
+            let width = if selected_hull { 2.5 } else { 1.5 };
+            let stroke = if selected_hull { ui.visuals().selection.stroke.color } else { ink.gamma_multiply(alpha) };
+            painter.add(Shape::convex_polygon(points, fill, Stroke::new(width, stroke)));
         }
 
         // Every edge in one mesh: quads for lines (dashes for failures) and triangles for arrows.
@@ -277,6 +372,8 @@ impl Canvas {
             let base = if edge.malicious { base } else { edge.color.map_or(base, color) };
             let alpha = if neighbours.is_none() || highlighted { 1.0 } else { 0.2 };
             let alpha = if edge.faded && !highlighted { alpha * 0.2 } else { alpha };
+            let alpha =
+                if neighbours.is_none() && off_selection(edge.source, edge.target) { alpha * 0.25 } else { alpha };
             let stroke_color = if highlighted && !edge.failed && !edge.malicious && edge.color.is_none() {
                 color(text_color(theme))
             } else {
@@ -288,9 +385,11 @@ impl Canvas {
             } else {
                 add_line(mesh, pa, pb, width, stroke_color);
             }
+            // Arrowheads only where they can be seen: a line several heads long, its end on
+            // screen, not faded.
             let head = 5.0 + width * 1.5;
             let dir = pb - pa;
-            if dir.length() > head * 2.0 {
+            if dir.length() > head * 3.0 && t.rect.contains(pb) && alpha >= 0.5 {
                 let u = dir.normalized();
                 let side = vec2(-u.y, u.x) * head * 0.5;
                 let base_point = pb - u * head;
@@ -301,7 +400,7 @@ impl Canvas {
 
         // Node discs in one mesh too: a rim under a filled disc (tiny nodes get no rim).
         let discs = reusable(&mut self.node_mesh);
-        for (i, node) in scene.nodes.iter().enumerate().filter(|(_, n)| !n.container) {
+        for (i, node) in scene.nodes.iter().enumerate().filter(|(i, n)| !n.container && !outlined(*i)) {
             let center = t.screen_from_world(node.center);
             let r = (node.radius * t.zoom).max(2.5);
             if !visible.contains(center) {
@@ -317,7 +416,7 @@ impl Canvas {
             add_disc(discs, center, r, color(node.fill).gamma_multiply(alpha));
         }
         painter.add(Shape::Mesh(self.node_mesh.clone()));
-        for node in scene.nodes.iter().filter(|n| !n.container) {
+        for (i, node) in scene.nodes.iter().enumerate().filter(|(i, n)| !n.container && !outlined(*i)) {
             let center = t.screen_from_world(node.center);
             let r = (node.radius * t.zoom).max(2.5);
             if !visible.contains(center) {
@@ -325,6 +424,15 @@ impl Canvas {
             }
             if let Some(glyph) = node.glyph.filter(|_| r >= 7.0) {
                 painter.text(center, Align2::CENTER_CENTER, glyph, FontId::proportional(r * 1.05), Color32::WHITE);
+            }
+            // A collapsed group's badge: how many machines (or endpoints) it holds.
+            if node.kind == NodeKind::Group
+                && r >= 8.0
+                && let Some(members) = state.view.nodes.get(i).map(|n| n.members)
+            {
+                let text = members.to_string();
+                let size = (r * 1.6 / text.len().max(2) as f32).clamp(7.0, 28.0);
+                painter.text(center, Align2::CENTER_CENTER, text, FontId::proportional(size), Color32::WHITE);
             }
             if node.malicious {
                 painter.text(
@@ -337,14 +445,29 @@ impl Canvas {
             }
         }
         let ring = |indices: &[usize], gap: f32, stroke: Stroke| {
-            for node in indices.iter().filter_map(|&i| scene.nodes.get(i)) {
+            for node in indices.iter().filter(|&&i| !outlined(i)).filter_map(|&i| scene.nodes.get(i)) {
                 let r = (node.radius * t.zoom).max(2.5) + gap;
                 painter.circle_stroke(t.screen_from_world(node.center), r, stroke);
             }
         };
         ring(&selected, 4.0, Stroke::new(2.5, ui.visuals().selection.stroke.color));
         ring(&matches, 7.0, Stroke::new(2.0, Color32::from_rgb(240, 180, 0)));
-        labels::draw_labels(theme, painter, scene, t, hovered, &selected, &matches, &lit);
+        let frame = labels::LabelFrame {
+            scene,
+            hulls,
+            bytes: &drawn.bytes,
+            hovered,
+            selected: &selected,
+            matches: &matches,
+            lit: &lit,
+            hovering: neighbours.is_some(),
+            outlined: &outlined,
+            keep_off: &[legend::legend_rect(t.rect, scene.legend.len())]
+                .into_iter()
+                .chain(minimap::minimap_rect(t.rect))
+                .collect::<Vec<_>>(),
+        };
+        self.labels_drawn = labels::draw_labels(theme, painter, &frame, t);
     }
 }
 
