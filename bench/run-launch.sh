@@ -21,7 +21,7 @@ started_xvfb=
 if ! DISPLAY=$display xdpyinfo >/dev/null 2>&1; then
   Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
   started_xvfb=$!
-  for _ in $(seq 50); do DISPLAY=$display xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 300); do DISPLAY=$display xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 home=$(mktemp -d)
 cleanup() {

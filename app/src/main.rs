@@ -13,7 +13,9 @@ use std::process::ExitCode;
 use vmi_map::cli;
 
 /// The app icon, drawn in assets/icons/vmi-map.svg; the window manager and taskbar show it.
-const ICON_PNG: &[u8] = include_bytes!("../../assets/icons/hicolor/256x256/apps/vmi-map.png");
+/// 128 px: on X11 the icon travels in one request, and 256 px (65,538 words) is over the
+/// core protocol's limit, so the window would get no icon at all.
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icons/hicolor/128x128/apps/vmi-map.png");
 
 fn main() -> ExitCode {
     vmi_map::launch::mark_main_started();

@@ -61,15 +61,16 @@ cleanup() {
 }
 trap cleanup EXIT
 export DISPLAY=$display
-for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
-xdpyinfo >/dev/null 2>&1 || fail "Xvfb did not start on $display"
+for _ in $(seq 300); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+xdpyinfo >/dev/null 2>&1 || fail "Xvfb did not start on $display within 30 s"
 
 HOME=$app_home XDG_CONFIG_HOME=$app_home/.config XDG_DATA_HOME=$app_home/.local/share \
   LIBGL_ALWAYS_SOFTWARE=1 dex "$desktop"
 
 window=
 for _ in $(seq 100); do
-  window=$(xdotool search --class '^vmi-map$' 2>/dev/null | head -n1) && [ -n "$window" ] && break
+  # eframe shows the window after its first frame is painted: wait for a visible one.
+  window=$(xdotool search --onlyvisible --class '^vmi-map$' 2>/dev/null | head -n1) && [ -n "$window" ] && break
   sleep 0.2
 done
 [ -n "$window" ] || fail "no vmi-map window appeared within 20 s of launching the desktop entry"
@@ -77,9 +78,11 @@ app_pid=$(xdotool getwindowpid "$window" 2>/dev/null || true)
 title=$(xdotool getwindowname "$window")
 echo "window $window (pid ${app_pid:-?}): $title"
 case "$title" in "vmi-map — "*) ;; *) fail "unexpected window title: $title" ;; esac
-xprop -id "$window" _NET_WM_ICON | grep -q 'Icon (256 x 256)' || fail "the window has no 256 px icon"
+xprop -id "$window" _NET_WM_ICON | grep -q 'Icon (128 x 128)' || fail "the window has no 128 px icon (_NET_WM_ICON)"
 
-# Let the layout settle a little, then look at the screen.
+# Let the layout settle a little, with the pointer off the window (no hover tooltip), then
+# look at the screen.
+xdotool mousemove 1599 999
 sleep 3
 import -window root "$shot"
 colours=$(identify -format %k "$shot")
