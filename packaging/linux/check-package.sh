@@ -8,7 +8,8 @@
 #   bash packaging/linux/check-package.sh [SCREENSHOT.png]
 #
 # Needs: cargo-deb 3.8.0 (installed here when missing), and the packages .ci/run installs
-# (desktop-file-utils dex xvfb x11-utils xdotool imagemagick and the runtime libraries).
+# (dpkg-dev desktop-file-utils dex xvfb x11-utils xdotool imagemagick and the run-time
+# libraries).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -26,6 +27,7 @@ if ! cargo deb --version 2>/dev/null | grep -qF "$cargo_deb_version"; then
 fi
 
 deb=target/debian/vmi-map-ci.deb
+rm -f "$deb"
 # --profile dev: package target/debug/vmi-map (cargo-deb warns that it is meant for releases;
 # the release workflow packages a release build).
 cargo deb -p vmi-map --no-build --profile dev --fast --output "$deb" 2>&1 | grep -v '^ *To enable debug\|dev profile is not supported' || true
