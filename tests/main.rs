@@ -20,3 +20,4 @@ mod state;
 mod support;
 mod trends;
 mod view;
+mod workspace;

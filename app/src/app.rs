@@ -60,7 +60,7 @@ impl VmiApp {
 
     fn run(&mut self, effect: Effect) {
         let followup = match effect {
-            Effect::OpenDialog { folder } => self.jobs.open_dialog(folder, self.wake()),
+            Effect::OpenDialog { folder, workspaces } => self.jobs.open_dialog(folder, workspaces, self.wake()),
             Effect::SaveDialog { folder, file_name, extension, target } => {
                 self.jobs.save_dialog(folder, file_name, extension, target, self.wake())
             }

@@ -1,9 +1,34 @@
 //! The system file dialogs, each on its own thread so the window keeps painting; the answer
 //! comes back as the action it leads to (open the files, save to the path).
+//!
+//! On Linux the dialog is the desktop's file-chooser portal, or zenity when there is none
+//! (rfd falls back by itself). With neither, rfd answers "nothing chosen" at once: an answer
+//! faster than anyone can pick or cancel is taken for that, and the app says what to install.
 
-use crate::state::{Action, ExportAction, FileAction, SaveTarget};
+use crate::state::{Action, AppError, ErrorKind, ExportAction, FileAction, SaveTarget, UiAction};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
+
+/// A dialog that answers "nothing" sooner than this was never shown.
+const NO_DIALOG_SHOWN: Duration = Duration::from_millis(400);
+
+/// What the user sees when no file chooser could be shown.
+pub const NO_FILE_CHOOSER: &str = "No file chooser could be shown. On Linux, install the desktop's file-chooser \
+    portal (sudo apt install xdg-desktop-portal-gtk, then log in again) or zenity (sudo apt install zenity). \
+    Meanwhile, drop files, folders or a workspace on the window, or name them on the command line: \
+    vmi-map FILE...";
+
+/// The dialog's answer: the paths chosen, and whether it was on screen at all.
+struct Answer {
+    paths: Vec<PathBuf>,
+    shown: bool,
+}
+
+fn answer_of(paths: Vec<PathBuf>, started: Instant) -> Answer {
+    let shown = !paths.is_empty() || started.elapsed() >= NO_DIALOG_SHOWN || !cfg!(target_os = "linux");
+    Answer { paths, shown }
+}
 
 /// What a file dialog was opened for.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,21 +39,35 @@ enum Purpose {
 
 pub struct DialogJob {
     purpose: Purpose,
-    answer: Receiver<Vec<PathBuf>>,
+    answer: Receiver<Answer>,
 }
 
 impl DialogJob {
-    pub fn open(folder: Option<PathBuf>, wake: impl Fn() + Send + 'static) -> std::io::Result<DialogJob> {
+    /// Opens exports (and workspaces); `workspaces` offers workspaces first.
+    pub fn open(
+        folder: Option<PathBuf>,
+        workspaces: bool,
+        wake: impl Fn() + Send + 'static,
+    ) -> std::io::Result<DialogJob> {
         let (sender, answer) = channel();
         std::thread::Builder::new().name("vmi-dialog".into()).spawn(move || {
-            let mut dialog = rfd::FileDialog::new()
-                .set_title("Open VM Insights map records")
-                .add_filter("Exports (.csv, .json, .jsonl)", &["csv", "json", "jsonl", "ndjson"])
-                .add_filter("All files", &["*"]);
+            let exports = ["csv", "json", "jsonl", "ndjson", "vmimap"];
+            let mut dialog = if workspaces {
+                rfd::FileDialog::new()
+                    .set_title("Open a vmi-map workspace")
+                    .add_filter("Workspaces (.vmimap)", &["vmimap"])
+                    .add_filter("Exports and workspaces", &exports)
+            } else {
+                rfd::FileDialog::new()
+                    .set_title("Open VM Insights map records")
+                    .add_filter("Exports and workspaces (.csv, .json, .jsonl, .vmimap)", &exports)
+            };
+            dialog = dialog.add_filter("All files", &["*"]);
             if let Some(folder) = folder {
                 dialog = dialog.set_directory(folder);
             }
-            let _ = sender.send(dialog.pick_files().unwrap_or_default());
+            let started = Instant::now();
+            let _ = sender.send(answer_of(dialog.pick_files().unwrap_or_default(), started));
             wake();
         })?;
         Ok(DialogJob { purpose: Purpose::Open, answer })
@@ -49,7 +88,8 @@ impl DialogJob {
             if let Some(folder) = folder {
                 dialog = dialog.set_directory(folder);
             }
-            let _ = sender.send(dialog.save_file().into_iter().collect());
+            let started = Instant::now();
+            let _ = sender.send(answer_of(dialog.save_file().into_iter().collect(), started));
             wake();
         })?;
         Ok(DialogJob { purpose: Purpose::Save(target), answer })
@@ -58,11 +98,14 @@ impl DialogJob {
     /// `None` while the dialog is open; then the action its answer leads to (`Some(None)`
     /// when it was cancelled).
     pub fn poll(&self) -> Option<Option<Action>> {
-        let paths = match self.answer.try_recv() {
-            Ok(paths) => paths,
+        let Answer { paths, shown } = match self.answer.try_recv() {
+            Ok(answer) => answer,
             Err(TryRecvError::Empty) => return None,
-            Err(TryRecvError::Disconnected) => Vec::new(),
+            Err(TryRecvError::Disconnected) => Answer { paths: Vec::new(), shown: true },
         };
+        if !shown {
+            return Some(Some(UiAction::ShowError(AppError::new(ErrorKind::Job, NO_FILE_CHOOSER.to_string())).into()));
+        }
         Some(match &self.purpose {
             Purpose::Open => (!paths.is_empty()).then(|| FileAction::Open(paths).into()),
             Purpose::Save(target) => {

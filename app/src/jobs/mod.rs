@@ -47,11 +47,16 @@ impl Jobs {
     }
 
     /// Opens a dialog unless one is open already (a second would queue behind it).
-    pub fn open_dialog(&mut self, folder: Option<PathBuf>, wake: impl Fn() + Send + 'static) -> Option<Action> {
+    pub fn open_dialog(
+        &mut self,
+        folder: Option<PathBuf>,
+        workspaces: bool,
+        wake: impl Fn() + Send + 'static,
+    ) -> Option<Action> {
         if self.dialog.is_some() {
             return None;
         }
-        match DialogJob::open(folder, wake) {
+        match DialogJob::open(folder, workspaces, wake) {
             Ok(job) => {
                 self.dialog = Some(job);
                 None

@@ -104,6 +104,11 @@ pub enum Window {
     Compare,
     /// Failed connections and their verdicts.
     Failures,
+    /// Help > Keyboard shortcuts (F1).
+    Shortcuts,
+    /// Help > About.
+    About,
+    Settings,
 }
 
 #[derive(Debug)]

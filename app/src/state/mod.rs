@@ -141,6 +141,9 @@ pub struct OpenWindows {
     pub groups: bool,
     pub compare: bool,
     pub failures: bool,
+    pub shortcuts: bool,
+    pub about: bool,
+    pub settings: bool,
 }
 
 pub struct AppState {

@@ -2,8 +2,9 @@
 //!
 //! A note is keyed by the text identity of what it is on, not by interned symbols or indices
 //! (those change when files are closed and loaded again): a node by `machine/m-…`,
-//! `process/m-…/p-…`, `port/m-…/443`, `external/10.1.2.3/443` or
-//! `clients/m-…/p-…/443`; an edge by `source -> target`. So a note stays on its node across
+//! `process/m-…/p-…`, `port/m-…/443`, `external/10.1.2.3/443`,
+//! `clients/m-…/p-…/443` or, for a group of machines, `group/<its id>` (the id is a hash of
+//! the grouping and the group's name); an edge by `source -> target`. So a note stays on its node across
 //! reloads, time windows and workspaces, and is kept while its node is off the map.
 
 use super::{AppState, Effect, Selected};
@@ -16,8 +17,9 @@ use vmi_core::store::Store;
 pub const MAX_NOTE_BYTES: usize = 4096;
 /// Between the two ends of an edge's key.
 const EDGE_ARROW: &str = " -> ";
-/// The prefix of a node known only by its layout key (a kind with no text form).
-const LAYOUT_PREFIX: &str = "layout/";
+/// The prefix of a node known only by its layout key (workspaces name view nodes this way
+/// when the map does not know them).
+pub const LAYOUT_PREFIX: &str = "layout/";
 
 #[derive(Clone, Debug, Default)]
 pub struct NotesState {
@@ -30,8 +32,8 @@ pub struct NotesState {
     pub selected: Option<(String, String)>,
     /// Bumped on every edit.
     pub version: u64,
-    resolved_for: Option<(u64, u64)>,
-    selected_for: Option<(Option<Selected>, u64, u64)>,
+    pub(super) resolved_for: Option<(u64, u64)>,
+    pub(super) selected_for: Option<(Option<Selected>, u64, u64)>,
 }
 
 impl NotesState {
@@ -76,30 +78,14 @@ pub(super) fn notes(state: &mut AppState, action: NotesAction, effects: &mut Vec
 /// The stable text key of a node.
 pub fn node_key_text(store: &Store, key: &NodeKey) -> String {
     let s = |sym| store.str(sym);
-    if let NodeKey::Machine { machine } = *key {
-        return format!("machine/{}", s(machine));
+    match *key {
+        NodeKey::Machine { machine } => format!("machine/{}", s(machine)),
+        NodeKey::Process { machine, process } => format!("process/{}/{}", s(machine), s(process)),
+        NodeKey::MachinePort { machine, port } => format!("port/{}/{port}", s(machine)),
+        NodeKey::External { ip, port } => format!("external/{}/{port}", s(ip)),
+        NodeKey::ClientGroup { machine, process, port } => format!("clients/{}/{}/{port}", s(machine), s(process)),
+        NodeKey::Group { id } => format!("group/{id}"),
     }
-    if let NodeKey::Process { machine, process } = *key {
-        return format!("process/{}/{}", s(machine), s(process));
-    }
-    if let NodeKey::MachinePort { machine, port } = *key {
-        return format!("port/{}/{port}", s(machine));
-    }
-    if let NodeKey::External { ip, port } = *key {
-        return format!("external/{}/{port}", s(ip));
-    }
-    if let NodeKey::ClientGroup { machine, process, port } = *key {
-        return format!("clients/{}/{}/{port}", s(machine), s(process));
-    }
-    format!("{LAYOUT_PREFIX}{}", layout_key_of(key))
-}
-
-/// A hash of a key with no text form (it stands for itself within one build of the app).
-fn layout_key_of(key: &NodeKey) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = rustc_hash::FxHasher::default();
-    key.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// The node a text key names, when the loaded records know its names.
@@ -126,6 +112,7 @@ pub fn parse_node_key(store: &Store, text: &str) -> Option<NodeKey> {
             let (machine, process) = head.split_once('/')?;
             Some(NodeKey::ClientGroup { machine: sym(machine)?, process: sym(process)?, port: port(number)? })
         }
+        "group" => Some(NodeKey::Group { id: rest.parse().ok()? }),
         _ => None,
     }
 }
@@ -135,8 +122,11 @@ pub fn layout_key_of_text(state: &AppState, text: &str) -> Option<u64> {
     if let Some(number) = text.strip_prefix(LAYOUT_PREFIX) {
         return number.parse().ok();
     }
-    let key = parse_node_key(&state.store, text)?;
-    state.map.node(&key).map(|n| n.layout_key)
+    match parse_node_key(&state.store, text)? {
+        // A group's id is its layout key; groups are in views, not in maps.
+        NodeKey::Group { id } => Some(id),
+        key => state.map.node(&key).map(|n| n.layout_key),
+    }
 }
 
 pub fn edge_key_text(store: &Store, source: &NodeKey, target: &NodeKey) -> String {
@@ -154,10 +144,9 @@ pub fn selection_key(store: &Store, selected: &Selected) -> String {
 /// The selection a text key names (a node, or an edge `a -> b`).
 pub fn parse_selection(store: &Store, text: &str) -> Option<Selected> {
     match text.split_once(EDGE_ARROW) {
-        Some((source, target)) => Some(Selected::Edge {
-            source: parse_node_key(store, source)?,
-            target: parse_node_key(store, target)?,
-        }),
+        Some((source, target)) => {
+            Some(Selected::Edge { source: parse_node_key(store, source)?, target: parse_node_key(store, target)? })
+        }
         None => Some(Selected::Node(parse_node_key(store, text)?)),
     }
 }
@@ -217,7 +206,8 @@ pub(super) fn add_search_matches(state: &mut AppState) {
             None => vec![key.as_str()],
         };
         for end in ends {
-            if let Some(node) = parse_node_key(&state.store, end).filter(|k| state.map.node(k).is_some()) {
+            let shown = |k: &NodeKey| state.map.node(k).is_some() || state.view.nodes.iter().any(|n| n.node == *k);
+            if let Some(node) = parse_node_key(&state.store, end).filter(shown) {
                 found.push(node);
             }
         }

@@ -99,8 +99,7 @@ impl Default for Settings {
 impl Settings {
     /// A stored scale outside the offered range (a hand-edited file) is brought back into it.
     fn clamped(mut self) -> Settings {
-        self.ui_scale =
-            if self.ui_scale.is_finite() { self.ui_scale.clamp(UI_SCALE_MIN, UI_SCALE_MAX) } else { 1.0 };
+        self.ui_scale = if self.ui_scale.is_finite() { self.ui_scale.clamp(UI_SCALE_MIN, UI_SCALE_MAX) } else { 1.0 };
         self
     }
 }
@@ -254,7 +253,9 @@ pub(super) fn apply_last_session(state: &mut AppState) {
         state.rebuild_view();
     }
     let overlaps = state.data_extent.is_some_and(|(first, last)| {
-        from.is_none_or(|from| from <= last) && to.is_none_or(|to| to > first) && from.zip(to).is_none_or(|(f, t)| f < t)
+        from.is_none_or(|from| from <= last)
+            && to.is_none_or(|to| to > first)
+            && from.zip(to).is_none_or(|(f, t)| f < t)
     });
     if overlaps && (from, to) != (state.request.from, state.request.to) {
         state.request.from = from;

@@ -19,6 +19,8 @@ use vmi_core::trends::TrendKind;
 pub enum Effect {
     OpenDialog {
         folder: Option<PathBuf>,
+        /// Offer workspaces (`.vmimap`) first.
+        workspaces: bool,
     },
     SaveDialog {
         folder: Option<PathBuf>,
@@ -73,7 +75,9 @@ pub fn update(state: &mut AppState, action: impl Into<Action>) -> Vec<Effect> {
 
 fn file(state: &mut AppState, action: FileAction, effects: &mut Vec<Effect>) {
     match action {
-        FileAction::OpenDialog => effects.push(Effect::OpenDialog { folder: state.last_folder.clone() }),
+        FileAction::OpenDialog => {
+            effects.push(Effect::OpenDialog { folder: state.last_folder.clone(), workspaces: false })
+        }
         // Workspaces open as such, folders load every export inside them.
         FileAction::Open(paths) => super::workspace::open_paths(state, paths, effects),
         FileAction::OpenBytes { name, bytes } => effects.push(Effect::StartLoad(vec![Source::Bytes { name, bytes }])),
@@ -427,6 +431,9 @@ fn ui(state: &mut AppState, action: UiAction, effects: &mut Vec<Effect>) {
                     super::compare::compare(state, CompareAction::Triage, effects);
                 }
             }
+            Window::Shortcuts => state.windows.shortcuts = open,
+            Window::About => state.windows.about = open,
+            Window::Settings => state.windows.settings = open,
         },
         UiAction::ShowError(error) => state.errors.push(error),
         UiAction::DismissError(i) => {

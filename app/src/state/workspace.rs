@@ -27,7 +27,7 @@ use std::hash::{Hash, Hasher};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
-use vmi_core::graph::NodeKey;
+use vmi_core::graph::{ExternalGrouping, GroupBy, NodeKey};
 use vmi_core::groups::{GroupingOptions, MoveTarget, Weight};
 use vmi_core::model::Timestamp;
 
@@ -108,6 +108,54 @@ pub struct MoveGroupsEntry {
     pub colouring: bool,
 }
 
+/// How machines and external endpoints are gathered on the map (issue 20).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Grouping {
+    /// `none`, `resource-group`, `subscription`, `scale-set`, `location`, `os` or
+    /// `subnet/24` (any prefix length); absent: the app chooses, as for files opened alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// `none`, `domain-suffix` or `internet`.
+    pub externals: String,
+    /// Groups shown as their machines (`group/<id>` keys).
+    pub expanded: Vec<String>,
+}
+
+fn group_by_text(by: GroupBy) -> String {
+    match by {
+        GroupBy::None => "none".into(),
+        GroupBy::ResourceGroup => "resource-group".into(),
+        GroupBy::Subscription => "subscription".into(),
+        GroupBy::ScaleSet => "scale-set".into(),
+        GroupBy::Location => "location".into(),
+        GroupBy::Os => "os".into(),
+        GroupBy::Subnet { prefix_len } => format!("subnet/{prefix_len}"),
+    }
+}
+
+fn parse_group_by(text: &str) -> Option<GroupBy> {
+    if let Some(prefix) = text.strip_prefix("subnet/") {
+        return prefix.parse().ok().filter(|&p| p <= 32).map(|prefix_len| GroupBy::Subnet { prefix_len });
+    }
+    GroupBy::ALL.into_iter().find(|&by| group_by_text(by) == text)
+}
+
+fn externals_text(by: ExternalGrouping) -> &'static str {
+    match by {
+        ExternalGrouping::None => "none",
+        ExternalGrouping::DomainSuffix => "domain-suffix",
+        ExternalGrouping::Internet => "internet",
+    }
+}
+
+fn parse_externals(text: &str) -> ExternalGrouping {
+    [ExternalGrouping::DomainSuffix, ExternalGrouping::Internet]
+        .into_iter()
+        .find(|&by| externals_text(by) == text)
+        .unwrap_or_default()
+}
+
 /// The `.vmimap` file. Every field but `format` and `version` may be absent (an older or
 /// hand-written file): absent means empty or off.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -122,6 +170,7 @@ pub struct Workspace {
     /// The group map's machines (ids or names); empty: the whole estate.
     pub focus: Vec<String>,
     pub filters: Filters,
+    pub grouping: Grouping,
     pub expand_all: bool,
     /// Machines shown with their processes (node keys).
     pub expanded: Vec<String>,
@@ -151,7 +200,9 @@ pub enum OpenError {
     NotJson(String),
     NotWorkspace,
     /// Written by a newer vmi-map.
-    Newer { version: u64 },
+    Newer {
+        version: u64,
+    },
 }
 
 impl std::fmt::Display for OpenError {
@@ -234,6 +285,8 @@ pub enum WorkspaceAction {
     SaveAs,
     /// Open a workspace (asking first when notes, pins or groups are unsaved).
     Open(PathBuf),
+    /// Ask for a workspace to open with the file dialog.
+    OpenDialog,
     /// The window asks to close (the app asks first when something is unsaved).
     CloseRequested,
     Answer(Answer),
@@ -252,6 +305,10 @@ pub(super) fn workspace(state: &mut AppState, action: WorkspaceAction, effects: 
             } else {
                 open(state, &path, effects);
             }
+        }
+        WorkspaceAction::OpenDialog => {
+            let folder = state.workspace.path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf);
+            effects.push(Effect::OpenDialog { folder: folder.or_else(|| state.last_folder.clone()), workspaces: true });
         }
         WorkspaceAction::CloseRequested => {
             if state.workspace.quit_confirmed || !is_dirty(state) {
@@ -471,31 +528,29 @@ pub fn snapshot(state: &AppState, path: &Path) -> Workspace {
         })
         .collect();
     // Layout keys to node keys, for every node of the map (hidden ones included).
-    let names: FxHashMap<u64, String> = state
-        .map
-        .graph
-        .node_weights()
-        .map(|node| (node.layout_key, node_key_text(&state.store, &node.key)))
-        .collect();
+    let names: FxHashMap<u64, String> =
+        state.map.graph.node_weights().map(|node| (node.layout_key, node_key_text(&state.store, &node.key))).collect();
     let name = |key: &u64| names.get(key).cloned().unwrap_or_else(|| format!("layout/{key}"));
     let positions = state
         .view
         .nodes
         .iter()
         .zip(&state.layout.positions)
-        .map(|(node, position)| (name(&node.key), *position))
+        .map(|(node, position)| (node_key_text(&state.store, &node.node), *position))
         .collect();
     Workspace {
         format: FORMAT.to_string(),
         version: VERSION,
         saved_by: format!("vmi-map {}", env!("CARGO_PKG_VERSION")),
         files,
-        window: Window {
-            from: state.request.from.map(|t| t.to_string()),
-            to: state.request.to.map(|t| t.to_string()),
-        },
+        window: Window { from: state.request.from.map(|t| t.to_string()), to: state.request.to.map(|t| t.to_string()) },
         focus: state.request.focus.iter().cloned().collect(),
         filters: Filters::of(&state.options),
+        grouping: Grouping {
+            by: Some(group_by_text(state.options.group_by)),
+            externals: externals_text(state.options.group_externals).to_string(),
+            expanded: state.options.expanded_groups.iter().map(|id| format!("group/{id}")).collect(),
+        },
         expand_all: state.options.expand_all,
         expanded: state.options.expanded.iter().map(name).collect(),
         hidden: state.options.hidden.iter().map(name).collect(),
@@ -665,12 +720,17 @@ fn restore(state: &mut AppState, workspace: &Workspace, effects: &mut Vec<Effect
     state.query.history = workspace.queries.clone();
     // The map of the window first: node keys are found on it.
     state.rebuild_map();
-    let layout_keys =
-        |keys: &[String]| keys.iter().filter_map(|k| layout_key_of_text(state, k)).collect::<Vec<u64>>();
+    let layout_keys = |keys: &[String]| keys.iter().filter_map(|k| layout_key_of_text(state, k)).collect::<Vec<u64>>();
     let mut options = workspace.filters.applied_to(&vmi_core::graph::view::ViewOptions::default());
     options.expand_all = workspace.expand_all;
     options.expanded = layout_keys(&workspace.expanded).into_iter().collect();
     options.hidden = layout_keys(&workspace.hidden).into_iter().collect();
+    options.group_externals = parse_externals(&workspace.grouping.externals);
+    options.expanded_groups = layout_keys(&workspace.grouping.expanded).into_iter().collect();
+    // Not said: what the records chose when they loaded.
+    let group_by = workspace.grouping.by.as_deref().and_then(parse_group_by);
+    options.group_by = group_by.unwrap_or(state.options.group_by);
+    state.grouping.chosen_by_user |= group_by.is_some();
     let positions: FxHashMap<u64, [f32; 2]> = workspace
         .positions
         .iter()

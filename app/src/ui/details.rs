@@ -4,7 +4,7 @@
 
 use crate::state::compare::{ComparisonPart, FailureRow};
 use crate::state::queries::{Details, EdgeDetails, Facts, NodeDetails, estate_rows, metric_rows};
-use crate::state::{Action, MapAction, UiAction, ViewCtx};
+use crate::state::{Action, MapAction, NotesAction, Selected, UiAction, ViewCtx};
 use crate::ui::style::color;
 use egui::{Grid, RichText, Ui};
 use vmi_core::graph::{EdgeMetrics, NodeKey};
@@ -14,7 +14,52 @@ use vmi_core::render::theme::format_bytes;
 const MAX_CONNECTIONS: usize = 200;
 
 #[derive(Default)]
-pub struct DetailsPanel;
+pub struct DetailsPanel {
+    note: NoteEditor,
+}
+
+/// The note of the selection being written: kept with what it is for, so a note typed while the
+/// selection changes (a click on the map ends the edit) is saved on the node it was typed for.
+#[derive(Default)]
+struct NoteEditor {
+    target: Option<Selected>,
+    key: String,
+    draft: String,
+    saved: String,
+}
+
+impl NoteEditor {
+    /// A one-line box that grows with the note; the note is saved when the box loses focus.
+    fn ui(&mut self, ui: &mut Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
+        let (Some((key, note)), Some(target)) = (&view.state.notes.selected, view.state.selected) else { return };
+        let id = ui.make_persistent_id("note");
+        let editing = ui.memory(|m| m.has_focus(id));
+        if !editing && (self.key != *key || self.saved != *note) {
+            self.target = Some(target);
+            self.key.clone_from(key);
+            self.draft.clone_from(note);
+            self.saved.clone_from(note);
+        }
+        let response = ui.add(
+            egui::TextEdit::multiline(&mut self.draft)
+                .id(id)
+                .hint_text("Add a note: owner, plans… (search finds it)")
+                .desired_rows(1)
+                .desired_width(f32::INFINITY),
+        );
+        let response = response.on_hover_text("Saved with the workspace and in graph exports");
+        if response.lost_focus() && self.draft.trim() != self.saved.trim() {
+            if let Some(target) = self.target {
+                actions.push(NotesAction::Set { target, text: self.draft.clone() }.into());
+            }
+            self.saved.clone_from(&self.draft);
+        }
+        if !self.saved.is_empty() && !editing && ui.small_button("Remove note").clicked() {
+            actions.push(NotesAction::Set { target, text: String::new() }.into());
+        }
+        ui.add_space(4.0);
+    }
+}
 
 fn facts_grid(ui: &mut Ui, id: &str, rows: &[(impl AsRef<str>, String)]) {
     Grid::new(id).num_columns(2).spacing([10.0, 3.0]).striped(true).show(ui, |ui| {
@@ -56,8 +101,14 @@ impl DetailsPanel {
             Details::Missing => {
                 ui.label("Not on the map in this window.");
             }
-            Details::Node(node) => node_ui(ui, node, actions),
-            Details::Edge(edge) => edge_ui(ui, edge, actions),
+            Details::Node(node) => {
+                self.note.ui(ui, view, actions);
+                node_ui(ui, node, actions);
+            }
+            Details::Edge(edge) => {
+                self.note.ui(ui, view, actions);
+                edge_ui(ui, edge, actions);
+            }
         });
     }
 }

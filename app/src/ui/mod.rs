@@ -8,10 +8,13 @@ pub mod compare;
 pub mod details;
 pub mod export;
 pub mod groups;
+pub mod help;
 pub mod menu;
 pub mod query;
+pub mod settings;
 pub mod side;
 pub mod style;
+pub mod workspace;
 
 use crate::state::{Action, AppError, CameraAction, ErrorKind, ExportAction, FileAction, UiAction, ViewCtx, Window};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
@@ -40,6 +43,8 @@ pub struct Panels {
     pub groups: groups::GroupsWindow,
     pub compare: compare::CompareWindow,
     pub failures: compare::FailuresWindow,
+    pub help: help::HelpWindows,
+    pub settings: settings::SettingsWindow,
 }
 
 impl Panels {
@@ -65,6 +70,9 @@ impl Panels {
         self.groups.show(&ctx, view, actions);
         self.compare.show(&ctx, view, actions);
         self.failures.show(&ctx, view, actions);
+        self.help.show(&ctx, view, actions);
+        self.settings.show(&ctx, view, actions);
+        workspace::unsaved_prompt_ui(&ctx, view, actions);
         problems_window(&ctx, view, actions);
         errors_ui(&ctx, view, actions);
         toasts_ui(&ctx, toasts);
@@ -80,6 +88,12 @@ fn shortcuts(ctx: &egui::Context, actions: &mut Vec<Action>) {
         }
         if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S)) {
             actions.push(UiAction::ShowWindow(Window::Export, true).into());
+        }
+        if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)) {
+            actions.push(crate::state::WorkspaceAction::Save.into());
+        }
+        if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::NONE, Key::F1)) {
+            actions.push(UiAction::ShowWindow(Window::Shortcuts, true).into());
         }
         if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::K)) {
             actions.push(UiAction::ShowWindow(Window::Query, true).into());
@@ -116,7 +130,8 @@ fn take_dropped_files(ctx: &egui::Context, actions: &mut Vec<Action>) {
     let mut paths = Vec::new();
     for file in dropped {
         let path = file.path().to_path_buf();
-        if path.is_file() {
+        // A folder loads every export inside it; a workspace opens.
+        if path.is_file() || path.is_dir() {
             paths.push(path);
         } else {
             // No readable path (a sandboxed drop): take the bytes.
@@ -149,7 +164,7 @@ fn drop_overlay(ctx: &egui::Context) {
     painter.text(
         rect.center(),
         egui::Align2::CENTER_CENTER,
-        "Drop VM Insights exports to load them",
+        "Drop VM Insights exports, folders or a workspace",
         egui::FontId::proportional(26.0),
         egui::Color32::WHITE,
     );
