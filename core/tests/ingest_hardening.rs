@@ -319,3 +319,128 @@ fn json_warnings_name_the_bad_values_own_line_and_column() {
     assert_eq!(places(&loaded), [(1, 90), (4, 19)]);
     assert_eq!(loaded.batch.table(TableKind::VMConnection).len(), 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_before_it_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("VMConnection.csv");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !status.is_ok_and(|s| s.success()) {
+        println!("note: mkfifo is not available here; the FIFO check is not exercised");
+        return;
+    }
+    // Opening a FIFO for reading blocks until a writer comes: this must return at once.
+    let error = ingest::load_path(&fifo, &mut |_| true).unwrap_err();
+    assert!(error.to_string().contains("not a regular file"), "{error}");
+    let error = ingest::load_path(dir.path(), &mut |_| true).unwrap_err();
+    assert!(error.to_string().contains("is a folder"), "{error}");
+}
+
+#[test]
+fn a_header_of_more_than_4096_columns_is_rejected_quickly() {
+    // 160,000 empty-named columns once cost 1.2 GB; named ones grew faster than quadratically.
+    for name in ["", "c"] {
+        let mut csv = String::from("TimeGenerated,Machine");
+        for i in 0..160_000 {
+            csv.push(',');
+            if !name.is_empty() {
+                csv.push_str(&format!("{name}{i}"));
+            }
+        }
+        csv.push_str("\n2026-10-05T00:00:00Z,m\n");
+        let error = ingest::load_bytes("VMConnection.csv", csv.as_bytes()).unwrap_err();
+        assert!(error.to_string().contains("more than 4096 columns"), "{error}");
+    }
+    // The same limit on a REST response's columns.
+    let columns: Vec<String> = (0..5000).map(|i| format!(r#"{{"name":"c{i}","type":"string"}}"#)).collect();
+    let rest = format!(r#"{{"tables":[{{"name":"VMConnection","columns":[{}],"rows":[]}}]}}"#, columns.join(","));
+    let error = ingest::load_bytes("response.json", rest.as_bytes()).unwrap_err();
+    assert!(error.to_string().contains("more than 4096 columns"), "{error}");
+}
+
+#[test]
+fn a_json_record_with_80000_keys_is_skipped_and_the_others_load() {
+    let mut wide =
+        String::from(r#"{"Type":"VMProcess","TimeGenerated":"2026-10-05T08:00:00Z","Machine":"m","Process":"p""#);
+    for i in 0..80_000 {
+        wide.push_str(&format!(r#","k{i}":{i}"#));
+    }
+    wide.push('}');
+    let text = lines_with(&wide, 1, 5);
+    let loaded = load("records.jsonl", text.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMProcess).len(), 4);
+    assert_eq!(places(&loaded).first().map(|p| p.0), Some(2));
+    assert!(loaded.warnings.kept[0].message.contains("4096 columns"), "{}", loaded.warnings.kept[0]);
+}
+
+#[test]
+fn a_json_record_over_64_mb_is_skipped_and_reading_resumes() {
+    let huge = format!(
+        r#"{{"Type":"VMProcess","TimeGenerated":"2026-10-05T08:00:00Z","Machine":"m","Process":"{}"}}"#,
+        "x".repeat(65 << 20)
+    );
+    let text = lines_with(&huge, 2, 6);
+    let loaded = load("records.jsonl", text.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMProcess).len(), 5);
+    assert_eq!(places(&loaded).first().map(|p| p.0), Some(3));
+    assert!(loaded.warnings.kept[0].message.contains("64 MB"), "{}", loaded.warnings.kept[0]);
+}
+
+#[test]
+fn byte_and_link_sums_saturate_instead_of_wrapping() {
+    use vmi_core::graph::{Inventory, MapRequest, build_map};
+    let max = i64::MAX;
+    let connections = format!(
+        "TimeGenerated,Machine,Process,Direction,SourceIp,DestinationIp,DestinationPort,RemoteIp,BytesSent,LinksFailed\n\
+        2026-10-05T08:00:00Z,m-1,p-1,outbound,10.0.0.1,10.0.0.2,1433,10.0.0.2,{max},{max}\n\
+        2026-10-05T08:01:00Z,m-1,p-1,outbound,10.0.0.1,10.0.0.2,1433,10.0.0.2,9,9\n"
+    );
+    let mut store = vmi_core::store::Store::default();
+    store.merge(load("VMConnection.csv", connections.as_bytes()).batch);
+    let inventory = Inventory::new(&store);
+    let map = build_map(&store, &inventory, &MapRequest::default());
+    let edge = map.graph.edge_weights().next().unwrap();
+    assert_eq!(edge.metrics.bytes_sent, max);
+    assert_eq!(edge.metrics.links_failed, max);
+    assert_eq!(edge.metrics.rows, 2);
+}
+
+#[test]
+fn csv_rows_with_a_field_count_other_than_the_headers_are_warned() {
+    let csv = "TimeGenerated,Computer,Machine\n\
+        2026-10-05T00:00:00Z,a,m-1\n\
+        2026-10-05T00:00:00Z,b\n\
+        2026-10-05T00:00:00Z,c,m-3,extra\n\
+        2026-10-05T00:00:00Z,d,m-4\n";
+    let loaded = load("VMComputer.csv", csv.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMComputer).len(), 2);
+    assert_eq!(places(&loaded), [(3, 3), (4, 4)]);
+    let message = &loaded.warnings.kept[0].message;
+    assert!(message.contains("row has 2 values but the header has 3 columns"), "{message}");
+}
+
+#[test]
+fn rest_rows_that_are_not_arrays_are_skipped_and_the_rest_load() {
+    let rest = r#"{"tables":[{"name":"VMComputer","columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"Computer","type":"string"},{"name":"Machine","type":"string"}],"rows":[
+["2026-10-05T00:00:00Z","a","m-1"],
+42,
+"text, with ] and [",
+{"Computer":"b"},
+null,
+["2026-10-05T00:00:00Z","c","m-3"]
+]}]}"#;
+    let loaded = load("response.json", rest.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMComputer).len(), 2);
+    assert_eq!(places(&loaded), [(3, 1), (4, 1), (5, 1), (6, 1)]);
+}
+
+#[test]
+fn a_stray_element_in_an_array_of_records_is_skipped() {
+    let text = format!("[{},\n42,\n\"x]\",\n[1,{{}}],\n{}]", record(0), record(1));
+    let loaded = load("records.json", text.as_bytes());
+    assert_eq!(loaded.batch.table(TableKind::VMProcess).len(), 2);
+    assert_eq!(places(&loaded), [(2, 1), (3, 1), (4, 1)]);
+    // The first element decides what the file is.
+    assert!(ingest::load_bytes("records.json", b"[42, {}]").is_err());
+}

@@ -7,7 +7,7 @@ use super::error::{LoadError, LoadErrorKind};
 use super::json_row::{self, RowValues};
 use super::json_scan::{JsonScan, RowError};
 use super::progress::Control;
-use super::rows::{RowPosition, RowSink};
+use super::rows::{MAX_COLUMNS, RowPosition, RowSink};
 use std::io::Read;
 
 /// `[ {...}, {...} ]`
@@ -21,16 +21,27 @@ pub fn load_array<R: Read>(
         return scan.expect(b']', "']'");
     }
     let mut row = RowValues::default();
+    let mut first = true;
     loop {
         if scan.peek()? != Some(b'{') {
-            return Err(scan.error(LoadErrorKind::NotAnExport, "a JSON array whose elements are not records (objects)"));
-        }
-        if let Some(bad) = load_record(scan, &mut row, sink)? {
-            if bad.cut_short || !scan.skip_balanced()? {
+            if first {
+                return Err(
+                    scan.error(LoadErrorKind::NotAnExport, "a JSON array whose elements are not records (objects)")
+                );
+            }
+            // One stray element among records is a bad row, not a different file.
+            let (line, column) = scan.position();
+            if !scan.skip_value()? {
+                return Err(scan.truncated());
+            }
+            sink.skip_row(line, column, "an element that is not a record (object); skipped".to_string());
+        } else if let Some(bad) = load_record(scan, &mut row, sink)? {
+            if bad.cut_short || !scan.skip_value()? {
                 return Err(scan.truncated());
             }
             sink.skip_row(bad.line, bad.column, format!("{}; record skipped", bad.message));
         }
+        first = false;
         sink.after_row(scan.offset(), control)?;
         if !scan.next_element()? {
             break;
@@ -122,12 +133,12 @@ fn load_record<R: Read>(
         }
         let mut hint = 0;
         for i in 0..row.len() {
-            let Some(column) = sink.key_column(row.key(i, bytes), hint) else {
+            let Some(index) = sink.key_column(row.key(i, bytes), hint) else {
                 sink.skip_row(line, column, too_many_keys(row.len()));
                 return;
             };
-            hint = column + 1;
-            row.set_column(i, column);
+            hint = index + 1;
+            row.set_column(i, index);
         }
         sink.push_row(row.raw(bytes), position);
     })?;

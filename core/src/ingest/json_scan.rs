@@ -4,6 +4,7 @@
 //! Structure around the values (`{"tables":[{...,"rows":[`) is walked byte by byte. Memory
 //! holds the window, never the whole file.
 
+use super::csv_split::MAX_RECORD_BYTES;
 use super::error::{LoadError, LoadErrorKind};
 use super::json_row::{self, RowValues, Scan};
 use serde::de;
@@ -207,7 +208,7 @@ impl<R: Read> JsonScan<R> {
     /// for a record) into `row`, and hands it, with the bytes it was scanned from, to
     /// `use_row` while they are in the window. A row that is not valid JSON, or holds a NUL
     /// byte, is a row error: `Ok(Some(..))` says where and why, nothing is consumed, and the
-    /// caller skips it ([`JsonScan::skip_to_record_line`], [`JsonScan::skip_balanced`]).
+    /// caller skips it ([`JsonScan::skip_to_record_line`], [`JsonScan::skip_value`]).
     pub fn row(
         &mut self,
         scan: fn(&[u8], &mut RowValues) -> Scan,
@@ -229,6 +230,12 @@ impl<R: Read> JsonScan<R> {
                     return Ok(None);
                 }
                 Scan::NeedMore => {
+                    // Memory stays bounded: a record this long is skipped (the callers skip
+                    // it by streaming through it), not held whole.
+                    if self.end - self.start >= MAX_RECORD_BYTES {
+                        let message = format!("the record is longer than {} MB", MAX_RECORD_BYTES >> 20);
+                        return Ok(Some(self.row_error(0, message)));
+                    }
                     if !self.fill()? {
                         return Ok(Some(RowError { cut_short: true, ..self.row_error(0, String::new()) }));
                     }
@@ -269,18 +276,18 @@ impl<R: Read> JsonScan<R> {
             }
         }
     }
-
-    /// After a bad REST row or array record: skips the array or object that starts at the
-    /// position up to its matching close (brackets inside strings do not count), however
-    /// deep. False when the file ends first.
-    pub fn skip_balanced(&mut self) -> Result<bool, LoadError> {
-        if self.peek()?.is_none() {
-            return Ok(false);
-        }
+    /// After a bad row: skips the one JSON value at the scan position, reading through the
+    /// window without growing it: an array or object to its matching close, a string to its
+    /// closing quote, anything else (a number, `null`, garbage) up to the `,`, `]` or `}`
+    /// after it. False when the file ends first.
+    pub fn skip_value(&mut self) -> Result<bool, LoadError> {
+        let Some(first) = self.peek()? else { return Ok(false) };
+        let scalar = !matches!(first, b'[' | b'{');
         let (mut depth, mut in_string, mut escaped) = (0u64, false, false);
         loop {
             if self.start == self.end && !self.fill()? {
-                return Ok(false);
+                // A bare token may end with the file; anything else was cut short.
+                return Ok(scalar && depth == 0 && !in_string);
             }
             let window = &self.buf[self.start..self.end];
             let mut done = None;
@@ -289,7 +296,13 @@ impl<R: Read> JsonScan<R> {
                     match (escaped, b) {
                         (true, _) => escaped = false,
                         (false, b'\\') => escaped = true,
-                        (false, b'"') => in_string = false,
+                        (false, b'"') => {
+                            in_string = false;
+                            if depth == 0 {
+                                done = Some(i + 1);
+                                break;
+                            }
+                        }
                         _ => {}
                     }
                     continue;
@@ -297,12 +310,21 @@ impl<R: Read> JsonScan<R> {
                 match b {
                     b'"' => in_string = true,
                     b'[' | b'{' => depth += 1,
+                    // A scalar ends before the close of what holds it.
+                    b']' | b'}' if depth == 0 => {
+                        done = Some(i);
+                        break;
+                    }
                     b']' | b'}' => {
-                        depth = depth.saturating_sub(1);
+                        depth -= 1;
                         if depth == 0 {
                             done = Some(i + 1);
                             break;
                         }
+                    }
+                    b',' if depth == 0 => {
+                        done = Some(i);
+                        break;
                     }
                     _ => {}
                 }

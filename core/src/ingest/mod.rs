@@ -72,12 +72,23 @@ pub fn load_path_with(
     on_progress: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<Loaded, LoadError> {
     let source = path.display().to_string();
+    // Checked before opening: opening a FIFO for reading waits for a writer, forever.
+    let kind = std::fs::metadata(path)
+        .map_err(|e| LoadError::new(&source, LoadErrorKind::Io, format!("cannot open the file: {e}")))?
+        .file_type();
+    if kind.is_dir() {
+        return Err(LoadError::new(&source, LoadErrorKind::Io, "is a folder, not a file"));
+    }
+    if !kind.is_file() {
+        return Err(LoadError::new(
+            &source,
+            LoadErrorKind::Io,
+            "is not a regular file (a pipe, socket or device): save the export to a file and open that",
+        ));
+    }
     let file = std::fs::File::open(path)
         .map_err(|e| LoadError::new(&source, LoadErrorKind::Io, format!("cannot open the file: {e}")))?;
     let total = file.metadata().map_or(0, |m| m.len());
-    if path.is_dir() {
-        return Err(LoadError::new(&source, LoadErrorKind::Io, "is a folder, not a file"));
-    }
     load_reader_with(&source, file, total, options, on_progress)
 }
 

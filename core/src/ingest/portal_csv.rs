@@ -62,6 +62,11 @@ pub fn load_records<R: Read>(
             sink.skip_row(line, column, "a NUL byte (binary data); row skipped".to_string());
         } else if let Some(problem) = quote_problem(&record, width) {
             recover(&record, problem, width, sink, &mut line_row);
+        } else if record.len() < width {
+            // The portal writes every column on every row: a short row lost some, and which
+            // cannot be told. (A long one is warned about by the sink, which knows the width.)
+            let message = format!("row has {} values but the header has {width} columns: skipped", record.len());
+            sink.skip_row(record.line, record.len() as u64 + 1, message);
         } else {
             sink.push_row(record.row, RowPosition { line: record.line, record_column: None });
         }

@@ -153,7 +153,7 @@ fn load_rows<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut 
         })?;
         if let Some(bad) = bad {
             // The row's brackets still bound it: skip to its close and read on.
-            if bad.cut_short || !scan.skip_balanced()? {
+            if bad.cut_short || !scan.skip_value()? {
                 return Err(scan.truncated());
             }
             sink.skip_row(bad.line, bad.column, format!("{}; row skipped", bad.message));

@@ -30,6 +30,10 @@ pub struct RowPosition {
     pub record_column: Option<u64>,
 }
 
+/// The most columns a file may have (the four tables have at most 60): a cap that keeps
+/// column handling bounded on files that are not exports at all.
+pub const MAX_COLUMNS: usize = 4096;
+
 pub struct RowSink {
     pub batch: Batch,
     pub warnings: Warnings,
@@ -112,6 +116,16 @@ impl RowSink {
         self.last_type = None;
         let mut twice = Vec::new();
         for name in names {
+            if self.names.len() == MAX_COLUMNS {
+                return Err(LoadError::new(
+                    self.source(),
+                    LoadErrorKind::NotAnExport,
+                    format!(
+                        "the header on line {line} has more than {MAX_COLUMNS} columns: not a VM Insights map \
+                         export (its tables have at most 60)"
+                    ),
+                ));
+            }
             if self.by_raw_name.contains_key(name.as_bytes()) {
                 twice.push((self.names.len(), name.to_string()));
             }
@@ -191,15 +205,17 @@ impl RowSink {
     /// The header column of a JSON record's key, added when new. Records mostly list their
     /// keys in the same order, leaving out nulls: `hint` (the column after the previous key)
     /// and the few after it are tried before the map.
-    pub fn key_column(&mut self, key: &[u8], hint: usize) -> usize {
+    /// `None` when the key is new and the file already has [`MAX_COLUMNS`] columns.
+    pub fn key_column(&mut self, key: &[u8], hint: usize) -> Option<usize> {
         for i in hint..(hint + 4).min(self.raw_names.len()) {
             if same_bytes(&self.raw_names[i], key) {
-                return i;
+                return Some(i);
             }
         }
         match self.by_raw_name.get(key) {
-            Some(&i) => i,
-            None => self.add_name(key),
+            Some(&i) => Some(i),
+            None if self.names.len() >= MAX_COLUMNS => None,
+            None => Some(self.add_name(key)),
         }
     }
 

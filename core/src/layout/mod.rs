@@ -69,6 +69,7 @@ mod barnes_hut;
 mod forces;
 mod graph;
 mod hierarchy;
+mod isolated;
 mod multilevel;
 mod overlap;
 mod quality;
@@ -233,6 +234,10 @@ struct Level {
 /// default parameters (one seed), warm-started from `warm`, `pinned` held in place. The same
 /// view gives the same picture in both.
 pub fn settle(input: LayoutInput, warm: &PositionMap, pinned: &PositionMap) -> Vec<[f32; 2]> {
+    if let Some(mut split) = isolated::split(&input) {
+        let connected = settle(std::mem::take(&mut split.connected), warm, pinned);
+        return split.assemble(&input, &connected, warm, pinned);
+    }
     let mut layout = Layout::new(input, LayoutParams::default(), warm, pinned);
     layout.run_to_convergence();
     layout.positions().to_vec()
