@@ -7,7 +7,7 @@ pub mod export;
 pub mod grouping;
 pub mod inventory;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 pub mod view;
 
 pub use build::{RoutedRow, build_map, for_each_routed_row};

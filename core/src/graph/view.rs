@@ -155,6 +155,9 @@ pub struct ViewGroup {
     pub machines: Vec<Sym>,
     /// The map nodes of its members: machines, or external endpoints and client groups.
     pub map_nodes: Vec<NodeIndex>,
+    /// The keys of those members (index aligned with `map_nodes`), which stay valid when the
+    /// map is rebuilt for another window.
+    pub member_keys: Vec<NodeKey>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -274,6 +277,7 @@ fn collect_groups(
             view_node: None,
             machines: Vec::new(),
             map_nodes: Vec::new(),
+            member_keys: Vec::new(),
         }
     };
     if options.group_by != GroupBy::None {
@@ -292,6 +296,7 @@ fn collect_groups(
             if let Some(group) = grouped.of_machine.get(&machine).and_then(|&g| groups.get_mut(g).map(|x| (g, x))) {
                 group.1.machines.push(machine);
                 group.1.map_nodes.push(index);
+                group.1.member_keys.push(graph[index].key);
                 group_of.insert(index, group.0);
             }
         }
@@ -315,6 +320,7 @@ fn collect_groups(
                 let g = first + offset;
                 if let Some(group) = groups.get_mut(g) {
                     group.map_nodes.push(*index);
+                    group.member_keys.push(graph[*index].key);
                     group_of.insert(*index, g);
                 }
             }
@@ -577,16 +583,35 @@ pub fn edges_of(map: &DependencyMap, node: NodeIndex) -> Vec<EdgeIndex> {
     edges
 }
 
+/// Width of one label character and height of a label, in map units at zoom 1 (the canvas
+/// draws labels 12 points high): the footprint a child's label needs inside its container.
+pub const LABEL_CHAR_WIDTH: f32 = 6.5;
+pub const LABEL_HEIGHT: f32 = 16.0;
+
+/// The radius of the smallest disc around a node holding its disc and its label centred below
+/// it: children are spaced by this inside their container, so their labels cannot overlap at
+/// zoom 1 or closer.
+pub fn label_footprint(radius: f32, label: &str) -> f32 {
+    let width = (label.chars().count().min(40) as f32) * LABEL_CHAR_WIDTH;
+    (width / 2.0).hypot(radius + 2.0 + LABEL_HEIGHT).max(radius)
+}
+
 impl MapView {
-    /// The layout's input: one node per view node (children point at their machine), one
-    /// edge per view edge weighted by its bytes.
+    /// The layout's input: one node per view node (children point at their container: a
+    /// process at its machine, a machine at its expanded group), one edge per view edge
+    /// weighted by its bytes. Nodes inside a container take their label's footprint, so an
+    /// expanded machine or group is sized for its children's labels.
     pub fn layout_input(&self) -> crate::layout::LayoutInput {
         use crate::layout::{LayoutEdge, LayoutInput, LayoutNode};
         LayoutInput {
             nodes: self
                 .nodes
                 .iter()
-                .map(|n| LayoutNode { key: n.key, radius: n.radius, parent: n.parent.map(|p| p as u32) })
+                .map(|n| {
+                    let parent = n.container.map(|p| p as u32);
+                    let radius = if parent.is_some() { label_footprint(n.radius, &n.label) } else { n.radius };
+                    LayoutNode { key: n.key, radius, parent }
+                })
                 .collect(),
             edges: self
                 .edges
@@ -598,6 +623,58 @@ impl MapView {
                 })
                 .collect(),
         }
+    }
+
+    /// Where this view's nodes start when it replaces `old` (drawn at `old_positions`, index
+    /// aligned with `old.nodes`), so the map the user knows stays put: a node on both keeps its
+    /// position; a new group starts at the mean position of what drew its members (where its
+    /// machines were); a new node starts where the node that stood for it was (a machine of a
+    /// newly expanded group at the group, a process at its machine). Nodes with no such
+    /// position are left to the layout, which puts them near their neighbours.
+    pub fn warm_positions(&self, old: &MapView, old_positions: &[[f32; 2]]) -> crate::layout::PositionMap {
+        let mut by_key: FxHashMap<NodeKey, [f32; 2]> = FxHashMap::default();
+        let mut by_layout_key: FxHashMap<u64, [f32; 2]> = FxHashMap::default();
+        for (node, &position) in old.nodes.iter().zip(old_positions) {
+            if position.iter().all(|v| v.is_finite()) {
+                by_key.insert(node.node, position);
+                by_layout_key.insert(node.key, position);
+            }
+        }
+        // Members of collapsed groups were drawn at their group.
+        let mut in_group: FxHashMap<NodeKey, [f32; 2]> = FxHashMap::default();
+        for group in old.groups.iter().filter(|g| !g.expanded) {
+            let Some(position) = group.view_node.and_then(|i| old_positions.get(i)) else { continue };
+            for key in &group.member_keys {
+                in_group.insert(*key, *position);
+            }
+        }
+        let drawn_at = |key: &NodeKey| -> Option<[f32; 2]> {
+            let machine = key.machine().map(|machine| NodeKey::Machine { machine });
+            by_key
+                .get(key)
+                .or_else(|| in_group.get(key))
+                .or_else(|| machine.as_ref().and_then(|m| by_key.get(m).or_else(|| in_group.get(m))))
+                .copied()
+        };
+        let mut warm = crate::layout::PositionMap::new();
+        for node in &self.nodes {
+            let position = by_layout_key.get(&node.key).copied().or_else(|| match node.node {
+                NodeKey::Group { id } => {
+                    let members = self.group(id).map_or(&[][..], |g| g.member_keys.as_slice());
+                    let points: Vec<[f32; 2]> = members.iter().filter_map(|k| drawn_at(k)).collect();
+                    (!points.is_empty()).then(|| {
+                        let n = points.len() as f32;
+                        let sum = points.iter().fold([0.0f32; 2], |acc, p| [acc[0] + p[0], acc[1] + p[1]]);
+                        [sum[0] / n, sum[1] / n]
+                    })
+                }
+                key => drawn_at(&key),
+            });
+            if let Some(position) = position {
+                warm.insert(node.key, position);
+            }
+        }
+        warm
     }
 
     /// Positions laid out to convergence, deterministically (headless renders and tests).

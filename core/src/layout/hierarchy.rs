@@ -1,12 +1,16 @@
-//! Two-level layout: children (processes) sit on rings around their parent
-//! (machine); only top-level nodes take part in the force simulation.
+//! Nested layout: children (processes) sit on rings around their parent
+//! (machine), and a parent may itself be the child of a container (an expanded
+//! group's machines around the group); only top-level nodes take part in the
+//! force simulation.
 //!
 //! A node's top-level node is found by following `parent` links to a node
 //! without a parent; a link to itself, out of range, in a cycle or deeper
 //! than [`MAX_PARENT_DEPTH`] makes the node top-level. Children are put on
-//! concentric rings around the parent's disc, slots spaced so child discs and
-//! the gap fit between neighbours; the parent's radius for repulsion and
-//! overlap removal grows to enclose its outermost ring ([`Hierarchy::arrange`]).
+//! concentric rings around their direct parent's disc, slots spaced so the
+//! children's enclosing discs (a child with children of its own encloses its
+//! rings) and the gap fit between neighbours; the parent's radius for
+//! repulsion and overlap removal grows to enclose its outermost ring
+//! ([`Hierarchy::arrange`], innermost containers first).
 //!
 //! The order of children around the ring follows where their edges go: each
 //! child prefers the weighted mean direction to the top-level nodes it talks
@@ -33,10 +37,17 @@ const MAX_PARENT_DEPTH: usize = 64;
 pub(crate) struct Hierarchy {
     /// Input node -> index of its top-level node.
     pub top_of: Vec<u32>,
+    /// Input node -> its direct parent (`u32::MAX` for top-level nodes).
+    parent_of: Vec<u32>,
+    /// Direct children of each input node (CSR: `kids[kids_start[n]..kids_start[n + 1]]`).
+    kids_start: Vec<u32>,
+    kids: Vec<u32>,
+    /// Offset of each input node from its direct parent (internal units).
+    relative: Vec<[f64; 2]>,
+    /// Radius of each input node's disc including its children's rings.
+    node_enclosing: Vec<f64>,
     /// Top-level index -> input node.
     pub top_nodes: Vec<u32>,
-    child_start: Vec<u32>,
-    child_list: Vec<u32>,
     /// Edges from a child to another top-level node: `(child, top, weight)`,
     /// sorted by child, indexed by `external_start`.
     external: Vec<(u32, u32, f64)>,
@@ -70,25 +81,6 @@ impl Hierarchy {
             }
         }
         let top_of: Vec<u32> = root.iter().map(|&r| top_index[r as usize]).collect();
-        let mut child_count = vec![0u32; top_nodes.len() + 1];
-        for (node, &r) in root.iter().enumerate() {
-            if r as usize != node {
-                child_count[top_of[node] as usize + 1] += 1;
-            }
-        }
-        let mut child_start = child_count;
-        for t in 1..child_start.len() {
-            child_start[t] += child_start[t - 1];
-        }
-        let mut fill = child_start.clone();
-        let mut child_list = vec![0u32; n - top_nodes.len()];
-        for (node, &r) in root.iter().enumerate() {
-            if r as usize != node {
-                let t = top_of[node] as usize;
-                child_list[fill[t] as usize] = node as u32;
-                fill[t] += 1;
-            }
-        }
         let mut external = Vec::new();
         for edge in &input.edges {
             let (s, t) = (edge.source as usize, edge.target as usize);
@@ -112,11 +104,38 @@ impl Hierarchy {
             external_start[i] += external_start[i - 1];
         }
         let enclosing_radius = top_nodes.iter().map(|&node| radius[node as usize]).collect();
+        // Direct parents: a non-top node's parent link is valid (its chain reaches a root).
+        let parent_of: Vec<u32> = (0..n)
+            .map(|node| match input.nodes[node].parent {
+                Some(p) if root[node] as usize != node => p,
+                _ => u32::MAX,
+            })
+            .collect();
+        let mut kids_start = vec![0u32; n + 1];
+        for &p in &parent_of {
+            if p != u32::MAX {
+                kids_start[p as usize + 1] += 1;
+            }
+        }
+        for i in 1..kids_start.len() {
+            kids_start[i] += kids_start[i - 1];
+        }
+        let mut kid_fill = kids_start.clone();
+        let mut kids = vec![0u32; kids_start[n] as usize];
+        for (node, &p) in parent_of.iter().enumerate() {
+            if p != u32::MAX {
+                kids[kid_fill[p as usize] as usize] = node as u32;
+                kid_fill[p as usize] += 1;
+            }
+        }
         Self {
             top_of,
+            parent_of,
+            kids_start,
+            kids,
+            relative: vec![[0.0; 2]; n],
+            node_enclosing: radius.to_vec(),
             top_nodes,
-            child_start,
-            child_list,
             external,
             external_start,
             offsets: vec![[0.0; 2]; n],
@@ -127,9 +146,14 @@ impl Hierarchy {
         }
     }
 
-    /// Children (input indices, ascending) of top-level node `top`.
-    pub(crate) fn children(&self, top: usize) -> &[u32] {
-        &self.child_list[self.child_start[top] as usize..self.child_start[top + 1] as usize]
+    /// Direct children (input indices, ascending) of input node `node`.
+    fn kids_of(&self, node: usize) -> &[u32] {
+        &self.kids[self.kids_start[node] as usize..self.kids_start[node + 1] as usize]
+    }
+
+    /// The direct parent of input node `node`, `None` for a top-level node.
+    pub(crate) fn parent_of(&self, node: usize) -> Option<usize> {
+        self.parent_of.get(node).filter(|&&p| p != u32::MAX).map(|&p| p as usize)
     }
 
     pub(crate) fn is_top(&self, node: usize) -> bool {
@@ -152,32 +176,49 @@ impl Hierarchy {
             .collect()
     }
 
-    /// Places every unpinned child on its parent's rings and recomputes the
-    /// enclosing radii. `top_positions` are the top-level positions; `radius`
-    /// and `pinned` are per input node.
+    /// Places every unpinned child on its parent's rings (innermost containers
+    /// first) and recomputes the enclosing radii. `top_positions` are the
+    /// top-level positions; `radius` and `pinned` are per input node.
     pub(crate) fn arrange(&mut self, top_positions: &[[f64; 2]], radius: &[f64], pinned: &[bool]) {
+        // Deeper containers first, so a container knows the enclosing radius of
+        // each child before placing it.
+        let n = self.top_of.len();
+        let mut depth = vec![0u32; n];
+        for (node, d) in depth.iter_mut().enumerate() {
+            let mut current = node;
+            while let Some(parent) = self.parent_of(current) {
+                *d += 1;
+                current = parent;
+                if *d as usize > MAX_PARENT_DEPTH {
+                    break;
+                }
+            }
+        }
+        let mut order: Vec<u32> = (0..n as u32).filter(|&node| !self.kids_of(node as usize).is_empty()).collect();
+        order.sort_by_key(|&node| (std::cmp::Reverse(depth[node as usize]), node));
+        self.node_enclosing.copy_from_slice(radius);
         let mut members: Vec<RingMember> = Vec::new();
-        for top in 0..self.top_nodes.len() {
-            let parent = self.top_nodes[top] as usize;
+        for &parent in &order {
+            let parent = parent as usize;
+            let top = self.top_of[parent] as usize;
             members.clear();
             let mut child_radius: f64 = 0.0;
-            for &child in self.children(top) {
+            for &child in self.kids_of(parent) {
                 let c = child as usize;
                 if pinned[c] {
                     continue;
                 }
-                child_radius = child_radius.max(radius[c]);
+                child_radius = child_radius.max(self.node_enclosing[c]);
                 let preferred = self.warm_angle[c].or_else(|| self.preferred_angle(c, top, top_positions));
                 members.push((preferred.is_none(), preferred.unwrap_or(0.0), child));
             }
             if members.is_empty() {
-                self.enclosing_radius[top] = radius[parent];
                 continue;
             }
             members.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2)));
             let rings = ring_radii(radius[parent], child_radius, self.gap, members.len());
-            self.enclosing_radius[top] = rings.last().map_or(radius[parent], |ring| ring.0 + child_radius);
-            if self.keep_warm_offsets(top, &rings, child_radius) {
+            self.node_enclosing[parent] = rings.last().map_or(radius[parent], |ring| ring.0 + child_radius);
+            if self.keep_warm_offsets(parent, &rings, child_radius) {
                 continue;
             }
             for (ring_radius, slots) in assign_rings(&rings, &members) {
@@ -193,20 +234,39 @@ impl Hierarchy {
                 let base = if sin_sum == 0.0 && cos_sum == 0.0 { 0.0 } else { sin_sum.atan2(cos_sum) };
                 for (slot, &(_, _, child)) in slots.iter().enumerate() {
                     let angle = base + TAU * slot as f64 / count;
-                    self.offsets[*child as usize] = [ring_radius * angle.cos(), ring_radius * angle.sin()];
+                    self.relative[*child as usize] = [ring_radius * angle.cos(), ring_radius * angle.sin()];
                 }
             }
         }
+        // Offsets from the top-level node: the sum of the relative offsets up the chain.
+        for node in 0..n {
+            let (mut x, mut y) = (0.0, 0.0);
+            let mut current = node;
+            let mut steps = 0;
+            while let Some(parent) = self.parent_of(current) {
+                x += self.relative[current][0];
+                y += self.relative[current][1];
+                current = parent;
+                steps += 1;
+                if steps > MAX_PARENT_DEPTH {
+                    break;
+                }
+            }
+            self.offsets[node] = [x, y];
+        }
+        for (top, &node) in self.top_nodes.iter().enumerate() {
+            self.enclosing_radius[top] = self.node_enclosing[node as usize];
+        }
     }
 
-    /// Keeps the warm-start offsets of `top`'s children when all of them
-    /// have one, none is pinned, and they lie within the rings.
-    fn keep_warm_offsets(&mut self, top: usize, rings: &[(f64, usize)], child_radius: f64) -> bool {
+    /// Keeps the warm-start offsets of `parent`'s direct children when all of
+    /// them have one, none is pinned, and they lie within the rings.
+    fn keep_warm_offsets(&mut self, parent: usize, rings: &[(f64, usize)], child_radius: f64) -> bool {
         let (Some(first), Some(last)) = (rings.first(), rings.last()) else {
             return false;
         };
         let tolerance = 1e-3 * (1.0 + last.0);
-        let fits = self.children(top).iter().all(|&child| {
+        let fits = self.kids_of(parent).iter().all(|&child| {
             self.warm_offset[child as usize].is_some_and(|[x, y]| {
                 let d = x.hypot(y);
                 d >= first.0 - tolerance && d <= last.0 + tolerance
@@ -215,14 +275,14 @@ impl Hierarchy {
         if !fits {
             return false;
         }
-        let range = self.child_start[top] as usize..self.child_start[top + 1] as usize;
+        let range = self.kids_start[parent] as usize..self.kids_start[parent + 1] as usize;
         for index in range {
-            let child = self.child_list[index] as usize;
+            let child = self.kids[index] as usize;
             if let Some(offset) = self.warm_offset[child] {
-                self.offsets[child] = offset;
+                self.relative[child] = offset;
             }
         }
-        self.enclosing_radius[top] = last.0 + child_radius + tolerance;
+        self.node_enclosing[parent] = last.0 + child_radius + tolerance;
         true
     }
 
@@ -386,5 +446,52 @@ mod tests {
         }
         // Child 2 talks to node 1 on the right: it sits on the right side.
         assert!(offsets[2][0] > 0.0 && offsets[2][1].abs() < offsets[2][0], "{:?}", offsets[2]);
+    }
+
+    #[test]
+    fn nested_containers_hold_their_rings_without_overlap() {
+        // A group (0) holding three machines (1..=3), each with five processes, and a peer (4).
+        let mut nodes = vec![LayoutNode { key: 0, radius: 4.0, parent: None }];
+        for m in 1..=3u32 {
+            nodes.push(LayoutNode { key: u64::from(m), radius: 2.0, parent: Some(0) });
+        }
+        nodes.push(node(4, None));
+        for m in 1..=3u32 {
+            for p in 0..5 {
+                nodes.push(LayoutNode { key: u64::from(100 * m + p), radius: 1.0, parent: Some(m) });
+            }
+        }
+        let input = LayoutInput { nodes, edges: vec![] };
+        let radius: Vec<f64> = input.nodes.iter().map(|n| f64::from(n.radius)).collect();
+        let mut hierarchy = Hierarchy::new(&input, &radius, 0.2);
+        assert_eq!(hierarchy.top_nodes, vec![0, 4]);
+        assert_eq!(hierarchy.parent_of(7), Some(1), "a process's parent is its machine, not the group");
+        let pinned = vec![false; input.nodes.len()];
+        hierarchy.arrange(&[[0.0, 0.0], [100.0, 0.0]], &radius, &pinned);
+        let offsets = &hierarchy.offsets;
+        let processes: Vec<usize> = (5..input.nodes.len()).collect();
+        for &a in &processes {
+            let machine = hierarchy.parent_of(a).unwrap_or(usize::MAX);
+            let (dx, dy) = (offsets[a][0] - offsets[machine][0], offsets[a][1] - offsets[machine][1]);
+            let d = dx.hypot(dy);
+            assert!(d >= 2.0 + 1.0 + 0.2 - 1e-9, "process {a} overlaps its machine");
+            assert!(d + 1.0 <= hierarchy.node_enclosing[machine] + 1e-9, "process {a} outside its machine");
+            let from_group = offsets[a][0].hypot(offsets[a][1]);
+            assert!(from_group + 1.0 <= hierarchy.enclosing_radius[0] + 1e-9, "process {a} outside the group");
+            assert!(from_group >= 4.0 + 1.0, "process {a} on the group's disc");
+            for &b in &processes {
+                if b > a {
+                    let d = (offsets[a][0] - offsets[b][0]).hypot(offsets[a][1] - offsets[b][1]);
+                    assert!(d >= 2.0 - 1e-9, "processes {a} and {b} overlap: {d}");
+                }
+            }
+        }
+        for a in 1..=3usize {
+            for b in a + 1..=3 {
+                let d = (offsets[a][0] - offsets[b][0]).hypot(offsets[a][1] - offsets[b][1]);
+                let reach = hierarchy.node_enclosing[a] + hierarchy.node_enclosing[b];
+                assert!(d >= reach - 1e-9, "machines {a} and {b}: their rings meet ({d} < {reach})");
+            }
+        }
     }
 }
