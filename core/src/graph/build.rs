@@ -14,9 +14,12 @@ use crate::model::schema::{computer, connection as c, process};
 use crate::model::time::TICKS_PER_MINUTE;
 use crate::model::{TableKind, Timestamp};
 use crate::store::{Store, Sym, Table};
+use crate::threads::Threads;
 use petgraph::stable_graph::StableGraph;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeSet;
+
+mod parallel;
 
 /// Where one row's traffic goes on the map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,10 +82,17 @@ pub struct RoutedRow {
 
 /// Calls `visit` for every row of the window that the map rules count, with where it goes.
 /// The one place the rules are applied: the map, trends and reports all go through it.
-pub fn for_each_routed_row(
+pub fn for_each_routed_row(store: &Store, inventory: &Inventory, request: &MapRequest, visit: impl FnMut(RoutedRow)) {
+    let rows = 0..store.table(TableKind::VMConnection).len();
+    for_each_routed_row_in(store, inventory, request, rows, visit);
+}
+
+/// [`for_each_routed_row`] over some of the rows (one thread's share of a map or a trend).
+pub fn for_each_routed_row_in(
     store: &Store,
     inventory: &Inventory,
     request: &MapRequest,
+    rows: std::ops::Range<usize>,
     mut visit: impl FnMut(RoutedRow),
 ) {
     let table = store.table(TableKind::VMConnection);
@@ -92,7 +102,7 @@ pub fn for_each_routed_row(
     let mut routes: FxHashMap<(Sym, Sym, Sym, i64, bool), Option<Route>> = FxHashMap::default();
     let loopback = |ip: Sym| store.str(ip).starts_with("127.");
     let cols = Columns::of(table);
-    for row in 0..table.len() {
+    for row in rows.start..rows.end.min(table.len()) {
         let time = cols.time.time(row);
         if !request.contains(time) {
             continue;
@@ -128,34 +138,15 @@ pub fn for_each_routed_row(
     }
 }
 
-/// Builds the map of `request` from the store.
+/// Builds the map of `request` from the store, on the process's threads ([`crate::threads`]).
 pub fn build_map(store: &Store, inventory: &Inventory, request: &MapRequest) -> DependencyMap {
-    let cols = Columns::of(store.table(TableKind::VMConnection));
-    let mut sums: FxHashMap<(NodeKey, NodeKey), EdgeSum> = FxHashMap::default();
-    let mut facts: FxHashMap<NodeKey, EndpointFacts> = FxHashMap::default();
-    for_each_routed_row(store, inventory, request, |routed| {
-        let RoutedRow { row, time, route, remote, outbound } = routed;
-        add_row(sums.entry((route.source, route.target)).or_default(), &cols, row, time, &route, store);
-        // Facts about the far end: client addresses, DNS names, country, threat intelligence.
-        let far = if outbound { route.target } else { route.source };
-        let at = time.unwrap_or(Timestamp::MIN);
-        if matches!(far, NodeKey::External { .. } | NodeKey::ClientGroup { .. }) {
-            let fact = facts.entry(far).or_default();
-            fact.ips.insert(remote);
-            let (canonical, questions) = (cols.dns_canonical.sym(row), cols.dns_questions.sym(row));
-            if (!canonical.is_empty() || !questions.is_empty()) && fact.dns.is_none_or(|(t, _, _)| at >= t) {
-                fact.dns = Some((at, canonical, questions));
-            }
-            let country = cols.country.sym(row);
-            if !country.is_empty() {
-                fact.country = Some(country);
-            }
-        }
-        let malicious = cols.malicious_ip.sym(row);
-        if !malicious.is_empty() {
-            facts.entry(far).or_default().malicious_ips.insert(store.str(malicious).to_string());
-        }
-    });
+    build_map_with(store, inventory, request, Threads::current())
+}
+
+/// [`build_map`] on `threads` threads: the rows are shared out and their sums merged in row
+/// order ([`parallel`]), so the map is the same whatever their number.
+pub fn build_map_with(store: &Store, inventory: &Inventory, request: &MapRequest, threads: Threads) -> DependencyMap {
+    let (mut sums, facts) = parallel::sum_edges(store, inventory, request, threads);
     if !request.focus.is_empty() {
         let focus = focus_machines(store, inventory, &request.focus);
         let touches = |key: &NodeKey| key.machine().is_some_and(|m| focus.contains(&m));

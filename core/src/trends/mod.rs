@@ -5,14 +5,20 @@
 //! `dcount` of the documentation's sample query, which counts distinct values rather than links.
 
 pub mod bins;
+#[cfg(test)]
+mod tests;
 
 pub use bins::{BIN_CHOICES, Bins, auto_bin, bin_label};
 
-use crate::graph::{Inventory, MapRequest, NodeKey, for_each_routed_row};
+use crate::graph::build::for_each_routed_row_in;
+use crate::graph::{Inventory, MapRequest, NodeKey};
 use crate::model::schema::{bound_port, connection as c};
 use crate::model::{TableKind, Timestamp};
 use crate::store::{Store, Sym};
+use crate::threads::Threads;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::ops::Range;
 
 /// What a chart is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -200,10 +206,66 @@ fn window_bins(store: &Store, request: &TrendRequest, table: TableKind) -> Bins 
     Bins::cover(from, to.max(Timestamp(from.0 + 1)), request.bin_ticks)
 }
 
+/// How a trend's rows are shared out: `parts` ranges of rows on `threads` threads.
+#[derive(Clone, Copy, Debug)]
+struct Split {
+    threads: Threads,
+    parts: usize,
+}
+
+/// Rows per range below which sharing out costs more than it saves.
+const MIN_ROWS_PER_PART: usize = 32 * 1024;
+
+impl Split {
+    fn of(store: &Store, threads: Threads) -> Split {
+        let rows = store.table(TableKind::VMConnection).len();
+        Split { threads, parts: threads.get().min(rows / MIN_ROWS_PER_PART).max(1) }
+    }
+}
+
+/// Folds the selection's rows into an accumulator: each range of rows into its own
+/// (`init`, `visit`, on the split's threads), the ranges' accumulators merged in row order.
+/// Sums of whole numbers (bytes, links) come out the same however the rows are cut.
+fn fold_selected_rows<A: Send>(
+    store: &Store,
+    inventory: &Inventory,
+    request: &TrendRequest,
+    split: Split,
+    init: impl Fn() -> A + Sync,
+    visit: impl Fn(&mut A, SelectedRow) + Sync,
+    merge: impl Fn(&mut A, A),
+) -> A {
+    let rows = store.table(TableKind::VMConnection).len();
+    let fold_range = |range: Range<usize>| {
+        let mut acc = init();
+        for_each_selected_row(store, inventory, request, range, |r| visit(&mut acc, r));
+        acc
+    };
+    if split.parts < 2 || split.threads.is_serial() {
+        return fold_range(0..rows);
+    }
+    let step = rows.div_ceil(split.parts);
+    let ranges: Vec<Range<usize>> =
+        (0..split.parts).map(|i| (i * step).min(rows)..((i + 1) * step).min(rows)).collect();
+    let partials: Vec<A> = split.threads.install(|| ranges.into_par_iter().map(fold_range).collect());
+    let mut partials = partials.into_iter();
+    let mut acc = partials.next().unwrap_or_else(&init);
+    for later in partials {
+        merge(&mut acc, later);
+    }
+    acc
+}
+
+/// Adds `later` into `sums`, bin by bin.
+fn add_bins(sums: &mut [f64], later: &[f64]) {
+    sums.iter_mut().zip(later).for_each(|(a, b)| *a += b);
+}
+
 fn for_each_selected_row(
     store: &Store,
     inventory: &Inventory,
     request: &TrendRequest,
+    rows: Range<usize>,
     mut visit: impl FnMut(SelectedRow),
 ) {
     let window = MapRequest { from: request.from, to: request.to, ..Default::default() };
@@ -211,7 +273,7 @@ fn for_each_selected_row(
     let times = table.col(c::TIME_GENERATED);
     // Machines and processes: what they reported themselves, both directions.
     let raw = |machine: Option<Sym>, process: Option<Sym>, visit: &mut dyn FnMut(SelectedRow)| {
-        for row in 0..table.len() {
+        for row in rows.start..rows.end.min(table.len()) {
             let Some(time) = times.time(row) else { continue };
             if !window.contains(Some(time))
                 || machine.is_some_and(|m| table.col(c::MACHINE).sym(row) != m)
@@ -226,12 +288,12 @@ fn for_each_selected_row(
         Selection::Estate => raw(None, None, &mut visit),
         Selection::Node(NodeKey::Machine { machine }) => raw(Some(machine), None, &mut visit),
         Selection::Node(NodeKey::Process { machine, process }) => raw(Some(machine), Some(process), &mut visit),
-        Selection::Node(key) => for_each_routed_row(store, inventory, &window, |r| {
+        Selection::Node(key) => for_each_routed_row_in(store, inventory, &window, rows.clone(), |r| {
             if let (true, Some(time)) = (r.route.source == key || r.route.target == key, r.time) {
                 visit(SelectedRow { row: r.row, time, swap: r.route.server_side });
             }
         }),
-        Selection::Edge { source, target } => for_each_routed_row(store, inventory, &window, |r| {
+        Selection::Edge { source, target } => for_each_routed_row_in(store, inventory, &window, rows.clone(), |r| {
             if let (true, Some(time)) = (r.route.source == source && r.route.target == target, r.time) {
                 visit(SelectedRow { row: r.row, time, swap: r.route.server_side });
             }
@@ -239,14 +301,23 @@ fn for_each_selected_row(
     }
 }
 
-/// Computes one trend.
+/// Computes one trend, on the process's threads ([`crate::threads`]).
 pub fn compute(store: &Store, inventory: &Inventory, request: &TrendRequest) -> Trend {
+    compute_with(store, inventory, request, Threads::current())
+}
+
+/// [`compute`] on `threads` threads: the same trend whatever their number.
+pub fn compute_with(store: &Store, inventory: &Inventory, request: &TrendRequest, threads: Threads) -> Trend {
+    compute_split(store, inventory, request, Split::of(store, threads))
+}
+
+fn compute_split(store: &Store, inventory: &Inventory, request: &TrendRequest, split: Split) -> Trend {
     match request.kind {
-        TrendKind::Bytes => bytes(store, inventory, request),
-        TrendKind::Links => links(store, inventory, request),
-        TrendKind::Failures => failures(store, inventory, request),
-        TrendKind::FailuresByHour => failures_by_hour(store, inventory, request),
-        TrendKind::ResponseTime => response_time(store, inventory, request),
+        TrendKind::Bytes => bytes(store, inventory, request, split),
+        TrendKind::Links => links(store, inventory, request, split),
+        TrendKind::Failures => failures(store, inventory, request, split),
+        TrendKind::FailuresByHour => failures_by_hour(store, inventory, request, split),
+        TrendKind::ResponseTime => response_time(store, inventory, request, split),
         TrendKind::OpenPorts => open_ports(store, request),
     }
 }
@@ -259,24 +330,39 @@ fn metric(store: &Store, column: usize, row: usize) -> f64 {
     store.table(TableKind::VMConnection).col(column).int_or_zero(row) as f64
 }
 
-fn bytes(store: &Store, inventory: &Inventory, request: &TrendRequest) -> Trend {
+/// Bytes per bin, and per computer for the estate.
+struct ByteSums {
+    sent: Vec<f64>,
+    received: Vec<f64>,
+    by_computer: FxHashMap<Sym, Vec<f64>>,
+}
+
+fn bytes(store: &Store, inventory: &Inventory, request: &TrendRequest, split: Split) -> Trend {
     let bins = window_bins(store, request, TableKind::VMConnection);
-    let (mut sent, mut received) = (zeros(&bins), zeros(&bins));
     let computers = store.table(TableKind::VMConnection).col(c::COMPUTER);
-    let mut by_computer: FxHashMap<Sym, Vec<f64>> = FxHashMap::default();
     let estate = request.selection == Selection::Estate;
-    for_each_selected_row(store, inventory, request, |r| {
+    let init = || ByteSums { sent: zeros(&bins), received: zeros(&bins), by_computer: FxHashMap::default() };
+    let visit = |acc: &mut ByteSums, r: SelectedRow| {
         let Some(i) = bins.index(r.time) else { return };
         let (mut s, mut v) = (metric(store, c::BYTES_SENT, r.row), metric(store, c::BYTES_RECEIVED, r.row));
         if r.swap {
             std::mem::swap(&mut s, &mut v);
         }
-        sent[i] += s;
-        received[i] += v;
+        acc.sent[i] += s;
+        acc.received[i] += v;
         if estate {
-            by_computer.entry(computers.sym(r.row)).or_insert_with(|| zeros(&bins))[i] += s + v;
+            acc.by_computer.entry(computers.sym(r.row)).or_insert_with(|| zeros(&bins))[i] += s + v;
         }
-    });
+    };
+    let merge = |acc: &mut ByteSums, later: ByteSums| {
+        add_bins(&mut acc.sent, &later.sent);
+        add_bins(&mut acc.received, &later.received);
+        for (computer, values) in later.by_computer {
+            add_bins(acc.by_computer.entry(computer).or_insert_with(|| zeros(&bins)), &values);
+        }
+    };
+    let ByteSums { sent, received, by_computer } =
+        fold_selected_rows(store, inventory, request, split, init, visit, merge);
     if !estate {
         let series = vec![
             Series { name: "Bytes sent".into(), values: sent },
@@ -307,24 +393,49 @@ fn bytes(store: &Store, inventory: &Inventory, request: &TrendRequest) -> Trend 
     Trend { kind: TrendKind::Bytes, axis: Axis::Time(bins), series, stacked: true }
 }
 
-fn links(store: &Store, inventory: &Inventory, request: &TrendRequest) -> Trend {
+/// Link counts per bin; live links as (the bin's latest minute, their sum at it).
+struct LinkSums {
+    established: Vec<f64>,
+    failed: Vec<f64>,
+    terminated: Vec<f64>,
+    live: Vec<(Timestamp, f64)>,
+}
+
+/// Takes a later value of the live links of a bin: a later minute replaces, the same adds.
+fn add_live(slot: &mut (Timestamp, f64), time: Timestamp, value: f64) {
+    if time > slot.0 {
+        *slot = (time, value);
+    } else if time == slot.0 {
+        slot.1 += value;
+    }
+}
+
+fn links(store: &Store, inventory: &Inventory, request: &TrendRequest, split: Split) -> Trend {
     let bins = window_bins(store, request, TableKind::VMConnection);
-    let (mut established, mut failed, mut terminated) = (zeros(&bins), zeros(&bins), zeros(&bins));
     // Live links: the latest minute of each bin, summed over the connections reporting it.
-    let mut live: Vec<(Timestamp, f64)> = vec![(Timestamp::MIN, 0.0); bins.count];
-    for_each_selected_row(store, inventory, request, |r| {
+    let init = || LinkSums {
+        established: zeros(&bins),
+        failed: zeros(&bins),
+        terminated: zeros(&bins),
+        live: vec![(Timestamp::MIN, 0.0); bins.count],
+    };
+    let visit = |acc: &mut LinkSums, r: SelectedRow| {
         let Some(i) = bins.index(r.time) else { return };
-        established[i] += metric(store, c::LINKS_ESTABLISHED, r.row);
-        failed[i] += metric(store, c::LINKS_FAILED, r.row);
-        terminated[i] += metric(store, c::LINKS_TERMINATED, r.row);
-        let value = metric(store, c::LINKS_LIVE, r.row);
-        let slot = &mut live[i];
-        if r.time > slot.0 {
-            *slot = (r.time, value);
-        } else if r.time == slot.0 {
-            slot.1 += value;
+        acc.established[i] += metric(store, c::LINKS_ESTABLISHED, r.row);
+        acc.failed[i] += metric(store, c::LINKS_FAILED, r.row);
+        acc.terminated[i] += metric(store, c::LINKS_TERMINATED, r.row);
+        add_live(&mut acc.live[i], r.time, metric(store, c::LINKS_LIVE, r.row));
+    };
+    let merge = |acc: &mut LinkSums, later: LinkSums| {
+        add_bins(&mut acc.established, &later.established);
+        add_bins(&mut acc.failed, &later.failed);
+        add_bins(&mut acc.terminated, &later.terminated);
+        for (slot, (time, value)) in acc.live.iter_mut().zip(later.live) {
+            add_live(slot, time, value);
         }
-    });
+    };
+    let LinkSums { established, failed, terminated, live } =
+        fold_selected_rows(store, inventory, request, split, init, visit, merge);
     let series = vec![
         Series { name: "Established".into(), values: established },
         Series { name: "Live".into(), values: live.into_iter().map(|(_, v)| v).collect() },
@@ -334,14 +445,15 @@ fn links(store: &Store, inventory: &Inventory, request: &TrendRequest) -> Trend 
     Trend { kind: TrendKind::Links, axis: Axis::Time(bins), series, stacked: false }
 }
 
-fn failures(store: &Store, inventory: &Inventory, request: &TrendRequest) -> Trend {
+fn failures(store: &Store, inventory: &Inventory, request: &TrendRequest, split: Split) -> Trend {
     let bins = window_bins(store, request, TableKind::VMConnection);
-    let mut failed = zeros(&bins);
-    for_each_selected_row(store, inventory, request, |r| {
+    let visit = |failed: &mut Vec<f64>, r: SelectedRow| {
         if let Some(i) = bins.index(r.time) {
             failed[i] += metric(store, c::LINKS_FAILED, r.row);
         }
-    });
+    };
+    let merge = |failed: &mut Vec<f64>, later: Vec<f64>| add_bins(failed, &later);
+    let failed = fold_selected_rows(store, inventory, request, split, || zeros(&bins), visit, merge);
     Trend {
         kind: TrendKind::Failures,
         axis: Axis::Time(bins),
@@ -350,11 +462,14 @@ fn failures(store: &Store, inventory: &Inventory, request: &TrendRequest) -> Tre
     }
 }
 
-fn failures_by_hour(store: &Store, inventory: &Inventory, request: &TrendRequest) -> Trend {
-    let mut hours = vec![0.0; 24];
-    for_each_selected_row(store, inventory, request, |r| {
-        hours[r.time.hour_of_day() as usize] += metric(store, c::LINKS_FAILED, r.row);
-    });
+fn failures_by_hour(store: &Store, inventory: &Inventory, request: &TrendRequest, split: Split) -> Trend {
+    let visit = |hours: &mut Vec<f64>, r: SelectedRow| {
+        if let Some(hour) = hours.get_mut(r.time.hour_of_day() as usize) {
+            *hour += metric(store, c::LINKS_FAILED, r.row);
+        }
+    };
+    let merge = |hours: &mut Vec<f64>, later: Vec<f64>| add_bins(hours, &later);
+    let hours = fold_selected_rows(store, inventory, request, split, || vec![0.0; 24], visit, merge);
     Trend {
         kind: TrendKind::FailuresByHour,
         axis: Axis::HourOfDay,
@@ -363,18 +478,35 @@ fn failures_by_hour(store: &Store, inventory: &Inventory, request: &TrendRequest
     }
 }
 
-fn response_time(store: &Store, inventory: &Inventory, request: &TrendRequest) -> Trend {
+fn response_time(store: &Store, inventory: &Inventory, request: &TrendRequest, split: Split) -> Trend {
     let bins = window_bins(store, request, TableKind::VMConnection);
-    let (mut sum, mut responses, mut max) = (zeros(&bins), zeros(&bins), vec![f64::NAN; bins.count]);
     let max_col = store.table(TableKind::VMConnection).col(c::RESPONSE_TIME_MAX);
-    for_each_selected_row(store, inventory, request, |r| {
+    // The larger of two maxima, NaN standing for none.
+    let larger = |a: f64, b: f64| {
+        if a.is_nan() {
+            b
+        } else if b.is_nan() {
+            a
+        } else {
+            a.max(b)
+        }
+    };
+    type Sums = (Vec<f64>, Vec<f64>, Vec<f64>);
+    let init = || (zeros(&bins), zeros(&bins), vec![f64::NAN; bins.count]);
+    let visit = |(sum, responses, max): &mut Sums, r: SelectedRow| {
         let Some(i) = bins.index(r.time) else { return };
         sum[i] += metric(store, c::RESPONSE_TIME_SUM, r.row);
         responses[i] += metric(store, c::RESPONSES, r.row);
         if let Some(m) = max_col.int(r.row) {
-            max[i] = if max[i].is_nan() { m as f64 } else { max[i].max(m as f64) };
+            max[i] = larger(max[i], m as f64);
         }
-    });
+    };
+    let merge = |(sum, responses, max): &mut Sums, later: Sums| {
+        add_bins(sum, &later.0);
+        add_bins(responses, &later.1);
+        max.iter_mut().zip(later.2).for_each(|(a, b)| *a = larger(*a, b));
+    };
+    let (sum, responses, max) = fold_selected_rows(store, inventory, request, split, init, visit, merge);
     let average = sum.iter().zip(&responses).map(|(s, n)| if *n > 0.0 { s / n } else { f64::NAN }).collect();
     let series = vec![Series { name: "Average".into(), values: average }, Series { name: "Max".into(), values: max }];
     Trend { kind: TrendKind::ResponseTime, axis: Axis::Time(bins), series, stacked: false }

@@ -1,0 +1,54 @@
+//! Trends computed on several threads equal the serial ones, for every kind of chart and
+//! selection, however the rows are cut.
+
+use super::*;
+use crate::graph::{NodeKind, build_map};
+use crate::ingest;
+use vmi_fixtures::{EstateSpec, Shape, Table, generate, write_to_bytes};
+
+/// A generated estate of `machines` over two hours, loaded from portal CSV files.
+fn estate_store(machines: usize, seed: u64) -> Store {
+    let estate = generate(EstateSpec { machines, hours: 2, seed, density: 0.05, ..EstateSpec::default() });
+    let mut store = Store::default();
+    for table in Table::ALL {
+        let bytes = write_to_bytes(&estate, Shape::PortalCsv, table);
+        let name = Shape::PortalCsv.file_name(Some(table));
+        store.merge(ingest::load_bytes(&name, &bytes).unwrap_or_else(|e| panic!("{name}: {e}")).batch);
+    }
+    store
+}
+
+#[test]
+fn trends_are_the_same_on_any_number_of_threads() {
+    let store = estate_store(30, 11);
+    let inventory = Inventory::new(&store);
+    let map = build_map(&store, &inventory, &MapRequest::default());
+    let graph = &map.graph;
+    let mut selections = vec![Selection::Estate];
+    for kind in [NodeKind::Machine, NodeKind::Process, NodeKind::External, NodeKind::ClientGroup] {
+        if let Some(node) = graph.node_weights().find(|n| n.key.kind() == kind) {
+            selections.push(Selection::Node(node.key));
+        }
+    }
+    let edge = graph.edge_indices().max_by_key(|&e| graph[e].metrics.rows);
+    if let Some((a, b)) = edge.and_then(|e| graph.edge_endpoints(e)) {
+        selections.push(Selection::Edge { source: graph[a].key, target: graph[b].key });
+    }
+    assert!(selections.len() >= 5, "the estate has nodes of every kind: {selections:?}");
+    for kind in TrendKind::ALL {
+        for &selection in &selections {
+            let request = TrendRequest { kind, selection, from: None, to: None, bin_ticks: None };
+            let serial = compute_with(&store, &inventory, &request, Threads::ONE);
+            for (threads, parts) in [(2, 2), (2, 9), (8, 33)] {
+                let split = Split { threads: Threads::new(threads), parts };
+                let parallel = compute_split(&store, &inventory, &request, split);
+                // NaN (nothing to show) compares unequal to itself: compare the bits.
+                let bits = |t: &Trend| -> Vec<(String, Vec<u64>)> {
+                    t.series.iter().map(|s| (s.name.clone(), s.values.iter().map(|v| v.to_bits()).collect())).collect()
+                };
+                assert_eq!(bits(&serial), bits(&parallel), "{kind:?} of {selection:?}, {parts} parts");
+                assert_eq!(serial.axis, parallel.axis);
+            }
+        }
+    }
+}
