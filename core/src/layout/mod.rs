@@ -313,12 +313,10 @@ impl Layout {
         }
         let is_warm = warm_count > 0;
         if is_warm {
+            // Children keep their offset from their direct parent (a process from its
+            // machine, a machine from its expanded group).
             for node in 0..n {
-                let t = hierarchy.top_of[node] as usize;
-                let parent = hierarchy.top_nodes[t] as usize;
-                if parent == node {
-                    continue;
-                }
+                let Some(parent) = hierarchy.parent_of(node) else { continue };
                 if let (Some(c), Some(p)) = (warm.get(&input.nodes[node].key), warm.get(&input.nodes[parent].key)) {
                     let (dx, dy) = (f64::from(c[0]) - f64::from(p[0]), f64::from(c[1]) - f64::from(p[1]));
                     if dx != 0.0 || dy != 0.0 {
