@@ -9,3 +9,4 @@ echo; echo "## Chart (10k points)"; ./target/release/chart_bench 10000
 echo; echo "## Layout (with peers)"; bash bench/layout/run.sh
 echo; echo "## KQL engine beside DuckDB (1M VMConnection rows, one thread)"; bash bench/run-kql.sh
 echo; echo "## Move groups (1,000 machines, with networkx and leidenalg)"; bash bench/groups/run.sh
+echo; echo "## Launch to first frame (bundled sample, Xvfb)"; bash bench/run-launch.sh
