@@ -204,3 +204,99 @@ fn external_endpoints_group_by_domain_or_as_one_internet_node() {
     assert!(by_domain.groups.len() > 1, "{:?}", by_domain.groups.iter().map(|g| &g.name).collect::<Vec<_>>());
     assert!(by_domain.groups.iter().all(|g| g.external && g.machines.is_empty()));
 }
+
+/// Mean displacement of the nodes on both views, over the diameter of the old map.
+fn displacement(old: &MapView, old_positions: &[[f32; 2]], new: &MapView, new_positions: &[[f32; 2]]) -> (f32, usize) {
+    let before: BTreeMap<u64, [f32; 2]> = old.nodes.iter().map(|n| n.key).zip(old_positions.iter().copied()).collect();
+    let moved: Vec<f32> = new
+        .nodes
+        .iter()
+        .zip(new_positions)
+        .filter_map(|(n, p)| before.get(&n.key).map(|b| (p[0] - b[0]).hypot(p[1] - b[1])))
+        .collect();
+    let (mut min, mut max) = ([f32::INFINITY; 2], [f32::NEG_INFINITY; 2]);
+    for p in old_positions {
+        for axis in 0..2 {
+            min[axis] = min[axis].min(p[axis]);
+            max[axis] = max[axis].max(p[axis]);
+        }
+    }
+    let diameter = (max[0] - min[0]).hypot(max[1] - min[1]).max(1.0);
+    let mean = moved.iter().sum::<f32>() / moved.len().max(1) as f32;
+    (mean / diameter, moved.len())
+}
+
+/// Lays `new` out warm from `old` (and the pins), and checks the known map stayed put.
+fn relayout(
+    what: &str,
+    (old, old_positions): (&MapView, &[[f32; 2]]),
+    new: &MapView,
+    pinned: &crate::layout::PositionMap,
+) -> Vec<[f32; 2]> {
+    let warm = new.warm_positions(old, old_positions);
+    let positions = crate::layout::settle(new.layout_input(), &warm, pinned);
+    let (moved, survivors) = displacement(old, old_positions, new, &positions);
+    assert!(survivors > 0, "{what}: some nodes stay on the map");
+    assert!(moved < 0.05, "{what}: surviving nodes moved {:.1}% of the map's diameter", moved * 100.0);
+    let quality = crate::layout::quality(&new.layout_input(), &positions, 1);
+    assert_eq!(quality.overlapping_pairs, 0, "{what}: nodes overlap after the change");
+    for (node, p) in new.nodes.iter().zip(&positions) {
+        if let Some(pin) = pinned.get(&node.key) {
+            assert_eq!(p, pin, "{what}: the pinned node {} moved", node.label);
+        }
+    }
+    positions
+}
+
+#[test]
+fn expanding_collapsing_regrouping_and_a_new_window_keep_the_map_in_place() {
+    let loaded = load(60, &Table::ALL);
+    let plain = ViewOptions::default();
+    let base = view_of(&loaded, &plain);
+    let empty = crate::layout::PositionMap::new();
+    let base_positions = crate::layout::settle(base.layout_input(), &empty, &empty);
+    // The user pinned the busiest external endpoint.
+    let pinned_node = base
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == NodeKind::External)
+        .max_by_key(|(i, _)| base.edges.iter().filter(|e| e.source == *i || e.target == *i).count())
+        .map(|(i, n)| (n.key, base_positions[i]));
+    let pinned: crate::layout::PositionMap = pinned_node.into_iter().collect();
+    assert_eq!(pinned.len(), 1);
+
+    // Expand the machine with the most processes, then collapse it again.
+    let Some(machine) = base.nodes.iter().filter(|n| n.kind == NodeKind::Machine).max_by_key(|n| n.children) else {
+        panic!("machines on the map")
+    };
+    let expanded_options = ViewOptions { expanded: [machine.key].into(), ..plain.clone() };
+    let expanded = view_of(&loaded, &expanded_options);
+    let expanded_positions = relayout("expand", (&base, &base_positions), &expanded, &pinned);
+    let collapsed = view_of(&loaded, &plain);
+    relayout("collapse", (&expanded, &expanded_positions), &collapsed, &pinned);
+
+    // Group by resource group, then expand the biggest group.
+    let grouped_options = ViewOptions { group_by: GroupBy::ResourceGroup, ..plain.clone() };
+    let grouped = view_of(&loaded, &grouped_options);
+    let grouped_positions = relayout("group change", (&base, &base_positions), &grouped, &pinned);
+    let Some(biggest) = grouped.groups.iter().max_by_key(|g| g.machines.len()) else { panic!("groups") };
+    let open = ViewOptions { expanded_groups: [biggest.id].into(), ..grouped_options };
+    let opened = view_of(&loaded, &open);
+    relayout("expand a group", (&grouped, &grouped_positions), &opened, &pinned);
+
+    // The second half of the window: a map of fewer rows, the same nodes where they were.
+    let (first, last) = loaded
+        .map
+        .graph
+        .edge_weights()
+        .filter_map(|e| e.metrics.first_seen.zip(e.metrics.last_seen))
+        .fold((i64::MAX, i64::MIN), |(lo, hi), (a, b)| (lo.min(a.0), hi.max(b.0)));
+    assert!(first < last, "the estate spans time");
+    let request =
+        MapRequest { from: Some(crate::model::Timestamp(first + (last - first) / 2)), ..MapRequest::default() };
+    let half_map = build_map(&loaded.store, &loaded.inventory, &request);
+    let half = build_view(&loaded.store, &loaded.inventory, &half_map, &plain);
+    assert_ne!(half.edges.len(), 0);
+    relayout("window change", (&base, &base_positions), &half, &pinned);
+}
