@@ -125,19 +125,29 @@ impl Table {
         }
     }
 
-    /// Computes the dedup hashes of rows pushed without one, column by column.
+    /// Computes the dedup hashes of rows pushed without one, column by column; blocks of
+    /// rows are independent, so a big table's are shared out over the process's threads.
     pub fn ensure_hashes(&mut self) {
         let from = self.hashes.len();
         if from >= self.len {
             return;
         }
         self.hashes.resize(self.len, 0);
+        let Table { columns, hashes, .. } = self;
         // Block by block, so the block's sums stay in cache while every column adds to them.
-        for start in (from..self.len).step_by(HASH_BLOCK) {
-            let block = &mut self.hashes[start..(start + HASH_BLOCK).min(self.len)];
-            for (i, column) in self.columns.iter().enumerate() {
+        let hash_block = |(number, block): (usize, &mut [u64])| {
+            let start = from + number * HASH_BLOCK;
+            for (i, column) in columns.iter().enumerate() {
                 column.add_hashes(i, start, block);
             }
+        };
+        let threads = crate::threads::Threads::current();
+        let unhashed = &mut hashes[from..];
+        if threads.is_serial() || unhashed.len() < 16 * HASH_BLOCK {
+            unhashed.chunks_mut(HASH_BLOCK).enumerate().for_each(hash_block);
+        } else {
+            use rayon::prelude::*;
+            threads.install(|| unhashed.par_chunks_mut(HASH_BLOCK).enumerate().for_each(hash_block));
         }
     }
 
