@@ -33,6 +33,8 @@ fn main() -> Result<()> {
     let Some(file) = args.first() else { bail!("usage: ingest_bench FILE [--runs N]") };
     let runs: usize =
         args.iter().position(|a| a == "--runs").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(3);
+    // One thread, as the figures it prints are documented (`parallel_bench` measures more).
+    ingest::set_threads(1);
     let path = std::path::Path::new(file);
     let bytes = std::fs::metadata(path).with_context(|| file.to_string())?.len();
     let mut load_secs = Vec::new();
