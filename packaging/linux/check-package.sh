@@ -80,7 +80,10 @@ app_pid=$(xdotool getwindowpid "$window" 2>/dev/null || true)
 title=$(xdotool getwindowname "$window")
 echo "window $window (pid ${app_pid:-?}): $title"
 case "$title" in "vmi-map — "*) ;; *) fail "unexpected window title: $title" ;; esac
-xprop -id "$window" _NET_WM_ICON | grep -q 'Icon (128 x 128)' || fail "the window has no 128 px icon (_NET_WM_ICON)"
+# Read the whole property first: `xprop | grep -q` would stop reading at the match and, with
+# pipefail, fail on xprop's broken pipe.
+icon=$(xprop -id "$window" _NET_WM_ICON)
+grep -q 'Icon (128 x 128)' <<<"$icon" || fail "the window has no 128 px icon (_NET_WM_ICON)"
 
 # Let the layout settle a little, with the pointer off the window (no hover tooltip), then
 # look at the screen.
