@@ -300,3 +300,18 @@ fn expanding_collapsing_regrouping_and_a_new_window_keep_the_map_in_place() {
     assert_ne!(half.edges.len(), 0);
     relayout("window change", (&base, &base_positions), &half, &pinned);
 }
+
+#[test]
+fn a_hidden_group_hides_its_machines_and_their_processes() {
+    let loaded = load(40, &Table::ALL);
+    let grouped = ViewOptions { group_by: GroupBy::Os, expand_all: true, ..Default::default() };
+    let view = view_of(&loaded, &grouped);
+    let Some(group) = view.groups.first() else { panic!("groups") };
+    let hidden = view_of(&loaded, &ViewOptions { hidden: [group.id].into(), ..grouped });
+    let gone: BTreeSet<Sym> = group.machines.iter().copied().collect();
+    assert!(hidden.group(group.id).is_some_and(|g| g.view_node.is_none()), "the group is not drawn");
+    for node in &hidden.nodes {
+        assert!(!node.node.machine().is_some_and(|m| gone.contains(&m)) || node.kind == NodeKind::ClientGroup);
+    }
+    assert!(hidden.nodes.len() < view.nodes.len());
+}

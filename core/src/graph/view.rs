@@ -342,7 +342,11 @@ pub fn group_radius(members: usize, expanded: bool) -> f32 {
 pub fn build_view(store: &Store, inventory: &Inventory, map: &DependencyMap, options: &ViewOptions) -> MapView {
     let graph = &map.graph;
     // Machines the OS / location filters keep.
+    let machine_filtered = !options.os_families.is_empty() || !options.locations.is_empty();
     let machine_kept = |index: NodeIndex| -> bool {
+        if !machine_filtered {
+            return true;
+        }
         let Some(machine) = graph[index].key.machine() else { return true };
         let row = inventory.machine_rows.get(&machine).copied();
         let value =
@@ -367,6 +371,13 @@ pub fn build_view(store: &Store, inventory: &Inventory, map: &DependencyMap, opt
             && e.metrics.total_bytes() >= options.min_bytes
     };
     let (mut groups, group_of) = collect_groups(store, inventory, map, options, &node_kept);
+    // A group the user hid takes its members (and their processes) with it.
+    let in_hidden_group =
+        |index: NodeIndex| group_of.get(&index).is_some_and(|&g| options.hidden.contains(&groups[g].id));
+    let node_kept = |index: NodeIndex| -> bool {
+        let machine = graph[index].parent.filter(|_| graph[index].key.kind() != NodeKind::ClientGroup);
+        node_kept(index) && !in_hidden_group(index) && !machine.is_some_and(in_hidden_group)
+    };
     let is_expanded = |machine: NodeIndex| options.expand_all || options.expanded.contains(&graph[machine].layout_key);
     let collapsed_group = |index: NodeIndex| group_of.get(&index).copied().filter(|&g| !groups[g].expanded);
     // What stands for a map node: a collapsed group stands for its machines and endpoints, a
