@@ -21,3 +21,4 @@ mod support;
 mod trends;
 mod view;
 mod workspace;
+mod workspace_ui;

@@ -250,11 +250,8 @@ fn notes_are_found_by_search_and_exported_with_the_graph() {
     send(&mut state, ExportAction::Save { target: SaveTarget::Graph, path: graphml.clone() });
     let text = std::fs::read_to_string(&graphml).unwrap();
     let document = roxmltree::Document::parse(&text).unwrap();
-    let notes: Vec<&str> = document
-        .descendants()
-        .filter(|n| n.attribute("key") == Some("note"))
-        .filter_map(|n| n.text())
-        .collect();
+    let notes: Vec<&str> =
+        document.descendants().filter(|n| n.attribute("key") == Some("note")).filter_map(|n| n.text()).collect();
     assert_eq!(notes, vec!["Owner: Payments team"]);
 
     // An empty note removes it.
@@ -340,4 +337,15 @@ fn move_groups_come_back_with_moves_made_by_hand() {
     let reopened = open(vec![path]);
     assert_eq!(groups(&reopened), groups(&state));
     assert!(reopened.groups.colouring, "the map is coloured by group again");
+}
+
+#[test]
+fn times_print_in_utc_or_with_the_local_offset() {
+    use vmi_map::state::settings::TimeShown;
+    let t = Timestamp::parse("2026-10-05T08:03:00Z").unwrap();
+    assert_eq!(TimeShown::Utc.format(t), "2026-10-05 08:03:00 UTC");
+    let local = TimeShown::Local.format(t);
+    let (clock, offset) = local.rsplit_once(' ').unwrap();
+    assert_eq!(clock.len(), "2026-10-05 08:03:00".len(), "{local}");
+    assert!(offset.starts_with(['+', '-']) && offset.len() == 6 && offset.as_bytes()[3] == b':', "{local}");
 }

@@ -4,6 +4,7 @@
 
 use crate::state::compare::{ComparisonPart, FailureRow};
 use crate::state::queries::{Details, EdgeDetails, Facts, NodeDetails, estate_rows, metric_rows};
+use crate::state::settings::TimeShown;
 use crate::state::{Action, MapAction, NotesAction, Selected, UiAction, ViewCtx};
 use crate::ui::style::color;
 use egui::{Grid, RichText, Ui};
@@ -61,11 +62,35 @@ impl NoteEditor {
     }
 }
 
+/// Where the panel keeps, for this frame, how the settings say times print.
+fn time_shown_id() -> egui::Id {
+    egui::Id::unique("details-time-shown")
+}
+
+/// A fact's value as shown: a time (`2026-10-05T08:03:00Z`) in local time when the settings
+/// ask for it; anything else as it is.
+fn shown_value<'a>(ui: &Ui, value: &'a str) -> std::borrow::Cow<'a, str> {
+    let shown: TimeShown = ui.ctx().data(|d| d.get_temp(time_shown_id())).unwrap_or_default();
+    let bytes = value.as_bytes();
+    let looks_like_time = bytes.len() >= 20
+        && value.ends_with('Z')
+        && bytes.get(10) == Some(&b'T')
+        && bytes.iter().take(4).all(u8::is_ascii_digit);
+    match (shown, looks_like_time) {
+        (TimeShown::Local, true) => match vmi_core::model::Timestamp::parse(value) {
+            Some(t) => shown.format(t).into(),
+            None => value.into(),
+        },
+        _ => value.into(),
+    }
+}
+
 fn facts_grid(ui: &mut Ui, id: &str, rows: &[(impl AsRef<str>, String)]) {
     Grid::new(id).num_columns(2).spacing([10.0, 3.0]).striped(true).show(ui, |ui| {
         for (name, value) in rows.iter().filter(|(_, v)| !v.is_empty()) {
             ui.label(RichText::new(name.as_ref()).weak());
-            ui.add(egui::Label::new(value).wrap());
+            let value = shown_value(ui, value);
+            ui.add(egui::Label::new(value.as_ref()).wrap());
             ui.end_row();
         }
     });
@@ -86,6 +111,9 @@ fn node_link(ui: &mut Ui, key: NodeKey, text: &str, actions: &mut Vec<Action>) {
 
 impl DetailsPanel {
     pub fn ui(&mut self, ui: &mut Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
+        // The panel (and the map's tooltips, drawn after it) print times as the settings say.
+        let shown = view.state.settings.settings.time_shown;
+        ui.ctx().data_mut(|d| d.insert_temp(time_shown_id(), shown));
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| match &view.state.details {
             Details::Estate => {
                 ui.heading("Estate");
