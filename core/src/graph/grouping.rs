@@ -237,24 +237,18 @@ impl MachineGroups {
 
 /// The grouping a big estate opens with: above [`DEFAULT_GROUPING_THRESHOLD`] machines, the
 /// first of scale set, resource group and /24 subnet that splits the machines into more than
-/// one group; otherwise (and when none does) no grouping.
+/// one group; otherwise (and when none does) no grouping. A key that most machines lack does
+/// not count (one "(unknown)" group of nearly everything is no more readable than no groups).
 pub fn default_grouping(store: &Store, inventory: &Inventory) -> GroupBy {
-    if inventory.machines.len() <= DEFAULT_GROUPING_THRESHOLD {
+    let machines = inventory.machines.len();
+    if machines <= DEFAULT_GROUPING_THRESHOLD {
         return GroupBy::None;
     }
     for by in [GroupBy::ScaleSet, GroupBy::ResourceGroup, GroupBy::Subnet { prefix_len: 24 }] {
-        let mut first: Option<String> = None;
-        let splits = inventory.machines.iter().any(|&m| {
-            let name = machine_group_name(store, inventory, m, by).unwrap_or_default();
-            match &first {
-                None => {
-                    first = Some(name);
-                    false
-                }
-                Some(f) => *f != name,
-            }
-        });
-        if splits {
+        let grouped = MachineGroups::new(store, inventory, &inventory.machines, by);
+        let unknown = grouped.names.binary_search_by(|n| n.as_str().cmp(UNKNOWN_GROUP)).ok();
+        let unknown_count = unknown.map_or(0, |u| grouped.of_machine.values().filter(|&&g| g == u).count());
+        if grouped.names.len() > 1 && unknown_count.saturating_mul(2) <= machines {
             return by;
         }
     }

@@ -672,7 +672,7 @@ impl MapView {
             let position = by_layout_key.get(&node.key).copied().or_else(|| match node.node {
                 NodeKey::Group { id } => {
                     let members = self.group(id).map_or(&[][..], |g| g.member_keys.as_slice());
-                    let points: Vec<[f32; 2]> = members.iter().filter_map(|k| drawn_at(k)).collect();
+                    let points: Vec<[f32; 2]> = members.iter().filter_map(drawn_at).collect();
                     (!points.is_empty()).then(|| {
                         let n = points.len() as f32;
                         let sum = points.iter().fold([0.0f32; 2], |acc, p| [acc[0] + p[0], acc[1] + p[1]]);

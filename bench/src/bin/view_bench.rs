@@ -1,0 +1,118 @@
+//! Grouped views and label placement: the time to group a loaded estate's machines and
+//! aggregate the map's edges between the groups (`build_view` with a grouping), and the time
+//! to place 10,000 labels without overlaps.
+//!
+//! `view_bench FILES... [--runs N]` loads the files, builds the inventory and the whole-window
+//! map once, then prints the median of N runs (default 9) for the ungrouped view and each
+//! grouping, with the group, node and edge counts, and the label placer's time.
+//! `bash bench/run-view.sh` runs it on the 1M-row estate of `run-ingest.sh`.
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use anyhow::{Context, Result, bail};
+use std::time::Instant;
+use vmi_core::graph::view::{ViewOptions, build_view};
+use vmi_core::graph::{ExternalGrouping, GroupBy, Inventory, MapRequest, build_map};
+use vmi_core::ingest;
+use vmi_core::model::TableKind;
+use vmi_core::render::labels::{LabelCandidate, LabelRect, LabelTier, place};
+use vmi_core::store::Store;
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Median milliseconds of `runs` calls, and the last result.
+fn timed<T>(runs: usize, mut run: impl FnMut() -> T) -> (f64, T) {
+    let mut millis = Vec::with_capacity(runs);
+    let mut last = run();
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        last = run();
+        millis.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    (median(millis), last)
+}
+
+/// 10,000 label candidates spread over a 1600x1000 canvas (a seeded sequence).
+fn label_candidates() -> Vec<LabelCandidate> {
+    let mut state: u64 = 0x5EED;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f32 / (1u64 << 53) as f32
+    };
+    (0..10_000)
+        .map(|i| {
+            let (x, y) = (next() * 1600.0, next() * 1000.0);
+            LabelCandidate {
+                anchor: LabelRect { min: [x - 5.0, y - 5.0], max: [x + 5.0, y + 5.0] },
+                size: [30.0 + next() * 90.0, 14.0],
+                tier: if i % 500 == 0 { LabelTier::SearchHit } else { LabelTier::Other },
+                weight: f64::from(next()),
+            }
+        })
+        .collect()
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runs: usize =
+        args.iter().position(|a| a == "--runs").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(9);
+    let files: Vec<&String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with("--") && args.get(i.wrapping_sub(1)).is_none_or(|p| p != "--runs"))
+        .map(|(_, a)| a)
+        .collect();
+    if files.is_empty() {
+        bail!("usage: view_bench FILES... [--runs N]");
+    }
+    let mut store = Store::default();
+    for file in &files {
+        let loaded = ingest::load_path(std::path::Path::new(file), &mut |_| true).with_context(|| file.to_string())?;
+        store.merge(loaded.batch);
+    }
+    let rows = store.record_counts()[TableKind::VMConnection.index()];
+    let inventory = Inventory::new(&store);
+    let start = Instant::now();
+    let map = build_map(&store, &inventory, &MapRequest::default());
+    let map_ms = start.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "{rows} VMConnection rows, {} machines; map: {} nodes, {} edges in {map_ms:.0} ms\n",
+        inventory.machines.len(),
+        map.graph.node_count(),
+        map.graph.edge_count()
+    );
+    println!("| view | groups | nodes | edges | median ms |");
+    println!("|---|---|---|---|---|");
+    let mut choices: Vec<(String, ViewOptions)> = GroupBy::ALL
+        .iter()
+        .map(|&by| (by.label().to_string(), ViewOptions { group_by: by, ..ViewOptions::default() }))
+        .collect();
+    choices.push((
+        "Resource group + externals by domain".to_string(),
+        ViewOptions {
+            group_by: GroupBy::ResourceGroup,
+            group_externals: ExternalGrouping::DomainSuffix,
+            ..ViewOptions::default()
+        },
+    ));
+    for (name, options) in choices {
+        let (ms, view) = timed(runs, || build_view(&store, &inventory, &map, &options));
+        println!("| {name} | {} | {} | {} | {ms:.2} |", view.groups.len(), view.nodes.len(), view.edges.len());
+    }
+    let candidates = label_candidates();
+    let viewport = LabelRect { min: [0.0, 0.0], max: [1600.0, 1000.0] };
+    let (ms, placed) = timed(runs.max(20), || place(&candidates, viewport));
+    println!(
+        "\nlabels: {} of {} candidates placed on 1600x1000 in {ms:.3} ms (median)",
+        placed.len(),
+        candidates.len()
+    );
+    Ok(())
+}
