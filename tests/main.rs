@@ -14,6 +14,7 @@ mod ingest;
 mod kql_generated;
 mod map_groups_ui;
 mod map_render;
+mod packaging;
 mod render;
 mod saved_queries;
 mod state;
