@@ -101,12 +101,12 @@ fn a_note_typed_in_the_details_is_kept_on_its_node() {
     harness.run_steps(1);
     harness.get_by_role(egui::accesskit::Role::MultilineTextInput).type_text("decommission in Q3");
     harness.run_steps(1);
-    // Escape ends the edit: the note is saved then.
-    harness.key_press(egui::Key::Escape);
+    // Tab moves on: the edit ends and the note is saved.
+    harness.key_press(egui::Key::Tab);
     harness.run_steps(2);
     let state = &harness.state().state;
     assert_eq!(state.notes.notes.values().map(String::as_str).collect::<Vec<_>>(), vec!["decommission in Q3"]);
-    assert_eq!(state.selected, Some(Selected::Node(db)), "Escape while typing left the selection alone");
+    assert_eq!(state.selected, Some(Selected::Node(db)), "the node stays selected");
     harness.get_by_label("Remove note").click();
     harness.run_steps(2);
     assert!(harness.state().state.notes.notes.is_empty());
