@@ -106,8 +106,16 @@ pub(super) fn group_details(state: &AppState, id: u64) -> Option<NodeDetails> {
         members.iter().filter(|(_, key, _)| key.machine().is_some_and(|m| state.inventory.is_inferred(m))).count();
     let mut details =
         NodeDetails { key: Some(key), label: node.label.clone(), kind: NodeKind::Group.label(), ..Default::default() };
-    for edge in state.view.edges.iter().filter(|e| e.source == i || e.target == i) {
-        let outgoing = edge.source == i;
+    // The group's own node (collapsed) or what it holds (expanded, however deep): its edges
+    // to the rest of the map are its dependencies; edges inside it are not.
+    let inside = held_by(state, i);
+    for edge in state.view.edges.iter() {
+        let held = |k: usize| inside.get(k).copied().unwrap_or(false);
+        let (from, to) = (held(edge.source), held(edge.target));
+        if from == to {
+            continue;
+        }
+        let outgoing = from;
         let other = if outgoing { edge.target } else { edge.source };
         let (Some(other_key), Some(other_node)) = (state.node_key_of_view(other), state.view.nodes.get(other)) else {
             continue;
@@ -139,6 +147,28 @@ pub(super) fn group_details(state: &AppState, id: u64) -> Option<NodeDetails> {
     details.processes = None;
     details.members = Some(members);
     Some(details)
+}
+
+/// Per view node: whether it is group `g`'s node or sits inside it (nested containers
+/// followed a few levels: group -> machine -> process).
+fn held_by(state: &AppState, g: usize) -> Vec<bool> {
+    state
+        .view
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(j, _)| {
+            let mut at = Some(j);
+            for _ in 0..4 {
+                match at {
+                    Some(k) if k == g => return true,
+                    Some(k) => at = state.view.nodes.get(k).and_then(|n| n.container.or(n.parent)),
+                    None => return false,
+                }
+            }
+            false
+        })
+        .collect()
 }
 
 /// The trend of a group: its machines' trends combined bin by bin, series by series. Counts

@@ -145,9 +145,9 @@ fn window_ui(ui: &mut Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
 fn grouping_ui(ui: &mut Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
     let state = view.state;
     let current = state.options.group_by;
-    ui.label(RichText::new("Group machines by").strong());
+    ui.label(RichText::new("Groups").strong());
     let mut chosen = current;
-    egui::ComboBox::new("group-by", "")
+    egui::ComboBox::new("group-by", "Group machines by")
         .selected_text(current.label())
         .show_ui(ui, |ui| {
             for by in GroupBy::ALL {
@@ -174,13 +174,10 @@ fn grouping_ui(ui: &mut Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
     }
     let externals = state.options.group_externals;
     let mut externals_chosen = externals;
-    ui.horizontal(|ui| {
-        ui.label("External endpoints");
-        egui::ComboBox::new("group-externals", "").selected_text(externals.label()).show_ui(ui, |ui| {
-            for by in ExternalGrouping::ALL {
-                ui.selectable_value(&mut externals_chosen, by, by.label());
-            }
-        });
+    egui::ComboBox::new("group-externals", "External endpoints").selected_text(externals.label()).show_ui(ui, |ui| {
+        for by in ExternalGrouping::ALL {
+            ui.selectable_value(&mut externals_chosen, by, by.label());
+        }
     });
     if externals_chosen != externals {
         actions.push(MapAction::GroupExternals(externals_chosen).into());

@@ -1,8 +1,10 @@
 //! CPU time of one frame of the map canvas (egui pass + tessellation) for a big map.
 //!
-//! `frame_bench [NODES] [EDGES]` (default 10,000 / 50,000): lays the graph out, fits it on a
-//! 1600x1000 canvas (everything on screen, the worst case), runs 200 frames with the pointer
-//! moving over the map, and prints the median and 95th percentile in milliseconds.
+//! `frame_bench [NODES] [EDGES] [groups]` (default 10,000 / 50,000): lays the graph out, fits it
+//! on a 1600x1000 canvas (everything on screen, the worst case), runs 200 frames with the
+//! pointer moving over the map, and prints the median and 95th percentile in milliseconds.
+//! With `groups`, every node is a collapsed group of 5 to 64 machines (badge, group size) and
+//! the edges are the aggregated edges between groups: a big estate opened grouped.
 
 /// The allocator the app uses: it keeps freed memory for reuse instead of handing it back to the
 /// OS, so per-frame and per-file buffers do not page-fault again.
@@ -19,7 +21,16 @@ use vmi_map::ui::canvas::Canvas;
 fn main() {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let (nodes, edges) = (args.first().copied().unwrap_or(10_000), args.get(1).copied().unwrap_or(50_000));
-    let input = synthetic_estate(7, nodes, edges);
+    // `groups`: every node is a collapsed group (a big estate opened grouped), the edges
+    // between them aggregated, no processes inside.
+    let grouped = std::env::args().any(|a| a == "groups");
+    let mut input = synthetic_estate(7, nodes, edges);
+    if grouped {
+        for node in &mut input.nodes {
+            node.parent = None;
+            node.radius = vmi_core::graph::view::group_radius(members_of(node.key), false);
+        }
+    }
     let view = MapView {
         nodes: input
             .nodes
@@ -28,14 +39,18 @@ fn main() {
                 key: n.key,
                 // Synthetic nodes stand for no stored machine: nothing looks them up.
                 node: vmi_core::graph::NodeKey::Machine { machine: vmi_core::store::Sym::EMPTY },
-                kind: if n.parent.is_some() { NodeKind::Process } else { NodeKind::Machine },
+                kind: match (grouped, n.parent) {
+                    (true, _) => NodeKind::Group,
+                    (false, Some(_)) => NodeKind::Process,
+                    (false, None) => NodeKind::Machine,
+                },
                 label: format!("node-{}", n.key & 0xFFFF_FFFF),
                 map_node: None,
                 parent: n.parent.map(|p| p as usize),
                 container: n.parent.map(|p| p as usize),
                 children: 0,
-                members: 0,
-                expanded: true,
+                members: if grouped { members_of(n.key) } else { 0 },
+                expanded: !grouped,
                 malicious: false,
                 role: None,
                 radius: n.radius,
@@ -105,6 +120,11 @@ fn main() {
     let median = times[times.len() / 2];
     let p95 = times[times.len() * 95 / 100];
     println!(
-        "{{\"nodes\": {nodes}, \"edges\": {edges}, \"frame_ms_median\": {median:.2}, \"frame_ms_p95\": {p95:.2}}}"
+        "{{\"nodes\": {nodes}, \"edges\": {edges}, \"groups\": {grouped}, \"frame_ms_median\": {median:.2}, \"frame_ms_p95\": {p95:.2}}}"
     );
+}
+
+/// How many machines synthetic group `key` holds (5 to 64).
+fn members_of(key: u64) -> usize {
+    5 + (key % 60) as usize
 }

@@ -98,7 +98,7 @@ impl Minimap {
         };
         let background = color(background_color(theme));
         let frame_stroke = Stroke::new(1.0, color(edge_color(theme)));
-        painter.rect(rect, 4.0, background.gamma_multiply(0.92), frame_stroke, StrokeKind::Inside);
+        painter.rect(rect, 4.0, background, frame_stroke, StrokeKind::Inside);
         painter.add(egui::Shape::Mesh(dots));
         // The part of the map on screen.
         let half = [t.rect.width() / 2.0 / t.zoom, t.rect.height() / 2.0 / t.zoom];
