@@ -154,7 +154,7 @@ pub fn place_with_obstacles(
                 && c.size[1] <= viewport.height()
         })
         .collect();
-    order.sort_by(|&a, &b| {
+    order.sort_unstable_by(|&a, &b| {
         let (x, y) = (&candidates[a], &candidates[b]);
         x.tier.cmp(&y.tier).then(y.weight.total_cmp(&x.weight)).then(a.cmp(&b))
     });
@@ -200,11 +200,12 @@ fn typical_size(candidates: &[LabelCandidate], order: &[usize]) -> [f32; 2] {
 /// Placed rectangles bucketed by the grid cells they cover.
 struct RectGrid {
     origin: [f32; 2],
-    cell: [f32; 2],
+    /// Cells per screen unit, across and down.
+    inverse: [f32; 2],
     columns: usize,
     rows: usize,
-    cells: Vec<Vec<u32>>,
-    rects: Vec<LabelRect>,
+    /// The placed rectangles meeting each cell (copies: a test reads one cell's memory).
+    cells: Vec<Vec<LabelRect>>,
 }
 
 /// Grid cells at most (bounds the memory of a huge viewport with tiny labels).
@@ -212,7 +213,8 @@ const MAX_CELLS: usize = 1 << 16;
 
 impl RectGrid {
     fn new(viewport: LabelRect, typical: [f32; 2]) -> Self {
-        let mut cell = [typical[0].max(1.0) * 2.0, typical[1].max(1.0) * 2.0];
+        // Cells about one label large: a test looks at a few cells of one or two labels each.
+        let mut cell = [typical[0].max(1.0), typical[1].max(1.0)];
         let (mut columns, mut rows);
         loop {
             columns = ((viewport.width() / cell[0]).ceil() as usize).max(1);
@@ -224,43 +226,44 @@ impl RectGrid {
         }
         RectGrid {
             origin: viewport.min,
-            cell,
+            inverse: [1.0 / cell[0], 1.0 / cell[1]],
             columns,
             rows,
             cells: vec![Vec::new(); columns * rows],
-            rects: Vec::new(),
         }
     }
 
     /// The cell ranges (columns, rows) a rectangle covers, clamped to the grid.
     fn span(&self, rect: &LabelRect) -> (std::ops::RangeInclusive<usize>, std::ops::RangeInclusive<usize>) {
-        let index = |value: f32, origin: f32, size: f32, count: usize| -> usize {
-            let i = ((value - origin) / size).floor();
-            if i <= 0.0 { 0 } else { (i as usize).min(count - 1) }
+        // `as` saturates (and maps NaN to 0): negative offsets land in the first cell.
+        let index = |value: f32, axis: usize, count: usize| -> usize {
+            (((value - self.origin[axis]) * self.inverse[axis]).max(0.0) as usize).min(count - 1)
         };
-        let c0 = index(rect.min[0], self.origin[0], self.cell[0], self.columns);
-        let c1 = index(rect.max[0], self.origin[0], self.cell[0], self.columns);
-        let r0 = index(rect.min[1], self.origin[1], self.cell[1], self.rows);
-        let r1 = index(rect.max[1], self.origin[1], self.cell[1], self.rows);
+        let c0 = index(rect.min[0], 0, self.columns);
+        let c1 = index(rect.max[0], 0, self.columns);
+        let r0 = index(rect.min[1], 1, self.rows);
+        let r1 = index(rect.max[1], 1, self.rows);
         (c0..=c1, r0..=r1)
     }
 
     fn hits(&self, rect: &LabelRect) -> bool {
         let (columns, rows) = self.span(rect);
-        rows.into_iter().any(|r| {
-            columns
-                .clone()
-                .any(|c| self.cells[r * self.columns + c].iter().any(|&i| self.rects[i as usize].intersects(rect)))
-        })
+        for r in rows {
+            let row = r * self.columns;
+            for c in columns.clone() {
+                if self.cells[row + c].iter().any(|placed| placed.intersects(rect)) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     fn insert(&mut self, rect: LabelRect) {
-        let id = self.rects.len() as u32;
-        self.rects.push(rect);
         let (columns, rows) = self.span(&rect);
         for r in rows {
             for c in columns.clone() {
-                self.cells[r * self.columns + c].push(id);
+                self.cells[r * self.columns + c].push(rect);
             }
         }
     }
