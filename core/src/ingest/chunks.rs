@@ -18,7 +18,7 @@ use super::csv_split::{CsvSplitter, line_end};
 use super::error::{LoadError, LoadErrorKind};
 use super::json_records;
 use super::json_scan::JsonScan;
-use super::parallel::{Chunk, ChunkParser, ChunkReader, Ending, LoadOptions, Next, load_chunks};
+use super::parallel::{Chunk, ChunkParser, ChunkReader, Ending, LoadOptions, Next, chunk_bytes, load_chunks};
 use super::portal_csv;
 use super::progress::{Control, Progress};
 use super::rows::RowSink;
@@ -174,6 +174,12 @@ impl ChunkParser for CsvChunks {
         portal_csv::load_records(&mut splitter, self.width, sink, control)?;
         Ok(Ending::Clean)
     }
+
+    /// Chunks end where quote parity says a record ends: exactly where the serial splitter
+    /// ends one.
+    fn can_run_over(&self) -> bool {
+        false
+    }
 }
 
 /// Parses JSON Lines chunks.
@@ -197,8 +203,8 @@ pub(super) fn load_csv(
     control: &mut Control<'_>,
 ) -> Result<RowSink, LoadError> {
     let source = sink.source().to_string();
-    let head_bytes = HEAD_BYTES.min(options.chunk_bytes.max(1));
-    let mut cutter = Cutter::new(reader, &source, Format::Lines, options.chunk_bytes);
+    let head_bytes = HEAD_BYTES.min(chunk_bytes(options));
+    let mut cutter = Cutter::new(reader, &source, Format::Lines, chunk_bytes(options));
     cutter.fill(head_bytes)?;
     let newline = line_end(&cutter.pending, cutter.eof);
     cutter.format = Format::Csv { newline, width: 0 };
@@ -229,8 +235,8 @@ pub(super) fn load_lines(
     control: &mut Control<'_>,
 ) -> Result<RowSink, LoadError> {
     let source = sink.source().to_string();
-    let head_bytes = HEAD_BYTES.min(options.chunk_bytes.max(1));
-    let mut cutter = Cutter::new(reader, &source, Format::Lines, options.chunk_bytes);
+    let head_bytes = HEAD_BYTES.min(chunk_bytes(options));
+    let mut cutter = Cutter::new(reader, &source, Format::Lines, chunk_bytes(options));
     let head = match cutter.next_of(head_bytes)? {
         Next::Chunk(head) => head,
         Next::End => Chunk { bytes: Vec::new(), offset: 0, line: 1, last: true },

@@ -32,9 +32,26 @@ pub struct LoadOptions {
     pub chunk_bytes: usize,
 }
 
-/// 8 MB: big enough that joining and handing out chunks costs little against parsing them,
-/// small enough that `threads + 1` of them in flight is little memory beside the loaded rows.
+/// 8 MB: big enough that joining and handing out chunks costs little against parsing them.
 pub const CHUNK_BYTES: usize = 8 << 20;
+
+/// Bytes read and not yet joined, at most (about): with what their parse holds, memory beside
+/// the loaded rows stays near 100 MB whatever the thread count.
+const IN_FLIGHT_BYTES: usize = 48 << 20;
+
+/// Chunks read and not yet joined, at most: two per thread, so a thread that finished its
+/// chunk finds another while the chunk whose turn it is to be joined is still parsed (on a
+/// busy machine one thread is often set aside for a while).
+pub(super) fn in_flight_limit(threads: Threads) -> usize {
+    2 * threads.get() + 2
+}
+
+/// The chunk size for `options`: its own, made smaller when that many chunks in flight would
+/// pass [`IN_FLIGHT_BYTES`] (not below 256 KB).
+pub(super) fn chunk_bytes(options: LoadOptions) -> usize {
+    let share = (IN_FLIGHT_BYTES / in_flight_limit(options.threads)).max(256 << 10);
+    options.chunk_bytes.clamp(1, share)
+}
 
 impl Default for LoadOptions {
     fn default() -> Self {
@@ -100,6 +117,12 @@ pub(super) enum Ending {
 /// Parses a chunk's records into a sink.
 pub(super) trait ChunkParser: Sync {
     fn parse(&self, chunk: &Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError>;
+
+    /// Whether a chunk's parse may run into its end ([`Ending::RanOver`]): its bytes are then
+    /// kept until it is joined; else they are freed as soon as it is parsed.
+    fn can_run_over(&self) -> bool {
+        true
+    }
 }
 
 /// A parsed chunk waiting for its turn to be joined.
@@ -276,7 +299,7 @@ pub(super) fn load_chunks(
         room: Condvar::new(),
         room_lock: Mutex::new(()),
     };
-    let limit = threads.get() + 1;
+    let limit = in_flight_limit(threads);
     let mut read_error = None;
     let mut rest = false;
     pool.in_place_scope(|scope| {
@@ -294,7 +317,13 @@ pub(super) fn load_chunks(
                     let i = index;
                     index += 1;
                     scope.spawn(move |_| {
+                        let mut chunk = chunk;
                         let result = shared.parse(&chunk);
+                        if !shared.parser.can_run_over() {
+                            // Only where it ends is still needed.
+                            chunk.offset = chunk.end();
+                            chunk.bytes = Vec::new();
+                        }
                         shared.deliver(i, Parsed { chunk, result });
                     });
                 }
