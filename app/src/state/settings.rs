@@ -145,6 +145,9 @@ impl Filters {
     }
 }
 
+/// The last run's time window (`from`, `to`) and filters, waiting for records to apply to.
+type LastSession = ((Option<Timestamp>, Option<Timestamp>), Filters);
+
 /// What is kept between runs in eframe's storage.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -166,7 +169,7 @@ pub struct SettingsState {
     pub recent_files: Vec<PathBuf>,
     pub recent_workspaces: Vec<PathBuf>,
     /// The last run's window and filters, applied once the first records are loaded.
-    pending_session: Option<((Option<Timestamp>, Option<Timestamp>), Filters)>,
+    pending_session: Option<LastSession>,
 }
 
 /// Changes of settings and of what is remembered.
