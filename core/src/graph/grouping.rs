@@ -255,6 +255,17 @@ pub fn default_grouping(store: &Store, inventory: &Inventory) -> GroupBy {
     GroupBy::None
 }
 
+/// How a big estate's external endpoints and client groups open: above
+/// [`DEFAULT_GROUPING_THRESHOLD`] machines by DNS domain (hundreds of endpoints around a few
+/// dozen groups hide the groups), otherwise one node each.
+pub fn default_external_grouping(inventory: &Inventory) -> ExternalGrouping {
+    if inventory.machines.len() > DEFAULT_GROUPING_THRESHOLD {
+        ExternalGrouping::DomainSuffix
+    } else {
+        ExternalGrouping::None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

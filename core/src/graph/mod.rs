@@ -11,7 +11,7 @@ pub(crate) mod tests;
 pub mod view;
 
 pub use build::{RoutedRow, build_map, for_each_routed_row};
-pub use grouping::{ExternalGrouping, GroupBy, default_grouping};
+pub use grouping::{ExternalGrouping, GroupBy, default_external_grouping, default_grouping};
 pub use inventory::Inventory;
 
 use crate::model::Timestamp;

@@ -1,7 +1,9 @@
 //! Behaviour tests of grouped views and inferred machines on generated estates (the rules of
 //! the plain map are tested in the app's integration tests).
 
-use super::grouping::{GroupBy, UNKNOWN_GROUP, default_grouping, machine_group_name};
+use super::grouping::{
+    ExternalGrouping, GroupBy, UNKNOWN_GROUP, default_external_grouping, default_grouping, machine_group_name,
+};
 use super::view::{MapView, ViewOptions, build_view, group_members};
 use super::{DependencyMap, Inventory, MapRequest, NodeKey, NodeKind, build_map};
 use crate::ingest;
@@ -140,6 +142,7 @@ fn an_expanded_group_shows_its_machines_inside_and_finds_collapsed_ones() {
 fn big_estates_open_grouped_small_ones_do_not() {
     let small = load(30, &[Table::VMComputer, Table::VMConnection]);
     assert_eq!(default_grouping(&small.store, &small.inventory), GroupBy::None);
+    assert_eq!(default_external_grouping(&small.inventory), ExternalGrouping::None);
     let big = load(200, &[Table::VMComputer, Table::VMConnection]);
     let by = default_grouping(&big.store, &big.inventory);
     assert_ne!(by, GroupBy::None);
@@ -158,6 +161,7 @@ fn big_estates_open_grouped_small_ones_do_not() {
         .count();
     assert!(lacking * 2 > big.inventory.machines.len(), "{lacking} machines without a scale set");
     assert_eq!(by, GroupBy::ResourceGroup);
+    assert_eq!(default_external_grouping(&big.inventory), ExternalGrouping::DomainSuffix);
 }
 
 /// (client machine, server machine) of every edge between two monitored machines.
