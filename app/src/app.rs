@@ -16,6 +16,8 @@ pub struct VmiApp {
     ctx: egui::Context,
     /// Set by `VMI_MAP_EXIT_AFTER_FIRST_FRAME`: report the first frame's time and close.
     first_frame_probe: Option<crate::launch::FirstFrameProbe>,
+    /// The window title follows the workspace and the loaded files.
+    title: crate::title::TitleWatch,
 }
 
 impl VmiApp {
@@ -43,6 +45,7 @@ impl VmiApp {
             toasts: Vec::new(),
             ctx: ctx.clone(),
             first_frame_probe: crate::launch::FirstFrameProbe::from_env(),
+            title: crate::title::TitleWatch::default(),
         }
     }
 
@@ -204,6 +207,9 @@ impl eframe::App for VmiApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         if let Some(probe) = &mut self.first_frame_probe {
             probe.frame_begins(ctx, &self.state);
+        }
+        if let Some(title) = self.title.changed(&self.state) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
         }
         self.watch_window(ctx);
         self.poll_jobs();

@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod launch;
 pub mod sample;
 pub mod state;
+pub mod title;
 pub mod ui;
 
 pub use app::VmiApp;

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
     }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title(window_title(&cli.files))
+            .with_title(vmi_map::title::for_launch(&cli.files))
             // The desktop entry's StartupWMClass and the Wayland app id: docks group the
             // window under the installed launcher and its icon.
             .with_app_id("vmi-map")
@@ -54,26 +54,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// "vmi-map — what is open" at launch: the workspace or file named on the command line (and
-/// how many more), or the bundled sample.
-fn window_title(files: &[std::path::PathBuf]) -> String {
-    let shown = match files {
-        [] => "sample estate".to_owned(),
-        [file] => shown_name(file),
-        [first, rest @ ..] => format!("{} and {} more", shown_name(first), rest.len()),
-    };
-    format!("vmi-map — {shown}")
-}
-
-/// A workspace by its name (the file name without `.vmimap`), any other file by its file name.
-fn shown_name(path: &std::path::Path) -> String {
-    let is_workspace = path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("vmimap"));
-    match path.file_stem() {
-        Some(stem) if is_workspace => stem.to_string_lossy().into_owned(),
-        _ => vmi_core::render::titles::file_name(&path.to_string_lossy()).to_owned(),
-    }
-}
-
 /// The icon from the PNG compiled in; a PNG that cannot be decoded (it is ours, so only a
 /// broken build) leaves the platform's default icon rather than stopping the app.
 fn window_icon() -> egui::IconData {
@@ -97,20 +77,5 @@ fn attach_parent_console() {
     // failure it returns 0, which leaves the process as it was (nothing to clean up).
     unsafe {
         AttachConsole(ATTACH_PARENT_PROCESS);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::window_title;
-    use std::path::PathBuf;
-
-    #[test]
-    fn the_title_names_what_the_window_opens() {
-        assert_eq!(window_title(&[]), "vmi-map — sample estate");
-        assert_eq!(window_title(&[PathBuf::from("exports/VMConnection.csv")]), "vmi-map — VMConnection.csv");
-        assert_eq!(window_title(&[PathBuf::from("/home/a/payments.vmimap")]), "vmi-map — payments");
-        let two = [PathBuf::from("a/VMComputer.csv"), PathBuf::from("a/VMConnection.csv")];
-        assert_eq!(window_title(&two), "vmi-map — VMComputer.csv and 1 more");
     }
 }
