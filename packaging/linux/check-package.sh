@@ -41,7 +41,7 @@ for size in 16x16 24x24 32x32 48x48 64x64 128x128 256x256 512x512; do
   [ -f "/usr/share/icons/hicolor/$size/apps/vmi-map.png" ] || fail "no $size icon installed"
 done
 [ -f /usr/share/icons/hicolor/scalable/apps/vmi-map.svg ] || fail "no scalable icon installed"
-update-mime-database /usr/share/mime
+update-mime-database /usr/share/mime   # what the dpkg trigger runs; here at once, not deferred
 grep -q 'application/x-vmi-map-workspace:\*\.vmimap' /usr/share/mime/globs2 \
   || fail "the workspace type (*.vmimap) is not in the mime database"
 exec_line=$(sed -n 's/^Exec=//p' "$desktop")
