@@ -99,7 +99,11 @@ fn a_saved_workspace_opens_in_a_fresh_app_with_the_same_view() {
     save(&mut before, &path);
 
     let mut after = fresh();
-    send(&mut after, FileAction::Open(vec![path.clone()]));
+    let effects = send(&mut after, FileAction::Open(vec![path.clone()]));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::SetTitle(t) if t == "vmi-map — payments")),
+        "the window is titled with the workspace: {effects:?}"
+    );
     assert!(after.errors.is_empty(), "{:?}", after.errors);
     assert_eq!(after.store.files().len(), ESTATE.len(), "every file loaded again");
     assert_eq!((after.request.from, after.request.to), (before.request.from, before.request.to), "the window");
