@@ -47,8 +47,8 @@ pub struct Inventory {
     pub process_names: FxHashMap<(Sym, Sym), Sym>,
     /// A computer name for every machine id seen (latest `VMComputer`, else any table's `Computer`).
     pub computer_names: FxHashMap<Sym, Sym>,
-    /// Machines with no `VMComputer` record whose addresses were taken from their connection
-    /// rows (see [`Inventory::infer_addresses`]), with those addresses (sorted).
+    /// Addresses no `VMComputer` record lists, taken from the connection rows of the machine
+    /// that used them (see [`Inventory::infer_addresses`]), per machine (sorted).
     inferred: FxHashMap<Sym, Vec<Sym>>,
     /// Store generation this was computed from.
     pub generation: u64,
@@ -135,7 +135,7 @@ impl Inventory {
                 continue;
             };
             let machine = machine_col.sym(row);
-            if local.is_empty() || machine.is_empty() || self.machine_rows.contains_key(&machine) {
+            if local.is_empty() || machine.is_empty() {
                 continue;
             }
             let skip = *unusable.entry(local).or_insert_with(|| {
@@ -170,18 +170,18 @@ impl Inventory {
     /// True for a machine with no `VMComputer` record whose addresses come from its
     /// connection rows ("inferred from connections" in its details).
     pub fn is_inferred(&self, machine: Sym) -> bool {
-        self.inferred.contains_key(&machine)
+        self.inferred.contains_key(&machine) && !self.machine_rows.contains_key(&machine)
     }
 
-    /// The addresses taken from a machine's connection rows (empty for a machine with an
-    /// inventory record), sorted by symbol.
+    /// The addresses taken from a machine's connection rows because no inventory record lists
+    /// them (all of them for a machine without a `VMComputer` record), sorted by symbol.
     pub fn inferred_addresses(&self, machine: Sym) -> &[Sym] {
         self.inferred.get(&machine).map_or(&[], Vec::as_slice)
     }
 
     /// Machines whose addresses come from connection rows only.
     pub fn inferred_machine_count(&self) -> usize {
-        self.inferred.len()
+        self.inferred.keys().filter(|m| !self.machine_rows.contains_key(m)).count()
     }
 
     fn hold(&mut self, store: &Store, ip: &str, holding: IpHolding) {
