@@ -21,7 +21,9 @@ use vmi_map::ui::canvas::hulls::hulls;
 /// The generated 1,000-machine estate, one hour, sparse activity (kept once per test run).
 fn big_estate() -> &'static Estate {
     static ESTATE: OnceLock<Estate> = OnceLock::new();
-    ESTATE.get_or_init(|| generate(EstateSpec { machines: 1000, hours: 1, seed: 20, density: 0.02, ..Default::default() }))
+    ESTATE.get_or_init(|| {
+        generate(EstateSpec { machines: 1000, hours: 1, seed: 20, density: 0.02, ..Default::default() })
+    })
 }
 
 /// The estate's tables as portal CSV files held in memory.
@@ -166,8 +168,12 @@ fn harness(tables: &'static [Table]) -> (tempfile::TempDir, Harness<'static, Vmi
             path
         })
         .collect();
-    let mut harness =
-        Harness::builder().with_size([1400.0, 900.0]).with_theme(egui::Theme::Light).wgpu().build_eframe(|cc| {
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_step_dt(1.0 / 30.0)
+        .with_theme(egui::Theme::Light)
+        .wgpu()
+        .build_eframe(|cc| {
             let mut app = VmiApp::empty(&cc.egui_ctx);
             app.state.always_sync_layout = true;
             app.dispatch(UiAction::SetTheme(Theme::Light));
@@ -181,12 +187,21 @@ fn harness(tables: &'static [Table]) -> (tempfile::TempDir, Harness<'static, Vmi
 
 fn double_click_at(harness: &mut Harness<'_, VmiApp>, pos: Pos2) {
     harness.hover_at(pos);
+    harness.run_steps(1);
+    // Two clicks in two frames, as a user's double-click arrives (the harness steps 1/30 s, well
+    // inside egui's double-click delay).
     for _ in 0..2 {
         for pressed in [true, false] {
-            harness.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed, modifiers: Modifiers::NONE });
+            harness.event(Event::PointerButton {
+                pos,
+                button: PointerButton::Primary,
+                pressed,
+                modifiers: Modifiers::NONE,
+            });
         }
+        harness.run_steps(1);
     }
-    harness.run_steps(3);
+    harness.run_steps(2);
 }
 
 /// No two label rectangles the canvas drew in its last frame intersect.
@@ -258,7 +273,12 @@ fn fit_all_fit_selection_and_the_minimap_move_the_camera() {
     let corner = Pos2::new(canvas[0] + canvas[2] - 30.0, canvas[1] + 30.0);
     harness.hover_at(corner);
     for pressed in [true, false] {
-        harness.event(Event::PointerButton { pos: corner, button: PointerButton::Primary, pressed, modifiers: Modifiers::NONE });
+        harness.event(Event::PointerButton {
+            pos: corner,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
     }
     harness.run_steps(2);
     let moved = harness.state().state.camera;
