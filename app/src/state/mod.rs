@@ -8,8 +8,8 @@ pub mod compare;
 mod errors;
 pub mod grouping;
 pub mod groups;
-pub mod notes;
 pub mod look;
+pub mod notes;
 mod pipeline;
 pub mod queries;
 pub mod query;
@@ -24,8 +24,8 @@ pub use action::{
 pub use errors::{AppError, ErrorKind};
 pub use notes::NotesAction;
 pub use settings::SettingsAction;
-pub use workspace::WorkspaceAction;
 pub use update::{Effect, update};
+pub use workspace::WorkspaceAction;
 
 use crate::jobs::LoadProgress;
 use queries::{Details, FilterValues, SearchIndex};

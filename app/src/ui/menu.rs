@@ -1,7 +1,7 @@
 //! The menu bar: File, View, Tools, Help. Every item sends an action.
 
-use crate::state::{Action, CameraAction, ExportAction, FileAction, MapAction, SaveTarget, UiAction, ViewCtx, Window};
 use crate::state::settings::ThemeChoice;
+use crate::state::{Action, CameraAction, ExportAction, FileAction, MapAction, SaveTarget, UiAction, ViewCtx, Window};
 use crate::state::{SettingsAction, WorkspaceAction};
 use vmi_core::render::Theme;
 
