@@ -37,13 +37,13 @@ pub const CHUNK_BYTES: usize = 8 << 20;
 
 /// Bytes read and not yet joined, at most (about): with what their parse holds, memory beside
 /// the loaded rows stays under about 100 MB whatever the thread count.
-const IN_FLIGHT_BYTES: usize = 32 << 20;
+const IN_FLIGHT_BYTES: usize = 24 << 20;
 
-/// Chunks read and not yet joined, at most: one per thread and two more, so a thread that
-/// finished its chunk finds another while the chunk whose turn it is to be joined is still
-/// parsed (on a busy machine one thread is often set aside for a while).
+/// Chunks read and not yet joined, at most: one per thread and two more, and at least 8, so
+/// a thread that finished its chunk finds another while the chunk whose turn it is to be
+/// joined is still parsed (on a busy machine a thread is often set aside for a while).
 pub(super) fn in_flight_limit(threads: Threads) -> usize {
-    threads.get() + 2
+    (threads.get() + 2).max(8)
 }
 
 /// The chunk size for `options`: its own, made smaller when that many chunks in flight would
