@@ -599,19 +599,24 @@ pub fn edges_of(map: &DependencyMap, node: NodeIndex) -> Vec<EdgeIndex> {
 pub const LABEL_CHAR_WIDTH: f32 = 6.5;
 pub const LABEL_HEIGHT: f32 = 16.0;
 
-/// The radius of the smallest disc around a node holding its disc and its label centred below
-/// it: children are spaced by this inside their container, so their labels cannot overlap at
-/// zoom 1 or closer.
+/// Label characters counted at most (longer labels are ellipsized when drawn).
+pub const LABEL_MAX_CHARS: usize = 24;
+
+/// Half the spacing two siblings need so that their discs and the labels centred below them
+/// cannot overlap at zoom 1 or closer: the label box (width `w`, from the disc's top to the
+/// label's bottom `b`) of two siblings is disjoint when their centres are `hypot(w, b)` apart.
 pub fn label_footprint(radius: f32, label: &str) -> f32 {
-    let width = (label.chars().count().min(40) as f32) * LABEL_CHAR_WIDTH;
-    (width / 2.0).hypot(radius + 2.0 + LABEL_HEIGHT).max(radius)
+    let width = (label.chars().count().min(LABEL_MAX_CHARS) as f32) * LABEL_CHAR_WIDTH;
+    let height = 2.0 * radius + 2.0 + LABEL_HEIGHT;
+    (width / 2.0).hypot(height / 2.0).max(radius)
 }
 
 impl MapView {
     /// The layout's input: one node per view node (children point at their container: a
     /// process at its machine, a machine at its expanded group), one edge per view edge
-    /// weighted by its bytes. Nodes inside a container take their label's footprint, so an
-    /// expanded machine or group is sized for its children's labels.
+    /// weighted by its bytes. Machines and endpoints inside an expanded group take their
+    /// label's footprint, so the group is sized for its members' labels; processes keep their
+    /// disc (long process names would make a one-process machine a huge ring).
     pub fn layout_input(&self) -> crate::layout::LayoutInput {
         use crate::layout::{LayoutEdge, LayoutInput, LayoutNode};
         LayoutInput {
@@ -620,7 +625,8 @@ impl MapView {
                 .iter()
                 .map(|n| {
                     let parent = n.container.map(|p| p as u32);
-                    let radius = if parent.is_some() { label_footprint(n.radius, &n.label) } else { n.radius };
+                    let in_group = parent.is_some() && n.kind != NodeKind::Process && n.kind != NodeKind::MachinePort;
+                    let radius = if in_group { label_footprint(n.radius, &n.label) } else { n.radius };
                     LayoutNode { key: n.key, radius, parent }
                 })
                 .collect(),
