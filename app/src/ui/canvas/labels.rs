@@ -41,6 +41,22 @@ pub struct LabelFrame<'a> {
     pub outlined: &'a dyn Fn(usize) -> bool,
     /// Screen areas labels keep off (the minimap, the legend).
     pub keep_off: &'a [Rect],
+    /// Each view node's label size in points, measured once per view (see [`label_sizes`]).
+    pub sizes: &'a [[f32; 2]],
+}
+
+/// The size of every node's label, measured once per view: a frame then only looks sizes up
+/// and lays out the labels it keeps.
+pub fn label_sizes(painter: &egui::Painter, scene: &MapScene) -> Vec<[f32; 2]> {
+    let font = FontId::proportional(LABEL_FONT_SIZE);
+    scene
+        .nodes
+        .iter()
+        .map(|n| {
+            let size = painter.layout_no_wrap(n.label.clone(), font.clone(), egui::Color32::WHITE).size();
+            [size.x, size.y]
+        })
+        .collect()
 }
 
 fn label_rect(r: Rect) -> LabelRect {
@@ -76,7 +92,8 @@ fn candidates(frame: &LabelFrame<'_>, t: &Transform) -> Vec<(usize, LabelCandida
         let top = pos2(screen.center().x, screen.top().max(t.rect.top()) - LABEL_FONT_SIZE - 4.0);
         let anchor = LabelRect { min: [top.x, top.y], max: [top.x, top.y] };
         let tier = tier_of(frame, hull.group);
-        list.push((hull.group, LabelCandidate { anchor, size: [0.0, 0.0], tier, weight: GROUP_NAME_WEIGHT }));
+        let size = frame.sizes.get(hull.group).copied().unwrap_or([0.0, 0.0]);
+        list.push((hull.group, LabelCandidate { anchor, size, tier, weight: GROUP_NAME_WEIGHT }));
     }
     for (i, node) in frame.scene.nodes.iter().enumerate() {
         if (frame.outlined)(i) || node.label.is_empty() {
@@ -93,7 +110,8 @@ fn candidates(frame: &LabelFrame<'_>, t: &Transform) -> Vec<(usize, LabelCandida
         }
         let anchor = label_rect(Rect::from_center_size(center, vec2(2.0 * r, 2.0 * r)));
         let bytes = frame.bytes.get(i).copied().unwrap_or(0) as f64;
-        list.push((i, LabelCandidate { anchor, size: [0.0, 0.0], tier, weight: bytes + f64::from(node.radius) }));
+        let size = frame.sizes.get(i).copied().unwrap_or([0.0, 0.0]);
+        list.push((i, LabelCandidate { anchor, size, tier, weight: bytes + f64::from(node.radius) }));
     }
     list.sort_by(|(a, x), (b, y)| x.tier.cmp(&y.tier).then(y.weight.total_cmp(&x.weight)).then(a.cmp(b)));
     list.truncate(MAX_CANDIDATES);
@@ -125,26 +143,17 @@ fn obstacles(frame: &LabelFrame<'_>, t: &Transform) -> Vec<LabelRect> {
 pub fn draw_labels(theme: Theme, painter: &egui::Painter, frame: &LabelFrame<'_>, t: &Transform) -> Vec<Rect> {
     let text = color(text_color(theme));
     let font = FontId::proportional(LABEL_FONT_SIZE);
-    let mut list = candidates(frame, t);
-    let galleys: Vec<_> = list
-        .iter_mut()
-        .map(|(i, candidate)| {
-            let label = frame.scene.nodes.get(*i).map_or("", |n| n.label.as_str());
-            let galley = painter.layout_no_wrap(label.to_string(), font.clone(), text);
-            candidate.size = [galley.size().x, galley.size().y];
-            galley
-        })
-        .collect();
+    let list = candidates(frame, t);
     let only: Vec<LabelCandidate> = list.iter().map(|(_, c)| *c).collect();
     let placed = place_with_obstacles(&only, &obstacles(frame, t), label_rect(t.rect));
     let mut drawn = Vec::with_capacity(placed.len());
     for label in placed {
-        let (Some((node, _)), Some(galley)) = (list.get(label.candidate), galleys.get(label.candidate)) else {
-            continue;
-        };
+        let Some((node, _)) = list.get(label.candidate) else { continue };
+        let text_of = frame.scene.nodes.get(*node).map_or("", |n| n.label.as_str());
+        let galley = painter.layout_no_wrap(text_of.to_string(), font.clone(), text);
         let rect = egui_rect(&label.rect);
         let alpha = if (frame.lit)(*node) { 1.0 } else { 0.35 };
-        painter.galley(rect.min, galley.clone(), text.gamma_multiply(alpha));
+        painter.galley(rect.min, galley, text.gamma_multiply(alpha));
         drawn.push(rect);
     }
     drawn

@@ -44,6 +44,8 @@ pub struct Canvas {
     minimap: minimap::Minimap,
     /// The label rectangles of the last frame, on screen (tests check none overlap).
     labels_drawn: Vec<Rect>,
+    /// Every node's label size, for the view version it was measured for.
+    label_sizes: Option<(u64, Arc<Vec<[f32; 2]>>)>,
     /// Edge and node meshes, refilled in place each frame: a big map would otherwise
     /// allocate (and page-fault) megabytes per frame.
     edge_mesh: Arc<Mesh>,
@@ -452,6 +454,16 @@ impl Canvas {
         };
         ring(&selected, 4.0, Stroke::new(2.5, ui.visuals().selection.stroke.color));
         ring(&matches, 7.0, Stroke::new(2.0, Color32::from_rgb(240, 180, 0)));
+        let sizes = match &self.label_sizes {
+            Some((version, sizes)) if *version == state.view_version && sizes.len() == scene.nodes.len() => {
+                sizes.clone()
+            }
+            _ => {
+                let sizes = Arc::new(labels::label_sizes(painter, scene));
+                self.label_sizes = Some((state.view_version, sizes.clone()));
+                sizes
+            }
+        };
         let frame = labels::LabelFrame {
             scene,
             hulls,
@@ -466,6 +478,7 @@ impl Canvas {
                 .into_iter()
                 .chain(minimap::minimap_rect(t.rect))
                 .collect::<Vec<_>>(),
+            sizes: &sizes,
         };
         self.labels_drawn = labels::draw_labels(theme, painter, &frame, t);
     }
