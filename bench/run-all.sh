@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 cargo build --release -q -p vmi-bench -p vmi-map
 echo "## Loading (1M VMConnection rows)"; bash bench/run-ingest.sh
 echo; echo "## Map frame (10k nodes / 50k edges)"; ./target/release/frame_bench 10000 50000
+echo; echo "## Map frame (1,000 collapsed groups / 50k aggregated edges)"; ./target/release/frame_bench 1000 50000 groups
 echo; echo "## Chart (10k points)"; ./target/release/chart_bench 10000
 echo; echo "## Layout (with peers)"; bash bench/layout/run.sh
 echo; echo "## KQL engine beside DuckDB (1M VMConnection rows, one thread)"; bash bench/run-kql.sh
