@@ -99,10 +99,6 @@ impl VmiApp {
                 self.apply_settings(settings);
                 None
             }
-            Effect::SetTitle(title) => {
-                self.ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
-                None
-            }
             Effect::Toast(text) => {
                 self.toasts.push(Toast { text, shown_at: Instant::now() });
                 None

@@ -37,8 +37,6 @@ pub enum Effect {
     ApplyTheme(Theme),
     /// Theme (light, dark or the system's) and UI scale from the settings.
     ApplySettings(super::settings::Settings),
-    /// The window's title (a workspace was opened or saved under a new name).
-    SetTitle(String),
     Toast(String),
     /// Run a query on the query job.
     RunQuery {

@@ -359,9 +359,6 @@ fn go_on(state: &mut AppState, prompt: Prompt, effects: &mut Vec<Effect>) {
 
 /// The workspace was written to `path` (called by the save once the file is written).
 pub(super) fn saved(state: &mut AppState, path: &Path, effects: &mut Vec<Effect>) {
-    if state.workspace.path.as_deref() != Some(path) {
-        effects.push(Effect::SetTitle(window_title(path)));
-    }
     state.workspace.path = Some(path.to_path_buf());
     state.workspace.saved = fingerprint(state);
     super::settings::opened_workspace(state, path);
@@ -431,12 +428,6 @@ pub(super) fn open_paths(state: &mut AppState, paths: Vec<PathBuf>, effects: &mu
         super::settings::opened_files(state, &files);
         effects.push(Effect::StartLoad(files.into_iter().map(Source::Path).collect()));
     }
-}
-
-/// The window's title with a workspace open: `vmi-map — payments` for `payments.vmimap`.
-pub fn window_title(path: &Path) -> String {
-    let name = path.file_stem().map_or_else(|| file_name_of(path), |s| s.to_string_lossy().into_owned());
-    format!("vmi-map — {name}")
 }
 
 /// The last part of a path, for messages.
@@ -700,7 +691,6 @@ fn open(state: &mut AppState, path: &Path, effects: &mut Vec<Effect>) {
     super::settings::forget_last_session(state);
     super::settings::opened_workspace(state, path);
     state.workspace.path = Some(path.to_path_buf());
-    effects.push(Effect::SetTitle(window_title(path)));
     state.workspace.pending = Some(Box::new(workspace));
     if sources.is_empty() {
         load_finished(state, effects);
