@@ -235,7 +235,10 @@ impl<P: ChunkParser> Shared<'_, P> {
                 self.rows_joined.store(joined.sink.rows_seen(), Ordering::Release);
             }
             Ok((_, Ending::RanOver)) => joined.carry = Some(chunk),
-            Err(e) if e.kind != LoadErrorKind::Cancelled && !chunk.last => joined.carry = Some(chunk),
+            // An error where a record was cut may go away with the next chunk's bytes.
+            Err(e) if e.kind != LoadErrorKind::Cancelled && !chunk.last && self.parser.can_run_over() => {
+                joined.carry = Some(chunk);
+            }
             Err(e) => {
                 joined.error = Some(e);
                 self.cancel.store(true, Ordering::Release);
