@@ -225,24 +225,26 @@ fn route(
 }
 
 fn add_row(sum: &mut EdgeSum, cols: &Columns<'_>, row: usize, time: Option<Timestamp>, route: &Route, store: &Store) {
+    // Counters are non-negative (the loader skips negative ones); sums saturate rather
+    // than wrap on values near i64::MAX.
     let m = &mut sum.metrics;
     let (sent, received) = (cols.metric(c::BYTES_SENT, row), cols.metric(c::BYTES_RECEIVED, row));
     let (client_sent, client_received) = if route.server_side { (received, sent) } else { (sent, received) };
-    m.bytes_sent += client_sent;
-    m.bytes_received += client_received;
-    m.links_established += cols.metric(c::LINKS_ESTABLISHED, row);
-    m.links_terminated += cols.metric(c::LINKS_TERMINATED, row);
+    m.bytes_sent = m.bytes_sent.saturating_add(client_sent);
+    m.bytes_received = m.bytes_received.saturating_add(client_received);
+    m.links_established = m.links_established.saturating_add(cols.metric(c::LINKS_ESTABLISHED, row));
+    m.links_terminated = m.links_terminated.saturating_add(cols.metric(c::LINKS_TERMINATED, row));
     let failed = cols.metric(c::LINKS_FAILED, row);
-    m.links_failed += failed;
-    m.responses += cols.metric(c::RESPONSES, row);
-    m.response_time_sum_ms += cols.metric(c::RESPONSE_TIME_SUM, row);
+    m.links_failed = m.links_failed.saturating_add(failed);
+    m.responses = m.responses.saturating_add(cols.metric(c::RESPONSES, row));
+    m.response_time_sum_ms = m.response_time_sum_ms.saturating_add(cols.metric(c::RESPONSE_TIME_SUM, row));
     if let Some(min) = cols.table.col(c::RESPONSE_TIME_MIN).int(row) {
         m.response_time_min_ms = Some(m.response_time_min_ms.map_or(min, |v| v.min(min)));
     }
     if let Some(max) = cols.table.col(c::RESPONSE_TIME_MAX).int(row) {
         m.response_time_max_ms = Some(m.response_time_max_ms.map_or(max, |v| v.max(max)));
     }
-    m.rows += 1;
+    m.rows = m.rows.saturating_add(1);
     sum.localhost |= route.localhost;
     if let Some(t) = time {
         m.first_seen = Some(m.first_seen.map_or(t, |v| v.min(t)));
@@ -252,7 +254,7 @@ fn add_row(sum: &mut EdgeSum, cols: &Columns<'_>, row: usize, time: Option<Times
         let live = cols.metric(c::LINKS_LIVE, row);
         match sum.live_time {
             Some(latest) if t < latest => {}
-            Some(latest) if t == latest => m.links_live += live,
+            Some(latest) if t == latest => m.links_live = m.links_live.saturating_add(live),
             _ => {
                 sum.live_time = Some(t);
                 m.links_live = live;
@@ -262,7 +264,7 @@ fn add_row(sum: &mut EdgeSum, cols: &Columns<'_>, row: usize, time: Option<Times
             sum.failed_minutes.push(t.floor_to(TICKS_PER_MINUTE).0);
         }
     } else {
-        m.links_live += cols.metric(c::LINKS_LIVE, row);
+        m.links_live = m.links_live.saturating_add(cols.metric(c::LINKS_LIVE, row));
     }
     let malicious = cols.malicious_ip.sym(row);
     if !malicious.is_empty() && (sum.malicious_time.is_none() || time >= sum.malicious_time) {
