@@ -218,10 +218,7 @@ pub enum CameraAction {
     /// Zoom around the canvas centre.
     Zoom(f32),
     /// Zoom keeping the world point under `pointer` (screen points) in place.
-    ZoomAt {
-        pointer: [f32; 2],
-        factor: f32,
-    },
+    ZoomAt { pointer: [f32; 2], factor: f32 },
     /// Move the view by screen points.
     Pan([f32; 2]),
     /// Where the canvas is drawn, `[left, top, width, height]` in points.

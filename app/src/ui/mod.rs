@@ -198,7 +198,9 @@ fn status_ui(ui: &mut egui::Ui, view: ViewCtx<'_>, actions: &mut Vec<Action>) {
             if inferred > 0 {
                 let machines = if inferred == 1 { "machine" } else { "machines" };
                 ui.label(RichText::new(format!("· {inferred} {machines} inferred from connections")).weak())
-                    .on_hover_text("No VMComputer record was loaded for them: their addresses come from their connection records.");
+                    .on_hover_text(
+                        "No VMComputer record was loaded for them: their addresses come from their connection records.",
+                    );
                 ui.label(RichText::new("load VMComputer to add names, OS and more").weak().italics());
             }
             if !state.layout.settled {

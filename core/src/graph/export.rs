@@ -101,7 +101,8 @@ fn node_facts(
                 .and_then(|node| node.key.machine())
                 .map(|m| super::build::machine_label(store, inventory, m))
                 .unwrap_or_default();
-            let ips: Vec<&str> = node.map(|node| node.ips.iter().map(|&ip| store.str(ip)).collect()).unwrap_or_default();
+            let ips: Vec<&str> =
+                node.map(|node| node.ips.iter().map(|&ip| store.str(ip)).collect()).unwrap_or_default();
             let position = positions.get(i).copied().unwrap_or([0.0, 0.0]);
             NodeFacts {
                 id: format!("n{i}"),
