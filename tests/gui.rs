@@ -180,7 +180,8 @@ fn a_big_map_laid_out_in_the_background_is_drawn_where_its_nodes_are() {
     }
     assert!(harness.state().state.layout.settled, "the layout settles");
     harness.run_steps(3);
-    // The machine on the canvas farthest from where every node starts (the origin).
+    // The process (a leaf: machines are containers here) on the canvas farthest from where
+    // every node starts (the origin).
     let app = &harness.state().state;
     let from_origin = |key: &NodeKey| {
         let [x, y] = app.view_index_of(key).map_or([0.0, 0.0], |i| app.layout.positions[i]);
@@ -188,7 +189,7 @@ fn a_big_map_laid_out_in_the_background_is_drawn_where_its_nodes_are() {
     };
     let key = app
         .map
-        .nodes_of_kind(NodeKind::Machine)
+        .nodes_of_kind(NodeKind::Process)
         .map(|(_, n)| n.key)
         .filter(|key| {
             let [left, top, width, height] = app.canvas.0;
@@ -197,7 +198,7 @@ fn a_big_map_laid_out_in_the_background_is_drawn_where_its_nodes_are() {
             })
         })
         .max_by(|a, b| from_origin(a).total_cmp(&from_origin(b)))
-        .unwrap_or_else(|| panic!("a machine is drawn on the canvas"));
+        .unwrap_or_else(|| panic!("a process is drawn on the canvas"));
     assert!(from_origin(&key) > 100.0 * 100.0, "the layout spread the nodes");
     let [x, y] = app.screen_position(&key).unwrap_or_else(|| panic!("drawn"));
     click_at(&mut harness, Pos2::new(x, y));

@@ -74,7 +74,9 @@ fn a_1000_machine_estate_opens_grouped_and_the_users_choice_wins_after() {
     assert_eq!(state.options.group_by, GroupBy::Subnet { prefix_len: 24 });
     assert!(state.view.groups.iter().all(|g| g.external || g.name.ends_with("/24") || g.name == "(unknown)"));
     send(&mut state, MapAction::GroupBy(GroupBy::None));
-    assert!(!state.view.nodes.iter().any(|n| n.kind == NodeKind::Group));
+    // Endpoints stay grouped by DNS domain (a big estate's default); machines are ungrouped.
+    assert_eq!(state.options.group_externals, vmi_core::graph::ExternalGrouping::DomainSuffix);
+    assert!(state.view.groups.iter().all(|g| g.external), "no machine group is left");
     let (_, nodes, _) = state.counts();
     assert!(grouped_nodes + 900 <= nodes, "grouped: {grouped_nodes} nodes, a thousand fewer than {nodes}");
     // Loading more records keeps the user's choice.

@@ -5,7 +5,7 @@
 
 use super::queries::{ConnectionRow, NodeDetails};
 use super::{AppState, Selected};
-use vmi_core::graph::{ExternalGrouping, GroupBy, NodeKey, NodeKind, default_grouping};
+use vmi_core::graph::{ExternalGrouping, GroupBy, NodeKey, NodeKind, default_external_grouping, default_grouping};
 use vmi_core::render::theme::format_bytes;
 use vmi_core::store::Sym;
 use vmi_core::trends::{Selection, Trend, TrendKind, TrendRequest};
@@ -13,7 +13,7 @@ use vmi_core::trends::{Selection, Trend, TrendKind, TrendRequest};
 /// What the state keeps about grouping besides the view options.
 #[derive(Clone, Debug, Default)]
 pub struct GroupingState {
-    /// The user picked a grouping: loads no longer choose one for them.
+    /// The user picked a grouping (of machines or of endpoints): loads no longer choose one.
     pub chosen_by_user: bool,
     /// Machines known only from connection records (no `VMComputer` record loaded).
     pub inferred_machines: usize,
@@ -30,8 +30,10 @@ pub(super) fn records_changed(state: &mut AppState) {
         state.inventory.machines.iter().filter(|&&m| state.inventory.is_inferred(m)).count();
     if !state.grouping.chosen_by_user {
         let by = default_grouping(&state.store, &state.inventory);
-        if by != state.options.group_by {
+        let externals = default_external_grouping(&state.inventory);
+        if by != state.options.group_by || externals != state.options.group_externals {
             state.options.group_by = by;
+            state.options.group_externals = externals;
             state.fit_pending = true;
         }
     }
@@ -49,6 +51,7 @@ pub(super) fn group_by(state: &mut AppState, by: GroupBy) {
 
 /// The user chose how external endpoints gather.
 pub(super) fn group_externals(state: &mut AppState, by: ExternalGrouping) {
+    state.grouping.chosen_by_user = true;
     if by != state.options.group_externals {
         state.options.group_externals = by;
         state.rebuild_view();
