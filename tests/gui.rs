@@ -28,7 +28,7 @@ const ESTATE: &[&str] = &[
 ];
 
 /// The app in a 1400x900 window, laid out synchronously so every frame is settled.
-fn harness_with(setup: impl FnOnce(&mut VmiApp) + 'static) -> Harness<'static, VmiApp> {
+pub(crate) fn harness_with(setup: impl FnOnce(&mut VmiApp) + 'static) -> Harness<'static, VmiApp> {
     let mut harness =
         Harness::builder().with_size([1400.0, 900.0]).with_theme(egui::Theme::Light).wgpu().build_eframe(|cc| {
             let mut app = VmiApp::empty(&cc.egui_ctx);

@@ -8,13 +8,7 @@ use vmi_map::state::{
     AppState, CameraAction, Effect, ErrorKind, ExportAction, FileAction, MapAction, SaveTarget, Selected, UiAction,
 };
 
-const ESTATE: &[&str] = &[
-    "portal-csv/VMComputer.csv",
-    "portal-csv/VMProcess.csv",
-    "portal-csv/VMBoundPort.csv",
-    "rest-json/VMConnection-rest.json",
-    "jsonl/am-VMConnection/PT05M.json",
-];
+const ESTATE: &[&str] = crate::support::SMALL_ESTATE;
 
 fn estate() -> AppState {
     let mut state = AppState::default();

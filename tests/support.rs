@@ -5,6 +5,15 @@ use vmi_core::ingest::{self, LoadError, Loaded};
 use vmi_core::store::Store;
 
 /// The repository's top folder.
+/// The small estate (web01, app01, db01) in three export shapes, as the state tests open it.
+pub const SMALL_ESTATE: &[&str] = &[
+    "portal-csv/VMComputer.csv",
+    "portal-csv/VMProcess.csv",
+    "portal-csv/VMBoundPort.csv",
+    "rest-json/VMConnection-rest.json",
+    "jsonl/am-VMConnection/PT05M.json",
+];
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }

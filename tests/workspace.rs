@@ -12,13 +12,7 @@ use vmi_map::state::{
     WorkspaceAction,
 };
 
-const ESTATE: &[&str] = &[
-    "portal-csv/VMComputer.csv",
-    "portal-csv/VMProcess.csv",
-    "portal-csv/VMBoundPort.csv",
-    "rest-json/VMConnection-rest.json",
-    "jsonl/am-VMConnection/PT05M.json",
-];
+const ESTATE: &[&str] = crate::support::SMALL_ESTATE;
 
 fn fresh() -> AppState {
     let mut state = AppState::default();

@@ -2,6 +2,7 @@
 //! reopened workspace (snapshot), a note typed in the details panel, F1, Help > About, the
 //! Settings window and the question before unsaved work is lost.
 
+use crate::gui::harness_with;
 use crate::support::{fixture, send, temp_dir};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -15,26 +16,7 @@ use vmi_map::state::{
     WorkspaceAction,
 };
 
-const ESTATE: &[&str] = &[
-    "portal-csv/VMComputer.csv",
-    "portal-csv/VMProcess.csv",
-    "portal-csv/VMBoundPort.csv",
-    "rest-json/VMConnection-rest.json",
-    "jsonl/am-VMConnection/PT05M.json",
-];
-
-fn harness_with(setup: impl FnOnce(&mut VmiApp) + 'static) -> Harness<'static, VmiApp> {
-    let mut harness =
-        Harness::builder().with_size([1400.0, 900.0]).with_theme(egui::Theme::Light).wgpu().build_eframe(|cc| {
-            let mut app = VmiApp::empty(&cc.egui_ctx);
-            app.state.always_sync_layout = true;
-            app.dispatch(UiAction::SetTheme(Theme::Light));
-            setup(&mut app);
-            app
-        });
-    harness.run_steps(4);
-    harness
-}
+const ESTATE: &[&str] = crate::support::SMALL_ESTATE;
 
 fn machine(state: &AppState, name: &str) -> NodeKey {
     state.map.nodes_of_kind(NodeKind::Machine).find(|(_, n)| n.label == name).map(|(_, n)| n.key).unwrap()
@@ -198,6 +180,13 @@ fn settings_change_theme_scale_and_times_and_are_remembered() {
     assert_eq!(kept.settings.theme, ThemeChoice::Dark);
     let json = serde_json::to_string(&kept).unwrap();
     assert!(json.contains("\"Dark\"") && json.contains("\"Local\""), "{json}");
+    // The thread count is a setting too: loading uses it from then on, and it is remembered.
+    harness.state_mut().dispatch(vmi_map::state::SettingsAction::SetThreads(1));
+    assert_eq!(vmi_core::threads::Threads::current().get(), 1, "loading uses the setting");
+    let json = serde_json::to_string(&remembered(&harness.state().state)).unwrap();
+    assert!(json.contains("\"threads\":1"), "{json}");
+    harness.state_mut().dispatch(vmi_map::state::SettingsAction::SetThreads(0));
+    assert_eq!(vmi_core::threads::Threads::current().get(), vmi_core::threads::cores());
 }
 
 #[test]

@@ -80,6 +80,9 @@ fn local_time(t: Timestamp) -> Option<String> {
     Some(zoned.strftime("%Y-%m-%d %H:%M:%S %:z").to_string())
 }
 
+/// The most threads the setting offers (more than any laptop has cores).
+pub const THREADS_MAX: usize = 256;
+
 /// What the Settings window sets.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -88,11 +91,13 @@ pub struct Settings {
     /// egui's zoom factor: every font and widget scaled.
     pub ui_scale: f32,
     pub time_shown: TimeShown,
+    /// Threads for loading, map building and trends; 0 is every core.
+    pub threads: usize,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { theme: ThemeChoice::Light, ui_scale: 1.0, time_shown: TimeShown::Utc }
+        Settings { theme: ThemeChoice::Light, ui_scale: 1.0, time_shown: TimeShown::Utc, threads: 0 }
     }
 }
 
@@ -100,6 +105,7 @@ impl Settings {
     /// A stored scale outside the offered range (a hand-edited file) is brought back into it.
     fn clamped(mut self) -> Settings {
         self.ui_scale = if self.ui_scale.is_finite() { self.ui_scale.clamp(UI_SCALE_MIN, UI_SCALE_MAX) } else { 1.0 };
+        self.threads = self.threads.min(THREADS_MAX);
         self
     }
 }
@@ -178,6 +184,8 @@ pub enum SettingsAction {
     SetTheme(ThemeChoice),
     SetUiScale(f32),
     SetTimeShown(TimeShown),
+    /// Threads for loading, map building and trends (0: every core), from the next load on.
+    SetThreads(usize),
     /// The desktop's theme, while following it (the maps and charts drawn follow it too).
     SystemTheme(Theme),
     /// What the last run left in storage (at start-up).
@@ -197,6 +205,10 @@ pub(super) fn settings(state: &mut AppState, action: SettingsAction, effects: &m
             apply(state, effects);
         }
         SettingsAction::SetTimeShown(shown) => state.settings.settings.time_shown = shown,
+        SettingsAction::SetThreads(threads) => {
+            state.settings.settings.threads = threads.min(THREADS_MAX);
+            apply(state, effects);
+        }
         SettingsAction::SystemTheme(theme) => {
             if state.settings.settings.theme == ThemeChoice::System {
                 state.theme = theme;
@@ -227,6 +239,7 @@ pub(super) fn settings(state: &mut AppState, action: SettingsAction, effects: &m
 /// The theme and scale take effect: the maps and charts the app draws follow the theme.
 fn apply(state: &mut AppState, effects: &mut Vec<Effect>) {
     let settings = state.settings.settings;
+    vmi_core::threads::set_threads(settings.threads);
     match settings.theme {
         ThemeChoice::Light => state.theme = Theme::Light,
         ThemeChoice::Dark => state.theme = Theme::Dark,

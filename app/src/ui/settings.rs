@@ -1,7 +1,7 @@
 //! The Settings window: theme (light, dark, the system's), UI scale, and whether the panels
 //! print times in UTC or local time. They are kept between runs (eframe's storage).
 
-use crate::state::settings::{ThemeChoice, TimeShown, UI_SCALE_MAX, UI_SCALE_MIN};
+use crate::state::settings::{THREADS_MAX, ThemeChoice, TimeShown, UI_SCALE_MAX, UI_SCALE_MIN};
 use crate::state::{Action, SettingsAction, UiAction, ViewCtx, Window};
 use egui::RichText;
 
@@ -63,6 +63,17 @@ impl SettingsWindow {
                 ))
                 .weak(),
             );
+            ui.add_space(6.0);
+            ui.label(RichText::new("Threads for loading and maps").strong());
+            ui.horizontal(|ui| {
+                let mut threads = settings.threads;
+                let drag = egui::DragValue::new(&mut threads).range(0..=THREADS_MAX);
+                if ui.add(drag).changed() && threads != settings.threads {
+                    actions.push(SettingsAction::SetThreads(threads).into());
+                }
+                let cores = vmi_core::threads::cores();
+                ui.label(RichText::new(format!("0 = every core ({cores} here); from the next load on")).weak());
+            });
             ui.add_space(6.0);
             let recent = state.settings.recent_files.len() + state.settings.recent_workspaces.len();
             if ui.add_enabled(recent > 0, egui::Button::new(format!("Forget recent files ({recent})"))).clicked() {
