@@ -44,11 +44,11 @@ impl AppState {
 
     /// After filters or expanded machines changed.
     pub(super) fn rebuild_view(&mut self) {
-        self.view = build_view(&self.store, &self.inventory, &self.map, &self.options);
+        let old = std::mem::replace(&mut self.view, build_view(&self.store, &self.inventory, &self.map, &self.options));
         self.view_version += 1;
         super::groups::view_changed(self);
         super::compare::view_changed(self);
-        self.restart_layout();
+        self.restart_layout(&old);
     }
 
     /// Finds the search text's nodes again (the text or the map changed).
@@ -58,16 +58,27 @@ impl AppState {
         self.search.current = 0;
     }
 
-    fn restart_layout(&mut self) {
-        // Remember where everything was, so unchanged nodes keep their place.
-        self.remember_positions();
+    /// Lays out the view that replaced `old`: nodes the user has seen keep their place, new
+    /// ones start where what stood for them was (a group's machines at the group, a machine's
+    /// processes at the machine, a new group where its machines were).
+    fn restart_layout(&mut self, old: &vmi_core::graph::view::MapView) {
         self.layout.generation += 1;
         self.layout.worker = None;
         let input = self.view.layout_input();
         let of_view = |map: &PositionMap| -> PositionMap {
             self.view.nodes.iter().filter_map(|n| map.get(&n.key).map(|p| (n.key, *p))).collect()
         };
-        let (warm, pinned) = (of_view(&self.layout.known), of_view(&self.layout.pinned));
+        // Where each node starts: where it is on screen now (the positions are index-aligned
+        // with the old view), else where it was last seen, else where what stood for it is.
+        let on_screen: PositionMap = old.nodes.iter().zip(&self.layout.positions).map(|(n, p)| (n.key, *p)).collect();
+        let mut warm = of_view(&on_screen);
+        for (key, position) in of_view(&self.layout.known) {
+            warm.entry(key).or_insert(position);
+        }
+        for (key, position) in self.view.warm_positions(old, &self.layout.positions) {
+            warm.entry(key).or_insert(position);
+        }
+        let pinned = of_view(&self.layout.pinned);
         if self.always_sync_layout || self.view.nodes.len() <= SYNC_LAYOUT_MAX_NODES {
             self.layout.set_positions(vmi_core::layout::settle(input, &warm, &pinned));
             self.layout.settled = true;

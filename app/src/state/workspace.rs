@@ -744,6 +744,8 @@ fn restore(state: &mut AppState, workspace: &Workspace, effects: &mut Vec<Effect
         .filter(|(_, p)| p.iter().all(|v| v.is_finite()))
         .collect();
     state.layout.known.extend(positions.iter().map(|(k, p)| (*k, *p)));
+    // The saved positions, not those of the view on screen now, are where nodes start.
+    state.layout.positions.clear();
     state.options = options;
     state.rebuild_view();
     // Every node where it was: the exact view, with no layout run moving it.
