@@ -20,8 +20,6 @@ use std::sync::Arc;
 use std::time::Instant;
 use vmi_core::graph::{Inventory, MapRequest};
 use vmi_core::groups::{DependencyData, GroupingOptions, MoveTarget, Plan, RuleScope, nsg_security_rules};
-use vmi_core::ingest;
-use vmi_core::store::Store;
 
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -43,23 +41,13 @@ fn timed<T>(runs: usize, mut run: impl FnMut() -> Result<T>) -> Result<(f64, T)>
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let runs: usize =
-        args.iter().position(|a| a == "--runs").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(5);
+    let runs = vmi_bench::runs(&args, 5);
     let peers = !args.iter().any(|a| a == "--no-peers");
-    let files: Vec<&String> = args
-        .iter()
-        .enumerate()
-        .filter(|(i, a)| !a.starts_with("--") && args.get(i.wrapping_sub(1)).is_none_or(|p| p != "--runs"))
-        .map(|(_, a)| a)
-        .collect();
+    let files = vmi_bench::files(&args);
     if files.is_empty() {
         bail!("usage: groups_bench FILES... [--runs N] [--no-peers]");
     }
-    let mut store = Store::default();
-    for file in &files {
-        let loaded = ingest::load_path(std::path::Path::new(file), &mut |_| true).with_context(|| file.to_string())?;
-        store.merge(loaded.batch);
-    }
+    let store = vmi_bench::load_store(&files)?;
     let inventory = Inventory::new(&store);
     let rows = store.table(vmi_core::model::TableKind::VMConnection).len();
 

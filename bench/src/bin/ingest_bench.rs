@@ -31,8 +31,7 @@ fn peak_rss_mib() -> Option<f64> {
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(file) = args.first() else { bail!("usage: ingest_bench FILE [--runs N]") };
-    let runs: usize =
-        args.iter().position(|a| a == "--runs").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(3);
+    let runs: usize = vmi_bench::runs(&args, 3);
     // One thread, as the figures it prints are documented (`parallel_bench` measures more).
     ingest::set_threads(1);
     let path = std::path::Path::new(file);

@@ -10,14 +10,12 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::time::Instant;
 use vmi_core::graph::view::{ViewOptions, build_view};
 use vmi_core::graph::{ExternalGrouping, GroupBy, Inventory, MapRequest, build_map};
-use vmi_core::ingest;
 use vmi_core::model::TableKind;
 use vmi_core::render::labels::{LabelCandidate, LabelRect, LabelTier, place};
-use vmi_core::store::Store;
 
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -61,22 +59,12 @@ fn label_candidates() -> Vec<LabelCandidate> {
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let runs: usize =
-        args.iter().position(|a| a == "--runs").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(9);
-    let files: Vec<&String> = args
-        .iter()
-        .enumerate()
-        .filter(|(i, a)| !a.starts_with("--") && args.get(i.wrapping_sub(1)).is_none_or(|p| p != "--runs"))
-        .map(|(_, a)| a)
-        .collect();
+    let runs = vmi_bench::runs(&args, 9);
+    let files = vmi_bench::files(&args);
     if files.is_empty() {
         bail!("usage: view_bench FILES... [--runs N]");
     }
-    let mut store = Store::default();
-    for file in &files {
-        let loaded = ingest::load_path(std::path::Path::new(file), &mut |_| true).with_context(|| file.to_string())?;
-        store.merge(loaded.batch);
-    }
+    let store = vmi_bench::load_store(&files)?;
     let rows = store.record_counts()[TableKind::VMConnection.index()];
     let inventory = Inventory::new(&store);
     let start = Instant::now();
