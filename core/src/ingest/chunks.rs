@@ -29,7 +29,7 @@ const HEAD_BYTES: usize = 64 << 10;
 
 /// How far past a chunk's size the reader looks for a boundary before it gives up and loads
 /// the rest of the file serially: the longest record the CSV splitter holds, and a chunk.
-const MAX_REACH: usize = super::csv_split::MAX_RECORD_BYTES;
+const MAX_REACH: usize = super::window::MAX_RECORD_BYTES;
 
 #[derive(Clone, Copy, Debug)]
 enum Format {

@@ -12,7 +12,7 @@ use std::io::Read;
 use wide::u8x16;
 
 use super::span::{Kind, MAX_OFFSET, RawRow, RawValue, Span};
-use super::window::CHUNK_BYTES;
+use super::window::{CHUNK_BYTES, MAX_RECORD_BYTES};
 
 /// One indexed record: where its spans end and the line it starts on.
 #[derive(Clone, Copy, Debug)]
@@ -81,10 +81,6 @@ pub struct CsvSplitter<R> {
     dropped: Option<(u64, u64)>,
     dropped_lines: u64,
 }
-
-/// The longest record the splitter holds: a longer one (in practice a quote never closed)
-/// is dropped line by line, so a 1 GB file with a stray quote needs no 1 GB window.
-pub const MAX_RECORD_BYTES: usize = 64 << 20;
 
 /// Why a record could not be read.
 pub enum SplitError {

@@ -4,9 +4,9 @@
 //! Structure around the values (`{"tables":[{...,"rows":[`) is walked byte by byte. Memory
 //! holds the window, never the whole file.
 
-use super::csv_split::MAX_RECORD_BYTES;
 use super::error::{LoadError, LoadErrorKind};
 use super::json_row::{self, RowValues, Scan};
+use super::window::MAX_RECORD_BYTES;
 use serde::de;
 use std::io::Read;
 

@@ -79,7 +79,7 @@ pub fn load_records<R: Read>(
             format!(
                 "{bytes} bytes from here hold no complete record within {} MB (a quote never closed?); \
                  reading resumed at the next line, {} lines skipped in all",
-                super::csv_split::MAX_RECORD_BYTES >> 20,
+                super::window::MAX_RECORD_BYTES >> 20,
                 splitter.dropped_lines()
             ),
         );

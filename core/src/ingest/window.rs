@@ -6,6 +6,11 @@ use std::io::Read;
 /// Bytes read per refill.
 pub const CHUNK_BYTES: usize = 1 << 20;
 
+/// The longest record either reader holds in its window: a longer one (in practice a CSV
+/// quote never closed, or a runaway JSON value) is skipped with a warning while reading
+/// streams on, so a 1 GB file with one bad record needs no 1 GB window.
+pub const MAX_RECORD_BYTES: usize = 64 << 20;
+
 /// Moves the unread bytes `buf[*start..*end]` to the front, grows the buffer when one value
 /// fills it (a 10 MB line), and reads more. False at the end of the file.
 pub fn refill(
