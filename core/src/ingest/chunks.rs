@@ -49,6 +49,8 @@ struct Cutter<R> {
     line: u64,
     eof: bool,
     chunk_bytes: usize,
+    /// Bytes of parsed chunks to read the next ones into ([`ChunkReader::reuse`]).
+    spare: Vec<Vec<u8>>,
 }
 
 impl<R: Read> Cutter<R> {
@@ -62,6 +64,7 @@ impl<R: Read> Cutter<R> {
             line: 1,
             eof: false,
             chunk_bytes: chunk_bytes.max(1),
+            spare: Vec::new(),
         }
     }
 
@@ -113,7 +116,9 @@ impl<R: Read> Cutter<R> {
 
     /// Hands out `pending[..n]`, which holds `newlines` line ends (counted here when `None`).
     fn take(&mut self, n: usize, last: bool, newlines: Option<u64>) -> Chunk {
-        let mut rest = Vec::with_capacity(self.chunk_bytes.max(self.pending.len() - n));
+        let mut rest = self.spare.pop().unwrap_or_default();
+        rest.clear();
+        rest.reserve(self.chunk_bytes.max(self.pending.len() - n));
         rest.extend_from_slice(&self.pending[n..]);
         self.pending.truncate(n);
         let bytes = std::mem::replace(&mut self.pending, rest);
@@ -131,6 +136,18 @@ impl<R: Read> Cutter<R> {
 impl<R: Read> ChunkReader for Cutter<R> {
     fn next_chunk(&mut self) -> Result<Next, LoadError> {
         self.next_of(self.chunk_bytes)
+    }
+
+    fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    fn reuse(&mut self, bytes: Vec<u8>) {
+        self.spare.push(bytes);
+    }
+
+    fn chunk_bytes(&self) -> usize {
+        self.chunk_bytes
     }
 
     fn load_rest(
@@ -169,10 +186,11 @@ struct CsvChunks {
 }
 
 impl ChunkParser for CsvChunks {
-    fn parse(&self, chunk: &Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
-        let mut splitter = CsvSplitter::resume(chunk.bytes.as_slice(), chunk.line, self.newline);
-        portal_csv::load_records(&mut splitter, self.width, sink, control)?;
-        Ok(Ending::Clean)
+    fn parse(&self, chunk: &mut Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
+        let mut splitter = CsvSplitter::over(std::mem::take(&mut chunk.bytes), chunk.line, self.newline);
+        let result = portal_csv::load_records(&mut splitter, self.width, sink, control);
+        chunk.bytes = splitter.into_bytes();
+        result.map(|()| Ending::Clean)
     }
 
     /// Chunks end where quote parity says a record ends: exactly where the serial splitter
@@ -188,7 +206,7 @@ struct LineChunks {
 }
 
 impl ChunkParser for LineChunks {
-    fn parse(&self, chunk: &Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
+    fn parse(&self, chunk: &mut Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
         let mut scan = JsonScan::resume(chunk.bytes.as_slice(), &self.source, chunk.offset, chunk.line);
         let ran_over = json_records::load_lines(&mut scan, sink, control)?;
         Ok(if ran_over { Ending::RanOver } else { Ending::Clean })

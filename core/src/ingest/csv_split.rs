@@ -14,6 +14,9 @@ use wide::u8x16;
 use super::span::{Kind, MAX_OFFSET, RawRow, RawValue, Span};
 use super::window::{CHUNK_BYTES, MAX_RECORD_BYTES};
 
+/// Bytes indexed at a time: their spans (16 bytes a field) fit in the core's cache.
+const INDEX_BYTES: usize = 128 << 10;
+
 /// One indexed record: where its spans end and the line it starts on.
 #[derive(Clone, Copy, Debug)]
 struct Mark {
@@ -89,6 +92,15 @@ pub enum SplitError {
     TooLong,
 }
 
+impl CsvSplitter<std::io::Empty> {
+    /// A splitter over a chunk of a file already in memory (see [`CsvSplitter::resume`]):
+    /// it reads the chunk where it lies, with no copy into a window of its own.
+    pub fn over(bytes: Vec<u8>, line: u64, newline: u8) -> Self {
+        let end = bytes.len();
+        CsvSplitter { buf: bytes, end, eof: true, ..CsvSplitter::resume(std::io::empty(), line, newline) }
+    }
+}
+
 impl<R: Read> CsvSplitter<R> {
     pub fn new(reader: R) -> Self {
         CsvSplitter {
@@ -115,6 +127,11 @@ impl<R: Read> CsvSplitter<R> {
     /// file's line end (decided on the file's first line), out of quotes.
     pub fn resume(reader: R, line: u64, newline: u8) -> Self {
         CsvSplitter { line, newline: Some(newline), ..CsvSplitter::new(reader) }
+    }
+
+    /// Takes back the bytes a splitter made by [`CsvSplitter::over`] read from, for reuse.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.buf
     }
 
     /// Bytes handed out as records so far.
@@ -186,10 +203,19 @@ impl<R: Read> CsvSplitter<R> {
     }
 
     /// Indexes the complete records of `buf[start..end]` (at the end of the file, what is
-    /// left is the last record, however it ends). False when there was none.
+    /// left is the last record, however it ends), [`INDEX_BYTES`] at a time so the spans are
+    /// still in cache when the records are typed. False when there was none.
     fn index(&mut self) -> bool {
+        self.index_upto(INDEX_BYTES) || (self.end - self.start > INDEX_BYTES && self.index_upto(usize::MAX))
+    }
+
+    /// [`CsvSplitter::index`] of at most `limit` bytes from `start` (a record that runs past
+    /// them waits for the next call).
+    fn index_upto(&mut self, limit: usize) -> bool {
         let newline = *self.newline.get_or_insert_with(|| line_end(&self.buf[self.start..self.end], self.eof));
-        let window = &self.buf[self.start..self.end];
+        let stop = self.end.min(self.start.saturating_add(limit));
+        let at_eof = self.eof && stop == self.end;
+        let window = &self.buf[self.start..stop];
         let base_offset = self.start;
         let mut field_start = 0;
         let mut record_start = 0;
@@ -246,7 +272,7 @@ impl<R: Read> CsvSplitter<R> {
             newlines_before += u64::from(newlines.count_ones());
             quotes_before += u64::from(quotes.count_ones());
         }
-        if self.eof && record_start < window.len() {
+        if at_eof && record_start < window.len() {
             let mut field_end = window.len();
             if newline == b'\n' && field_end > field_start && window[field_end - 1] == b'\r' {
                 field_end -= 1;

@@ -94,6 +94,13 @@ pub(super) enum Next {
 /// Cuts a file into chunks at record boundaries.
 pub(super) trait ChunkReader {
     fn next_chunk(&mut self) -> Result<Next, LoadError>;
+    /// A parsed chunk's bytes, to read a later chunk into: memory already in use costs no
+    /// page faults, and this machine's kernel zeroes every fresh page.
+    fn reuse(&mut self, bytes: Vec<u8>);
+    /// Bytes handed out so far (the head the sink was loaded from, before the first chunk).
+    fn offset(&self) -> u64;
+    /// About how many bytes a chunk holds.
+    fn chunk_bytes(&self) -> usize;
     /// Loads everything not handed out as chunks yet, with `carry` (bytes handed out but not
     /// loaded: a chunk that ran into its end) in front, on the calling thread.
     fn load_rest(
@@ -116,7 +123,9 @@ pub(super) enum Ending {
 
 /// Parses a chunk's records into a sink.
 pub(super) trait ChunkParser: Sync {
-    fn parse(&self, chunk: &Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError>;
+    /// A parser that cannot run over ([`ChunkParser::can_run_over`]) may take the chunk's
+    /// bytes while it parses; it puts them back, for the reader to reuse.
+    fn parse(&self, chunk: &mut Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError>;
 
     /// Whether a chunk's parse may run into its end ([`Ending::RanOver`]): its bytes are then
     /// kept until it is joined; else they are freed as soon as it is parsed.
@@ -154,6 +163,8 @@ struct Shared<'a, P> {
     /// Signalled when a chunk is joined, for a reader waiting for room.
     room: Condvar,
     room_lock: Mutex<()>,
+    /// Bytes of parsed chunks, for the reader to reuse.
+    spare: Mutex<Vec<Vec<u8>>>,
 }
 
 /// Parsed chunks that arrived before their turn.
@@ -170,7 +181,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl<P: ChunkParser> Shared<'_, P> {
     /// Parses a chunk into a fork of the file's sink, on a worker; the cancel flag is checked
     /// about every megabyte.
-    fn parse(&self, chunk: &Chunk) -> Result<(RowSink, Ending), LoadError> {
+    fn parse(&self, chunk: &mut Chunk) -> Result<(RowSink, Ending), LoadError> {
         let mut sink = self.template.fork();
         if self.cancel.load(Ordering::Relaxed) {
             return Err(cancelled(sink.source()));
@@ -218,7 +229,7 @@ impl<P: ChunkParser> Shared<'_, P> {
                 before.bytes.extend_from_slice(&chunk.bytes);
                 before.last = chunk.last;
                 drop(chunk);
-                let result = self.parse(&before);
+                let result = self.parse(&mut before);
                 (before, result)
             }
             None => (chunk, result),
@@ -288,7 +299,9 @@ pub(super) fn load_chunks(
     let Some(pool) = threads.pool() else {
         return load_serially(reader, sink, control);
     };
-    let template = sink.fork();
+    // Chunks hold about as many rows per byte as the head did.
+    let per_byte = sink.rows_seen() as f64 / reader.offset().max(1) as f64;
+    let template = sink.fork_sized((per_byte * reader.chunk_bytes() as f64 * 1.1) as usize);
     let shared = Shared {
         parser,
         template: &template,
@@ -301,6 +314,7 @@ pub(super) fn load_chunks(
         joined: Mutex::new(Joined { sink, carry: None, error: None, sized: false }),
         room: Condvar::new(),
         room_lock: Mutex::new(()),
+        spare: Mutex::new(Vec::new()),
     };
     let limit = in_flight_limit(threads);
     let mut read_error = None;
@@ -314,6 +328,9 @@ pub(super) fn load_chunks(
             if shared.cancel.load(Ordering::Acquire) {
                 break;
             }
+            for bytes in lock(&shared.spare).drain(..) {
+                reader.reuse(bytes);
+            }
             match reader.next_chunk() {
                 Ok(Next::Chunk(chunk)) => {
                     shared.in_flight.fetch_add(1, Ordering::AcqRel);
@@ -321,11 +338,11 @@ pub(super) fn load_chunks(
                     index += 1;
                     scope.spawn(move |_| {
                         let mut chunk = chunk;
-                        let result = shared.parse(&chunk);
+                        let result = shared.parse(&mut chunk);
                         if !shared.parser.can_run_over() {
                             // Only where it ends is still needed.
                             chunk.offset = chunk.end();
-                            chunk.bytes = Vec::new();
+                            lock(&shared.spare).push(std::mem::take(&mut chunk.bytes));
                         }
                         shared.deliver(i, Parsed { chunk, result });
                     });

@@ -54,6 +54,8 @@ pub struct RowSink {
     first_problem: Option<Warning>,
     memo: Vec<Memo>,
     last_type: Option<(Vec<u8>, TableKind)>,
+    /// Rows a chunk of the file is expected to hold, to size the tables of its forks.
+    chunk_rows: usize,
 }
 
 impl RowSink {
@@ -75,6 +77,7 @@ impl RowSink {
             first_problem: None,
             memo: Vec::new(),
             last_type: None,
+            chunk_rows: 0,
         }
     }
 

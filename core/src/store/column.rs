@@ -77,7 +77,31 @@ impl Column {
 
     /// True when no row has a value in this column.
     pub fn is_all_null(&self) -> bool {
-        matches!(&self.data, Data::Sparse(_, cells) if cells.is_empty())
+        match &self.data {
+            Data::Sparse(_, cells) => cells.is_empty(),
+            // A column made dense up front ([`Column::fresh_like`]) may have met only nulls.
+            _ => (0..self.len).all(|row| self.get(row) == Cell::Null),
+        }
+    }
+
+    /// An empty column of the same type for about `rows` rows, dense from the start when
+    /// this one is dense or has values on at least half its rows (at least 16 of them), so
+    /// the chunks of a big file skip the sparse start and the growing a column does
+    /// otherwise. Only the memory layout differs: the values read the same.
+    pub fn fresh_like(&self, rows: usize) -> Column {
+        let dense = match &self.data {
+            Data::Sparse(_, cells) => self.len >= 16 && cells.len() * 2 >= self.len,
+            _ => true,
+        };
+        let data = match (&self.data, self.ty) {
+            _ if !dense => Data::Sparse(Vec::new(), Vec::new()),
+            (Data::Int(_), _) | (_, ColType::Time) => Data::Int(Vec::with_capacity(rows)),
+            (_, ColType::Int) => Data::Narrow(Vec::with_capacity(rows)),
+            (_, ColType::Str | ColType::Dynamic) => Data::Str(Vec::with_capacity(rows)),
+            (_, ColType::Real) => Data::Real(Vec::with_capacity(rows)),
+            (_, ColType::Bool) => Data::Bool(Vec::with_capacity(rows)),
+        };
+        Column { ty: self.ty, len: 0, data, capacity_hint: rows }
     }
 
     /// Turns a sparse column into a full vector.
@@ -231,13 +255,21 @@ impl Column {
         self.push_int_otherwise(value);
     }
 
+    /// Turns a narrow integer column into 64-bit values.
+    fn widen(&mut self) {
+        if let Data::Narrow(v) = &self.data {
+            let mut wide = Vec::with_capacity(v.capacity().max(self.capacity_hint));
+            wide.extend(v.iter().map(|&x| if x == NULL_NARROW { NULL_INT } else { i64::from(x) }));
+            self.data = Data::Int(wide);
+        }
+    }
+
     /// [`Column::push_int`] of a value that does not fit 32 bits, or to a column not narrow.
     fn push_int_otherwise(&mut self, value: i64) {
         match &mut self.data {
             Data::Narrow(_) if value == NULL_INT => self.push_null(),
-            Data::Narrow(v) => {
-                let wide = v.iter().map(|&x| if x == NULL_NARROW { NULL_INT } else { i64::from(x) }).collect();
-                self.data = Data::Int(wide);
+            Data::Narrow(_) => {
+                self.widen();
                 self.push_int(value);
             }
             Data::Int(v) => {
@@ -454,6 +486,15 @@ impl Column {
     pub fn append(&mut self, other: &Column, remap: &[Sym]) {
         let renumber = |s: Sym| remap.get(s.0 as usize).copied().unwrap_or_default();
         let added = other.len;
+        // Meet a dense chunk with a dense vector, so it is copied whole rather than pushed
+        // cell by cell.
+        if !matches!(other.data, Data::Sparse(..)) {
+            self.capacity_hint = self.capacity_hint.max(self.len + added);
+            self.densify();
+            if matches!((&self.data, &other.data), (Data::Narrow(_), Data::Int(_))) {
+                self.widen();
+            }
+        }
         match (&mut self.data, &other.data) {
             (Data::Str(mine), Data::Str(theirs)) => mine.extend(theirs.iter().map(|&s| renumber(s))),
             (Data::Narrow(mine), Data::Narrow(theirs)) => mine.extend_from_slice(theirs),
@@ -480,6 +521,16 @@ impl Column {
             }
         }
         self.len += added;
+    }
+
+    /// Renumbers this column's symbols by `remap` (see [`Column::append`]).
+    pub fn renumber(&mut self, remap: &[Sym]) {
+        let renumber = |s: Sym| remap.get(s.0 as usize).copied().unwrap_or_default();
+        match &mut self.data {
+            Data::Str(v) => v.iter_mut().for_each(|s| *s = renumber(*s)),
+            Data::Sparse(_, cells) => cells.iter_mut().for_each(|c| *c = renumber_cell(*c, &renumber)),
+            _ => {}
+        }
     }
 
     /// Whether two rows (of this column and `other`, same type) hold the same value, by the

@@ -144,7 +144,7 @@ impl Store {
             let remap: Vec<Sym> =
                 (0..interner.len() as u32).map(|i| self.interner.intern(interner.resolve(Sym(i)))).collect();
             for (kind, table) in TableKind::ALL.into_iter().zip(tables) {
-                self.append(kind, &table, &remap, id);
+                self.append(kind, table, &remap, id);
             }
         }
         let after: usize = self.tables.iter().map(Table::len).sum();
@@ -178,32 +178,38 @@ impl Store {
         None
     }
 
-    fn append(&mut self, kind: TableKind, batch: &Table, remap: &[Sym], id: FileId) {
+    /// Adds a later file's table: its columns are appended a vector at a time (symbols
+    /// renumbered), then each new row is looked up among the rows before it and the repeats
+    /// are dropped in one pass. A table the store does not hold yet is adopted whole.
+    fn append(&mut self, kind: TableKind, mut batch: Table, remap: &[Sym], id: FileId) {
         let k = kind.index();
-        let extra_map: Vec<usize> = batch.extras.iter().map(|(name, _)| self.tables[k].extra_index(name)).collect();
-        let mut cells = Vec::with_capacity(batch.columns.len());
-        let mut extras = Vec::with_capacity(extra_map.len());
-        let remap_cell = |cell: Cell| match cell {
-            Cell::Str(s) => Cell::Str(remap.get(s.0 as usize).copied().unwrap_or_default()),
-            other => other,
-        };
-        for row in 0..batch.len() {
-            cells.clear();
-            cells.extend(batch.columns.iter().map(|c| remap_cell(c.get(row))));
-            extras.clear();
-            extras.extend(batch.extras.iter().zip(&extra_map).map(|((_, c), &to)| (to, remap_cell(c.get(row)))));
-            let new_row = self.tables[k].len();
-            self.tables[k].push_row(&cells, &extras);
-            match self.find_or_index(k, new_row) {
-                None => self.owners[k].origin.push(id),
-                Some(existing) => {
-                    self.tables[k].truncate(new_row);
-                    let owners = &mut self.owners[k];
-                    if owners.origin[existing as usize] != id && !owners.also.contains(&(existing, id)) {
-                        owners.also.push((existing, id));
-                    }
+        if self.tables[k].is_empty() {
+            batch.renumber(remap);
+            return self.adopt(kind, batch, id);
+        }
+        let start = self.tables[k].len();
+        self.tables[k].append(batch, remap);
+        self.tables[k].ensure_hashes();
+        let end = self.tables[k].len();
+        let mut keep = vec![true; end];
+        // Every new row gets an owner for now, so owners stay indexed by row until the repeats go.
+        self.owners[k].origin.resize(end, id);
+        for (row, flag) in keep.iter_mut().enumerate().skip(start) {
+            if let Some(existing) = self.find_or_index(k, row) {
+                *flag = false;
+                let owners = &mut self.owners[k];
+                // A repeat of a row this file brought too needs no second owner.
+                if owners.origin[existing as usize] != id && !owners.also.contains(&(existing, id)) {
+                    owners.also.push((existing, id));
                 }
             }
+        }
+        if keep[start..].iter().any(|&k| !k) {
+            self.tables[k].retain(&keep);
+            let mut flags = keep.iter();
+            self.owners[k].origin.retain(|_| flags.next().copied().unwrap_or(true));
+            // New rows moved down: the index is rebuilt when next needed.
+            self.owners[k].index = None;
         }
     }
 
@@ -299,6 +305,42 @@ mod tests {
         assert_eq!(store.table(TableKind::VMConnection).len(), rows - repeats + 1000);
         assert!(store.close_file(second));
         assert_eq!(store.table(TableKind::VMConnection).len(), rows - repeats);
+    }
+
+    /// A later file into a table the store holds: its rows are appended column by column,
+    /// then its repeats (of loaded rows and of its own) dropped, in order, owners kept.
+    #[test]
+    fn a_later_file_is_appended_whole_and_its_repeats_dropped() {
+        let mut store = Store::default();
+        let first = store.merge(batch(100, |row| row as i64));
+        let mut later = batch(6, |row| [5, 200, 200, 7, 201, 100][row]);
+        let extra = later.table_mut(TableKind::VMConnection).extra_index("Note");
+        let note = later.interner.intern("new");
+        // The note is on the later file's fifth row (record 201).
+        let notes = &mut later.table_mut(TableKind::VMConnection).extras[extra].1;
+        notes.truncate(4);
+        notes.push_sym(note);
+        notes.pad_to(6);
+        let second = store.merge(later);
+        let table = store.table(TableKind::VMConnection);
+        let sent: Vec<i64> = (100..table.len()).filter_map(|r| table.col(connection::BYTES_SENT).int(r)).collect();
+        assert_eq!(sent, [200, 201, 100], "new records in file order, each once");
+        assert_eq!(store.files()[1].duplicates, 3);
+        assert_eq!(table.extra("Note", 101), Cell::Str(store.interner.lookup("new").unwrap_or_default()));
+        assert_eq!(table.extra("Note", 100), Cell::Null);
+        assert_eq!(
+            (store.origin(TableKind::VMConnection, 5), store.origin(TableKind::VMConnection, 100)),
+            (Some(first), Some(second))
+        );
+        // Records 5 and 7 are held by both files: closing the first keeps them.
+        assert!(store.close_file(first));
+        let table = store.table(TableKind::VMConnection);
+        let mut left: Vec<i64> = (0..table.len()).filter_map(|r| table.col(connection::BYTES_SENT).int(r)).collect();
+        left.sort_unstable();
+        assert_eq!(left, [5, 7, 100, 200, 201]);
+        // A third file repeating the second's rows adds nothing.
+        store.merge(batch(2, |row| [201, 7][row]));
+        assert_eq!(store.table(TableKind::VMConnection).len(), 5);
     }
 
     #[test]

@@ -34,6 +34,18 @@ impl Table {
         }
     }
 
+    /// An empty table of the same kind for about `rows` rows, each column laid out as
+    /// this one's ([`Column::fresh_like`]), its extra columns not yet made.
+    pub fn fresh_like(&self, rows: usize) -> Table {
+        Table {
+            kind: self.kind,
+            columns: self.columns.iter().map(|c| c.fresh_like(rows)).collect(),
+            extras: Vec::new(),
+            hashes: Vec::new(),
+            len: 0,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -107,6 +119,15 @@ impl Table {
         }
         self.len = base + other.len;
         self.complete();
+    }
+
+    /// Renumbers the symbols of every string cell by `remap` (see [`Column::append`]): a
+    /// table moving to another interner. Row hashes depend on symbols, so they are redone.
+    pub fn renumber(&mut self, remap: &[Sym]) {
+        for column in self.columns.iter_mut().chain(self.extras.iter_mut().map(|(_, c)| c)) {
+            column.renumber(remap);
+        }
+        self.hashes.clear();
     }
 
     /// Pads every column to the table's length (see [`Table::end_row`]).

@@ -13,8 +13,18 @@ impl RowSink {
     /// A sink for a later chunk of the file: the header, the table and the null text as they
     /// stand, no rows, warnings or counts.
     pub(in crate::ingest) fn fork(&self) -> RowSink {
+        self.fork_sized(self.chunk_rows)
+    }
+
+    /// [`RowSink::fork`] for chunks of about `rows` rows: its tables' columns are laid out
+    /// as this sink's are (dense where values are common) and sized for them, and its own
+    /// forks are too.
+    pub(in crate::ingest) fn fork_sized(&self, rows: usize) -> RowSink {
+        let mut batch = Batch::new(self.batch.source.clone());
+        batch.tables = self.batch.tables.each_ref().map(|t| t.fresh_like(rows));
         RowSink {
-            batch: Batch::new(self.batch.source.clone()),
+            chunk_rows: rows,
+            batch,
             warnings: Warnings::default(),
             null_text: self.null_text,
             path_table: self.path_table,
