@@ -8,7 +8,9 @@
 # - `wc -l` on that CSV;
 # - in-process load of that CSV alone at 1 and 2 threads (parallel_bench), with the serial
 #   fraction the speed-up implies and Amdahl's estimate for 8 cores; peak RSS of a load on 1,
-#   2 and 8 threads.
+#   2 and 8 threads;
+# - the phases of `summary`'s pipeline on all four files, in process, at 1 and 2 threads:
+#   parsing, merging into the store, the inventory, the map build.
 # The estate is the one bench/run-ingest.sh generates (same seed), reused when present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,19 +73,22 @@ else
 fi
 
 load=$(./target/release/parallel_bench "$csv" --threads 1,2 --runs 3 2>/dev/null)
+phases=$(./target/release/parallel_bench "${files[@]}" --threads 1,2 --runs 3 2>/dev/null)
 rss1=$(wall_rss ./target/release/parallel_bench "$csv" --threads 1 --runs 1)
 rss2=$(wall_rss ./target/release/parallel_bench "$csv" --threads 2 --runs 1)
 rss8=$(wall_rss ./target/release/parallel_bench "$csv" --threads 8 --runs 1)
 
-python3 - "$summary1" "$summary2" "$wc_run" "$duck_query" "$duck_process" "$load" "$rss1" "$rss2" "$rss8" "$(nproc)" <<'PY'
+python3 - "$summary1" "$summary2" "$wc_run" "$duck_query" "$duck_process" "$load" "$rss1" "$rss2" "$rss8" "$(nproc)" "$phases" <<'PY'
 import json, sys
-s1, s2, wc, dq, dp, load, r1, r2, r8, cores = sys.argv[1:]
+s1, s2, wc, dq, dp, load, r1, r2, r8, cores, phases = sys.argv[1:]
+phases = json.loads(phases)
 wall = lambda s: float(s.split()[0])
 rss = lambda s: float(s.split()[1])
 load = json.loads(load)
 runs = {r["threads"]: r for r in load["runs"]}
 scaling = load["scaling"] or {}
-print(f"cores: {cores}; estate: 4 portal CSV files, {load['rows']:,} rows in {load['file'].split('/')[-1]} ({load['bytes'] / 1e6:.0f} MB)\n")
+print(f"cores: {cores}; estate: 4 portal CSV files, {phases['rows']:,} rows ({phases['bytes'] / 1e6:.0f} MB), "
+      f"{load['rows']:,} of them in {load['files'][0].split('/')[-1]} ({load['bytes'] / 1e6:.0f} MB)\n")
 print("| what | wall s | peak RSS MiB |")
 print("|---|---:|---:|")
 print(f"| `vmi-map summary` 4 files, --threads 1 | {wall(s1):.2f} | {rss(s1):.0f} |")
@@ -96,8 +101,17 @@ for n in sorted(runs):
     print(f"| in-process load of VMConnection.csv, {n} thread(s) | {r['load_secs']:.2f} ({r['mb_per_sec']:.0f} MB/s) | |")
 print(f"| peak RSS, loading VMConnection.csv on 1 / 2 / 8 threads | | {rss(r1):.0f} / {rss(r2):.0f} / {rss(r8):.0f} |")
 print()
+print()
+print("| `summary`'s pipeline in process, 4 files | parse | merge | inventory | map | total |")
+print("|---|---:|---:|---:|---:|---:|")
+for r in phases["runs"]:
+    total = r["load_secs"] + r["inventory_secs"] + r["map_build_secs"]
+    print(f"| {r['threads']} thread(s) | {r['parse_secs']:.3f} | {r['merge_secs']:.3f} | "
+          f"{r['inventory_secs']:.3f} | {r['map_build_secs']:.3f} | {total:.3f} |")
+print()
 if dq:
-    print(f"summary on 2 threads / DuckDB query: {wall(s2) / float(dq):.2f}x (target <= 0.8x)")
+    print(f"summary on 2 threads / DuckDB query: {wall(s2) / float(dq):.2f}x, "
+          f"/ DuckDB process: {wall(s2) / wall(dp):.2f}x (target <= 0.8x)")
 print(f"summary speed-up 1 -> 2 threads: {wall(s1) / wall(s2):.2f}x")
 if scaling:
     print(f"CSV load speed-up 1 -> 2 threads: {scaling['load_speedup']:.2f}x (target >= 1.7x); "

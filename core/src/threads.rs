@@ -41,6 +41,31 @@ impl Threads {
         self.get() == 1
     }
 
+    /// `work` on the rows `0..rows` cut into `parts` ranges, run in parallel (in turn when
+    /// serial); the results come back in row order, so merging them in that order gives what
+    /// one pass over all the rows would.
+    pub fn map_ranges<T: Send>(
+        self,
+        rows: usize,
+        parts: usize,
+        work: impl Fn(std::ops::Range<usize>) -> T + Sync,
+    ) -> Vec<T> {
+        use rayon::prelude::*;
+        let parts = parts.clamp(1, rows.max(1));
+        let step = rows.div_ceil(parts);
+        let ranges = (0..parts).map(|i| (i * step).min(rows)..((i + 1) * step).min(rows));
+        if parts == 1 || self.is_serial() {
+            return ranges.map(work).collect();
+        }
+        let ranges: Vec<std::ops::Range<usize>> = ranges.collect();
+        self.install(|| ranges.into_par_iter().map(&work).collect())
+    }
+
+    /// How many ranges of at least `min_rows` rows to cut `rows` into: one per thread.
+    pub fn parts_for(self, rows: usize, min_rows: usize) -> usize {
+        self.get().min(rows / min_rows.max(1)).max(1)
+    }
+
     /// The pool of this many threads; `None` when serial (or when the system refused threads).
     pub fn pool(self) -> Option<Arc<rayon::ThreadPool>> {
         if self.is_serial() { None } else { pool(self.get()) }
@@ -106,5 +131,20 @@ mod tests {
             (0..100u64).into_par_iter().map(|i| i * 2).collect()
         });
         assert_eq!(sums.iter().sum::<u64>(), 9900);
+    }
+
+    #[test]
+    fn ranges_cover_every_row_once_and_come_back_in_order() {
+        for threads in [Threads::ONE, Threads::new(2), Threads::new(8)] {
+            for (rows, parts) in [(0, 4), (5, 8), (1000, 3), (1001, 7), (10, 1)] {
+                let ranges = threads.map_ranges(rows, parts, |range| range);
+                let rows_seen: Vec<usize> = ranges.iter().flat_map(Clone::clone).collect();
+                assert_eq!(rows_seen, (0..rows).collect::<Vec<_>>(), "{rows} rows in {parts} parts");
+                assert!(ranges.len() <= parts.max(1));
+            }
+        }
+        assert_eq!(Threads::new(4).parts_for(1000, 300), 3);
+        assert_eq!(Threads::new(4).parts_for(10, 300), 1);
+        assert_eq!(Threads::new(2).parts_for(1_000_000, 300), 2);
     }
 }

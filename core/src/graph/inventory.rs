@@ -8,6 +8,9 @@ use crate::store::{Store, Sym};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
+/// Below this many rows per thread, a scan is not shared out.
+const MIN_ROWS_PER_PART: usize = 64 * 1024;
+
 /// A period during which a machine's inventory listed an address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct IpHolding {
@@ -52,6 +55,23 @@ pub struct Inventory {
     inferred: FxHashMap<Sym, Vec<Sym>>,
     /// Store generation this was computed from.
     pub generation: u64,
+}
+
+/// What a range of rows of one table says of the ids it holds (see `collect_ids`).
+#[derive(Default)]
+struct Ids {
+    machines: Vec<Sym>,
+    computer_names: FxHashMap<Sym, Sym>,
+    /// Each (machine, process) and the first process name given for it.
+    processes: FxHashMap<(Sym, Sym), Sym>,
+}
+
+/// Records `key` with `name` unless it already has a name.
+fn see(processes: &mut FxHashMap<(Sym, Sym), Sym>, key: (Sym, Sym), name: Sym) {
+    let known = processes.entry(key).or_insert(name);
+    if known.is_empty() {
+        *known = name;
+    }
 }
 
 impl Inventory {
@@ -123,36 +143,54 @@ impl Inventory {
         };
         let (outbound, inbound) = (directions("outbound"), directions("inbound"));
         // Address -> (time, machine) of its latest row; the unusable addresses are memoised.
-        let mut latest: FxHashMap<Sym, (Timestamp, Sym)> = FxHashMap::default();
-        let mut unusable: FxHashMap<Sym, bool> = FxHashMap::default();
-        for row in 0..table.len() {
-            let direction = direction_col.sym(row);
-            let local = if outbound.contains(&direction) {
-                source_col.sym(row)
-            } else if inbound.contains(&direction) {
-                destination_col.sym(row)
-            } else {
-                continue;
-            };
-            let machine = machine_col.sym(row);
-            if local.is_empty() || machine.is_empty() {
-                continue;
+        // Ranges of rows are scanned on the process's threads and merged in row order (a
+        // later row wins a tie, as in one pass).
+        let holdings = &self.ip_holdings;
+        let scan = |rows: std::ops::Range<usize>| {
+            let mut latest: FxHashMap<Sym, (Timestamp, Sym)> = FxHashMap::default();
+            let mut unusable: FxHashMap<Sym, bool> = FxHashMap::default();
+            for row in rows {
+                let direction = direction_col.sym(row);
+                let local = if outbound.contains(&direction) {
+                    source_col.sym(row)
+                } else if inbound.contains(&direction) {
+                    destination_col.sym(row)
+                } else {
+                    continue;
+                };
+                let machine = machine_col.sym(row);
+                if local.is_empty() || machine.is_empty() {
+                    continue;
+                }
+                let skip = *unusable.entry(local).or_insert_with(|| {
+                    let text = store.str(local);
+                    holdings.contains_key(&local)
+                        || text.starts_with("127.")
+                        || text == "0.0.0.0"
+                        || text == "::1"
+                        || text.parse::<std::net::IpAddr>().is_err()
+                });
+                if skip {
+                    continue;
+                }
+                let time = time_col.time(row).unwrap_or(Timestamp::MIN);
+                let entry = latest.entry(local).or_insert((time, machine));
+                if time >= entry.0 {
+                    *entry = (time, machine);
+                }
             }
-            let skip = *unusable.entry(local).or_insert_with(|| {
-                let text = store.str(local);
-                self.ip_holdings.contains_key(&local)
-                    || text.starts_with("127.")
-                    || text == "0.0.0.0"
-                    || text == "::1"
-                    || text.parse::<std::net::IpAddr>().is_err()
-            });
-            if skip {
-                continue;
-            }
-            let time = time_col.time(row).unwrap_or(Timestamp::MIN);
-            let entry = latest.entry(local).or_insert((time, machine));
-            if time >= entry.0 {
-                *entry = (time, machine);
+            latest
+        };
+        let threads = crate::threads::Threads::current();
+        let mut parts =
+            threads.map_ranges(table.len(), threads.parts_for(table.len(), MIN_ROWS_PER_PART), scan).into_iter();
+        let mut latest = parts.next().unwrap_or_default();
+        for part in parts {
+            for (ip, (time, machine)) in part {
+                let entry = latest.entry(ip).or_insert((time, machine));
+                if time >= entry.0 {
+                    *entry = (time, machine);
+                }
             }
         }
         let mut addresses: Vec<(Sym, Sym)> = latest.into_iter().map(|(ip, (_, machine))| (machine, ip)).collect();
@@ -245,7 +283,6 @@ impl Inventory {
 
     fn collect_ids(&mut self, store: &Store) {
         let mut machines: Vec<Sym> = Vec::new();
-        let mut processes: Vec<(Sym, Sym)> = Vec::new();
         let pairs = [
             (TableKind::VMComputer, computer::MACHINE, computer::COMPUTER, None),
             (TableKind::VMProcess, process::MACHINE, process::COMPUTER, Some(process::PROCESS)),
@@ -258,45 +295,59 @@ impl Inventory {
                 self.computer_names.insert(*machine, name);
             }
         }
+        // Each (machine, process) once, with the first process name a connection row gives
+        // it: a set, where pushing every row's pair and sorting them cost a sort of millions.
+        // Ranges of rows are scanned on the process's threads and merged in row order.
+        let mut seen: FxHashMap<(Sym, Sym), Sym> = FxHashMap::default();
+        let threads = crate::threads::Threads::current();
         for (kind, machine_index, computer_index, process_index) in pairs {
             let table = store.table(kind);
             let machine_col = table.col(machine_index);
             let computer_col = table.col(computer_index);
-            let mut previous = Sym::EMPTY;
-            for row in 0..table.len() {
-                let machine = machine_col.sym(row);
-                if machine.is_empty() {
-                    continue;
-                }
-                // Rows of one machine come in runs: skip the repeats cheaply.
-                if machine != previous {
-                    machines.push(machine);
-                    let name = computer_col.sym(row);
-                    if !name.is_empty() {
-                        self.computer_names.entry(machine).or_insert(name);
+            let process_col = process_index.map(|p| table.col(p));
+            let names = (kind == TableKind::VMConnection).then(|| table.col(connection::PROCESS_NAME));
+            let scan = |rows: std::ops::Range<usize>| {
+                let mut ids = Ids::default();
+                let mut previous = Sym::EMPTY;
+                for row in rows {
+                    let machine = machine_col.sym(row);
+                    if machine.is_empty() {
+                        continue;
                     }
-                    previous = machine;
-                }
-                if let Some(p) = process_index {
-                    let process = table.col(p).sym(row);
-                    if !process.is_empty() {
-                        processes.push((machine, process));
+                    // Rows of one machine come in runs: skip the repeats cheaply.
+                    if machine != previous {
+                        ids.machines.push(machine);
+                        let name = computer_col.sym(row);
+                        if !name.is_empty() {
+                            ids.computer_names.entry(machine).or_insert(name);
+                        }
+                        previous = machine;
                     }
+                    let Some(process_col) = process_col else { continue };
+                    let name = names.map_or(Sym::EMPTY, |c| c.sym(row));
+                    see(&mut ids.processes, (machine, process_col.sym(row)), name);
+                }
+                ids
+            };
+            for part in threads.map_ranges(table.len(), threads.parts_for(table.len(), MIN_ROWS_PER_PART), scan) {
+                machines.extend(part.machines);
+                for (machine, name) in part.computer_names {
+                    self.computer_names.entry(machine).or_insert(name);
+                }
+                for (key, name) in part.processes {
+                    see(&mut seen, key, name);
                 }
             }
             machines.sort_unstable();
             machines.dedup();
-            processes.sort_unstable();
-            processes.dedup();
         }
-        let connections = store.table(TableKind::VMConnection);
-        for row in 0..connections.len() {
-            let key = (connections.col(connection::MACHINE).sym(row), connections.col(connection::PROCESS).sym(row));
-            let name = connections.col(connection::PROCESS_NAME).sym(row);
+        for (&(machine, process), &name) in &seen {
             if !name.is_empty() {
-                self.process_names.entry(key).or_insert(name);
+                self.process_names.entry((machine, process)).or_insert(name);
             }
         }
+        let mut processes: Vec<(Sym, Sym)> = seen.into_keys().filter(|(_, process)| !process.is_empty()).collect();
+        processes.sort_unstable();
         self.machines = machines;
         self.processes = processes;
     }

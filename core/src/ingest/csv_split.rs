@@ -347,17 +347,27 @@ struct Field {
 }
 
 /// The span of a field (`base` turns window offsets into buffer offsets): its quotes
-/// removed, and `""` unescaped into the scratch buffer.
+/// removed, and `""` unescaped into the scratch buffer. Inlined for the common fields, plain
+/// or in one pair of quotes; the others go to [`escaped_span`].
+#[inline(always)]
 fn field_span(window: &[u8], base: usize, field: Field, scratch: &mut Vec<u8>) -> Span {
     let Field { start, end, quotes } = field;
+    if quotes == 0 {
+        return Span::window(base + start, base + end);
+    }
+    if quotes == 2 && end >= start + 2 && window[start] == b'"' && window[end - 1] == b'"' {
+        return Span::window(base + start + 1, base + end - 1);
+    }
+    escaped_span(window, base, field, scratch)
+}
+
+/// [`field_span`] of a field with escaped or stray quotes.
+#[cold]
+#[inline(never)]
+fn escaped_span(window: &[u8], base: usize, field: Field, scratch: &mut Vec<u8>) -> Span {
+    let Field { start, end, .. } = field;
     let raw = &window[start..end];
     let at = |from: usize, to: usize| Span::window(base + from, base + to);
-    if quotes == 0 {
-        return at(start, end);
-    }
-    if quotes == 2 && raw.len() >= 2 && raw[0] == b'"' && raw[raw.len() - 1] == b'"' {
-        return at(start + 1, end - 1);
-    }
     if raw.first() != Some(&b'"') {
         // Quotes inside an unquoted field (malformed) are kept as they are.
         return at(start, end);

@@ -124,8 +124,14 @@ impl Table {
     /// Renumbers the symbols of every string cell by `remap` (see [`Column::append`]): a
     /// table moving to another interner. Row hashes depend on symbols, so they are redone.
     pub fn renumber(&mut self, remap: &[Sym]) {
-        for column in self.columns.iter_mut().chain(self.extras.iter_mut().map(|(_, c)| c)) {
-            column.renumber(remap);
+        use rayon::prelude::*;
+        let columns: Vec<&mut Column> = self.columns.iter_mut().chain(self.extras.iter_mut().map(|(_, c)| c)).collect();
+        // Columns are independent: a big table's are shared out over the process's threads.
+        let threads = crate::threads::Threads::current();
+        if threads.is_serial() || self.len < 16 * HASH_BLOCK {
+            columns.into_iter().for_each(|c| c.renumber(remap));
+        } else {
+            threads.install(|| columns.into_par_iter().for_each(|c| c.renumber(remap)));
         }
         self.hashes.clear();
     }

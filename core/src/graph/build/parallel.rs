@@ -14,7 +14,6 @@ use crate::graph::{EdgeMetrics, Inventory, MapRequest, NodeKey};
 use crate::model::{TableKind, Timestamp};
 use crate::store::Store;
 use crate::threads::Threads;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
@@ -35,7 +34,7 @@ struct Partial {
 /// The edge sums and far-end facts of the rows `request` counts, on `threads` threads.
 pub(super) fn sum_edges(store: &Store, inventory: &Inventory, request: &MapRequest, threads: Threads) -> (Sums, Facts) {
     let rows = store.table(TableKind::VMConnection).len();
-    let parts = threads.get().min(rows / MIN_ROWS_PER_PART);
+    let parts = threads.parts_for(rows, MIN_ROWS_PER_PART);
     sum_edges_in(store, inventory, request, threads, parts)
 }
 
@@ -52,10 +51,7 @@ fn sum_edges_in(
         let whole = sum_rows(store, inventory, request, 0..rows);
         return (whole.sums, whole.facts);
     }
-    let step = rows.div_ceil(parts);
-    let ranges: Vec<Range<usize>> = (0..parts).map(|i| (i * step).min(rows)..((i + 1) * step).min(rows)).collect();
-    let partials: Vec<Partial> =
-        threads.install(|| ranges.into_par_iter().map(|range| sum_rows(store, inventory, request, range)).collect());
+    let partials = threads.map_ranges(rows, parts, |range| sum_rows(store, inventory, request, range));
     if partials.iter().any(|p| p.untimed) {
         let whole = sum_rows(store, inventory, request, 0..rows);
         return (whole.sums, whole.facts);
