@@ -33,8 +33,13 @@ const MAX_REACH: usize = super::window::MAX_RECORD_BYTES;
 
 #[derive(Clone, Copy, Debug)]
 enum Format {
-    Csv { newline: u8, width: usize },
+    Csv {
+        newline: u8,
+        width: usize,
+    },
     Lines,
+    /// The records of a JSON array, cut between them.
+    Array,
 }
 
 /// Reads a file and cuts it into chunks.
@@ -44,9 +49,10 @@ struct Cutter<R> {
     format: Format,
     /// Read and not yet handed out; starts at a record boundary.
     pending: Vec<u8>,
-    /// File offset and line number of `pending[0]`.
+    /// File offset and line number of `pending[0]`, and where that line starts.
     offset: u64,
     line: u64,
+    line_start: u64,
     eof: bool,
     chunk_bytes: usize,
     /// Bytes of parsed chunks to read the next ones into ([`ChunkReader::reuse`]).
@@ -62,6 +68,7 @@ impl<R: Read> Cutter<R> {
             pending: Vec::new(),
             offset: 0,
             line: 1,
+            line_start: 0,
             eof: false,
             chunk_bytes: chunk_bytes.max(1),
             spare: Vec::new(),
@@ -103,6 +110,7 @@ impl<R: Read> Cutter<R> {
             let cut = match self.format {
                 Format::Csv { newline, .. } => csv_cut(&self.pending, newline).map(|(n, lines)| (n, Some(lines))),
                 Format::Lines => lines_cut(&self.pending).map(|n| (n, None)),
+                Format::Array => array_cut(&self.pending).map(|n| (n, None)),
             };
             if let Some((cut, newlines)) = cut {
                 return Ok(Next::Chunk(self.take(cut, false, newlines)));
@@ -124,9 +132,12 @@ impl<R: Read> Cutter<R> {
         let bytes = std::mem::replace(&mut self.pending, rest);
         let newline = match self.format {
             Format::Csv { newline, .. } => newline,
-            Format::Lines => b'\n',
+            Format::Lines | Format::Array => b'\n',
         };
-        let chunk = Chunk { offset: self.offset, line: self.line, last, bytes };
+        let chunk = Chunk { offset: self.offset, line: self.line, line_start: self.line_start, last, bytes };
+        if let Some(at) = memchr::memrchr(b'\n', &chunk.bytes) {
+            self.line_start = self.offset + at as u64 + 1;
+        }
         self.offset += n as u64;
         self.line += newlines.unwrap_or_else(|| count_two(&chunk.bytes, newline, newline).0);
         chunk
@@ -156,9 +167,9 @@ impl<R: Read> ChunkReader for Cutter<R> {
         sink: &mut RowSink,
         control: &mut Control<'_>,
     ) -> Result<(), LoadError> {
-        let (mut head, offset, line) = match carry {
-            Some(chunk) => (chunk.bytes, chunk.offset, chunk.line),
-            None => (Vec::new(), self.offset, self.line),
+        let (mut head, offset, line, line_start) = match carry {
+            Some(chunk) => (chunk.bytes, chunk.offset, chunk.line, chunk.line_start),
+            None => (Vec::new(), self.offset, self.line, self.line_start),
         };
         head.append(&mut self.pending);
         let base_rows = sink.rows_seen();
@@ -172,8 +183,12 @@ impl<R: Read> ChunkReader for Cutter<R> {
                 portal_csv::load_records(&mut splitter, width, sink, &mut control)
             }
             Format::Lines => {
-                let mut scan = JsonScan::resume(reader, &self.source, offset, line);
+                let mut scan = JsonScan::resume(reader, &self.source, offset, line, line_start);
                 json_records::load_lines(&mut scan, sink, &mut control).map(|_| ())
+            }
+            Format::Array => {
+                let mut scan = JsonScan::resume(reader, &self.source, offset, line, line_start);
+                json_records::load_array_records(&mut scan, sink, &mut control, false, None).map(|_| ())
             }
         }
     }
@@ -207,10 +222,71 @@ struct LineChunks {
 
 impl ChunkParser for LineChunks {
     fn parse(&self, chunk: &mut Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
-        let mut scan = JsonScan::resume(chunk.bytes.as_slice(), &self.source, chunk.offset, chunk.line);
+        let mut scan =
+            JsonScan::resume(chunk.bytes.as_slice(), &self.source, chunk.offset, chunk.line, chunk.line_start);
         let ran_over = json_records::load_lines(&mut scan, sink, control)?;
         Ok(if ran_over { Ending::RanOver } else { Ending::Clean })
     }
+}
+
+/// Parses chunks of the records of a JSON array.
+struct ArrayChunks {
+    source: String,
+}
+
+impl ChunkParser for ArrayChunks {
+    fn parse(&self, chunk: &mut Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
+        let mut scan =
+            JsonScan::resume(chunk.bytes.as_slice(), &self.source, chunk.offset, chunk.line, chunk.line_start);
+        let ran_over = json_records::load_array_records(&mut scan, sink, control, false, Some(chunk.last))?;
+        Ok(if ran_over { Ending::RanOver } else { Ending::Clean })
+    }
+}
+
+/// Loads a JSON array of records (`az` CLI output or a plain array) on `options.threads`
+/// threads: cut between records where `}` `,` `{` follow each other (white space aside). A
+/// cut inside a string or a nested value makes the chunk before it fail or run into its
+/// end, and it is parsed again joined with the next (see [`super::parallel`]).
+pub(super) fn load_array(
+    reader: impl Read,
+    sink: RowSink,
+    options: LoadOptions,
+    control: &mut Control<'_>,
+) -> Result<RowSink, LoadError> {
+    let source = sink.source().to_string();
+    let head_bytes = HEAD_BYTES.min(chunk_bytes(options));
+    let mut cutter = Cutter::new(reader, &source, Format::Array, chunk_bytes(options));
+    let serially = |cutter: Cutter<_>, head: Vec<u8>, mut sink: RowSink, control: &mut Control<'_>| {
+        let reader = Cursor::new(head).chain(cutter.reader);
+        json_records::load_array(&mut JsonScan::new(reader, &source), &mut sink, control)?;
+        Ok(sink)
+    };
+    let head = match cutter.next_of(head_bytes)? {
+        Next::Chunk(head) => head,
+        Next::End => return serially(cutter, Vec::new(), sink, control),
+        Next::Rest => {
+            let pending = std::mem::take(&mut cutter.pending);
+            return serially(cutter, pending, sink, control);
+        }
+    };
+    // The head is loaded into a fresh sink, kept only if it ended between records and found
+    // the header; else everything is loaded serially from the start.
+    let mut head_sink = sink.fork();
+    let mut scan = JsonScan::resume(head.bytes.as_slice(), &source, 0, 1, 0);
+    let ran_over = match json_records::load_array_head(&mut scan, &mut head_sink, control, Some(head.last)) {
+        Ok(ran_over) => ran_over,
+        Err(e) if head.last || e.kind == LoadErrorKind::Cancelled => return Err(e),
+        Err(_) => true,
+    };
+    if head.last {
+        return Ok(head_sink);
+    }
+    if ran_over || !head_sink.has_header() {
+        let mut bytes = head.bytes;
+        bytes.append(&mut cutter.pending);
+        return serially(cutter, bytes, sink, control);
+    }
+    load_chunks(&mut cutter, &ArrayChunks { source }, head_sink, options.threads, control)
 }
 
 /// Loads a portal CSV (its BOM already consumed) on `options.threads` threads.
@@ -228,7 +304,7 @@ pub(super) fn load_csv(
     cutter.format = Format::Csv { newline, width: 0 };
     let head = match cutter.next_of(head_bytes)? {
         Next::Chunk(head) => head,
-        Next::End => Chunk { bytes: Vec::new(), offset: 0, line: 1, last: true },
+        Next::End => Chunk { bytes: Vec::new(), offset: 0, line: 1, line_start: 0, last: true },
         Next::Rest => {
             // No record ends within reach of the start: the serial loader, as it is.
             let reader = Cursor::new(std::mem::take(&mut cutter.pending)).chain(cutter.reader);
@@ -257,7 +333,7 @@ pub(super) fn load_lines(
     let mut cutter = Cutter::new(reader, &source, Format::Lines, chunk_bytes(options));
     let head = match cutter.next_of(head_bytes)? {
         Next::Chunk(head) => head,
-        Next::End => Chunk { bytes: Vec::new(), offset: 0, line: 1, last: true },
+        Next::End => Chunk { bytes: Vec::new(), offset: 0, line: 1, line_start: 0, last: true },
         Next::Rest => {
             let mut sink = sink;
             cutter.load_rest(None, &mut sink, control)?;
@@ -267,7 +343,7 @@ pub(super) fn load_lines(
     // The head is loaded into a fresh sink, kept only if it ended between records and found
     // the header; else everything is loaded serially from the start.
     let mut head_sink = sink.fork();
-    let mut scan = JsonScan::resume(head.bytes.as_slice(), &source, 0, 1);
+    let mut scan = JsonScan::resume(head.bytes.as_slice(), &source, 0, 1, 0);
     let ran_over = match json_records::load_lines(&mut scan, &mut head_sink, control) {
         Ok(ran_over) => ran_over,
         Err(e) if head.last || e.kind == LoadErrorKind::Cancelled => return Err(e),
@@ -309,6 +385,22 @@ fn lines_cut(bytes: &[u8]) -> Option<usize> {
             && bytes[..at].iter().rev().find(|b| !b.is_ascii_whitespace()) == Some(&b'}')
         {
             return Some(at + 1);
+        }
+        end = at;
+    }
+}
+
+/// Where the last record of `bytes` that follows another starts: a `{` with a `,` before
+/// it and a `}` before that, white space aside.
+fn array_cut(bytes: &[u8]) -> Option<usize> {
+    let before = |end: usize| bytes[..end].iter().rposition(|b| !b.is_ascii_whitespace());
+    let mut end = bytes.len();
+    loop {
+        let at = memchr::memrchr(b'{', &bytes[..end])?;
+        if let Some(comma) = before(at).filter(|&i| bytes[i] == b',')
+            && before(comma).is_some_and(|i| bytes[i] == b'}')
+        {
+            return Some(at);
         }
         end = at;
     }

@@ -16,36 +16,72 @@ pub fn load_array<R: Read>(
     sink: &mut RowSink,
     control: &mut Control<'_>,
 ) -> Result<(), LoadError> {
+    load_array_head(scan, sink, control, None).map(|_| ())
+}
+
+/// The start of a JSON array of records: its `[` and records. `chunk`: see
+/// [`load_array_records`]; `None` for the whole file.
+pub fn load_array_head<R: Read>(
+    scan: &mut JsonScan<R>,
+    sink: &mut RowSink,
+    control: &mut Control<'_>,
+    chunk: Option<bool>,
+) -> Result<bool, LoadError> {
     scan.expect(b'[', "'['")?;
     if scan.peek()? == Some(b']') {
-        return scan.expect(b']', "']'");
+        scan.expect(b']', "']'")?;
+        return Ok(false);
     }
+    load_array_records(scan, sink, control, true, chunk)
+}
+
+/// The records of a JSON array from the scan position (the start of a record, `first` when it
+/// is the array's first) to the array's `]`. For a chunk of a file loaded in parallel
+/// (`chunk` is `Some(last)`; it starts at a record and ends after a `,` unless `last`): ends
+/// without error where the bytes end after a `,`, and returns true ("ran over", to be parsed
+/// again with the next chunk) when the array ends before the last chunk, so the text after
+/// it is looked at once, by the parse that reaches the end of the file.
+pub fn load_array_records<R: Read>(
+    scan: &mut JsonScan<R>,
+    sink: &mut RowSink,
+    control: &mut Control<'_>,
+    mut first: bool,
+    chunk: Option<bool>,
+) -> Result<bool, LoadError> {
     let mut row = RowValues::default();
-    let mut first = true;
     loop {
-        if scan.peek()? != Some(b'{') {
-            if first {
+        match scan.peek()? {
+            None if chunk == Some(false) && !first => return Ok(false),
+            Some(b'{') => {
+                if let Some(bad) = load_record(scan, &mut row, sink)? {
+                    if bad.cut_short || !scan.skip_value()? {
+                        return Err(scan.truncated());
+                    }
+                    sink.skip_row(bad.line, bad.column, format!("{}; record skipped", bad.message));
+                }
+            }
+            _ if first => {
                 return Err(
                     scan.error(LoadErrorKind::NotAnExport, "a JSON array whose elements are not records (objects)")
                 );
             }
-            // One stray element among records is a bad row, not a different file.
-            let (line, column) = scan.position();
-            if !scan.skip_value()? {
-                return Err(scan.truncated());
+            _ => {
+                // One stray element among records is a bad row, not a different file.
+                let (line, column) = scan.position();
+                if !scan.skip_value()? {
+                    return Err(scan.truncated());
+                }
+                sink.skip_row(line, column, "an element that is not a record (object); skipped".to_string());
             }
-            sink.skip_row(line, column, "an element that is not a record (object); skipped".to_string());
-        } else if let Some(bad) = load_record(scan, &mut row, sink)? {
-            if bad.cut_short || !scan.skip_value()? {
-                return Err(scan.truncated());
-            }
-            sink.skip_row(bad.line, bad.column, format!("{}; record skipped", bad.message));
         }
         first = false;
         sink.after_row(scan.offset(), control)?;
         if !scan.next_element()? {
             break;
         }
+    }
+    if chunk == Some(false) {
+        return Ok(true);
     }
     if let Some(b) = scan.peek()? {
         let (line, _) = scan.position();
@@ -54,7 +90,7 @@ pub fn load_array<R: Read>(
             format!("text after the end of the JSON array (starting with {:?}) was ignored", char::from(b)),
         );
     }
-    Ok(())
+    Ok(false)
 }
 
 /// `{...}\n{...}\n`. True when the input ends inside a record (a chunk of a file loaded in

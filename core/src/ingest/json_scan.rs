@@ -71,8 +71,8 @@ impl<R: Read> JsonScan<R> {
 
     /// A scanner over a later chunk of a file that starts at a line start: file offset
     /// `offset`, line `line`.
-    pub fn resume(reader: R, source: &str, offset: u64, line: u64) -> Self {
-        JsonScan { offset, line, line_start: offset, ..JsonScan::new(reader, source) }
+    pub fn resume(reader: R, source: &str, offset: u64, line: u64, line_start: u64) -> Self {
+        JsonScan { offset, line, line_start, ..JsonScan::new(reader, source) }
     }
 
     /// Bytes of the file consumed so far.

@@ -131,6 +131,7 @@ pub fn load_reader_with(
     match shape {
         Shape::PortalCsv if parallel => sink = chunks::load_csv(&mut reader, sink, options, &mut control)?,
         Shape::JsonLines if parallel => sink = chunks::load_lines(&mut reader, sink, options, &mut control)?,
+        Shape::JsonArray if parallel => sink = chunks::load_array(&mut reader, sink, options, &mut control)?,
         Shape::PortalCsv => portal_csv::load(&mut reader, &mut sink, &mut control)?,
         Shape::RestJson | Shape::JsonArray | Shape::JsonLines => {
             let mut scan = JsonScan::new(&mut reader, source);

@@ -68,9 +68,11 @@ impl LoadOptions {
 /// A piece of a file that starts at a record boundary.
 pub(super) struct Chunk {
     pub bytes: Vec<u8>,
-    /// File offset and line number of `bytes[0]`.
+    /// File offset and line number of `bytes[0]`, and the offset where that line starts
+    /// (a JSON array's chunk may start inside a line; warnings count columns from its start).
     pub offset: u64,
     pub line: u64,
+    pub line_start: u64,
     /// It runs to the end of the file.
     pub last: bool,
 }

@@ -178,6 +178,44 @@ fn json_lines_load_the_same_on_any_number_of_threads() {
     assert!(serial.iter().any(|l| l.starts_with("VMBoundPort rows") && !l.contains("rows 0 ")));
 }
 
+/// A JSON array of ~1,500 records: `az` CLI style (every value a string, `"None"`) or
+/// plain, compact or pretty-printed, with strings and nested values holding `},{`, stray
+/// elements, bad values, and text after the array.
+fn troubled_json_array(pretty: bool, az: bool) -> String {
+    let mut rng = SplitMix64::new(11);
+    let mut records = Vec::new();
+    for row in 0..1500 {
+        let machine = MACHINES[rng.below(MACHINES.len())];
+        let bytes = if rng.below(40) == 0 { "\"lots\"".to_string() } else { rng.below(90_000).to_string() };
+        let bytes = if az && !bytes.starts_with('"') { format!("\"{bytes}\"") } else { bytes };
+        let table = if az { "\"TableName\": \"PrimaryResult\", " } else { "" };
+        let record = format!(
+            "{{{table}\"TimeGenerated\": \"2026-10-05T08:{:02}:00Z\", \"Machine\": \"{machine}\", \"RemoteIp\": \"10.3.0.{}\",              \"BytesSent\": {bytes}, \"Note\": \"a }},{{ b }}, {{\", \"AdditionalInformation\": {{\"x\": [{{\"y\": 1}},{{\"z\": \"None\"}}]}},              \"Type\": \"VMConnection\"}}",
+            row % 60,
+            rng.below(250),
+        );
+        match rng.below(60) {
+            0 => records.push("42".to_string()),
+            1 => records.push("{\"Machine\": }".to_string()),
+            _ => records.push(if pretty { record.replace(", \"", ",\n    \"") } else { record }),
+        }
+    }
+    let separator = if pretty { ",\n  " } else { "," };
+    format!("[{}{}]\n trailing", if pretty { "\n  " } else { "" }, records.join(separator))
+}
+
+#[test]
+fn json_arrays_load_the_same_on_any_number_of_threads() {
+    for (pretty, az) in [(false, false), (true, false), (true, true)] {
+        let text = troubled_json_array(pretty, az);
+        let serial = assert_same_whatever_the_threads("VMConnection.json", text.as_bytes());
+        assert!(serial.iter().any(|l| l.contains("column BytesSent")), "pretty {pretty}, az {az}");
+        assert!(serial.iter().any(|l| l.contains("not a record")));
+        assert!(serial.iter().any(|l| l.contains("text after the end of the JSON array")));
+        assert!(serial.iter().any(|l| l.starts_with("VMConnection rows") && !l.contains("rows 0 ")));
+    }
+}
+
 #[test]
 fn rest_json_loads_the_same_on_any_number_of_threads() {
     let mut rows = Vec::new();
