@@ -14,6 +14,7 @@
 //! The first chunk (a small one) is loaded before the others, into the file's own sink: it
 //! holds the header (and for JSON, the first record's keys, which decide the table).
 
+use super::Shape;
 use super::csv_split::{CsvSplitter, line_end};
 use super::error::{LoadError, LoadErrorKind};
 use super::json_records;
@@ -215,50 +216,75 @@ impl ChunkParser for CsvChunks {
     }
 }
 
-/// Parses JSON Lines chunks.
-struct LineChunks {
+/// Parses chunks of JSON records: JSON Lines, or the records of a JSON array.
+struct JsonChunks {
     source: String,
+    format: Format,
 }
 
-impl ChunkParser for LineChunks {
+impl JsonChunks {
+    /// Loads the records of `scan`, a chunk that starts at a record (`first`: the file's
+    /// first chunk, with a JSON array's `[`). True when it ran into its end.
+    fn load<R: Read>(
+        &self,
+        scan: &mut JsonScan<R>,
+        sink: &mut RowSink,
+        control: &mut Control<'_>,
+        first: bool,
+        last: bool,
+    ) -> Result<bool, LoadError> {
+        match self.format {
+            Format::Array if first => json_records::load_array_head(scan, sink, control, Some(last)),
+            Format::Array => json_records::load_array_records(scan, sink, control, false, Some(last)),
+            _ => json_records::load_lines(scan, sink, control),
+        }
+    }
+
+    /// Loads a whole file on the calling thread.
+    fn load_whole<R: Read>(
+        &self,
+        scan: &mut JsonScan<R>,
+        sink: &mut RowSink,
+        control: &mut Control<'_>,
+    ) -> Result<(), LoadError> {
+        match self.format {
+            Format::Array => json_records::load_array(scan, sink, control),
+            _ => json_records::load_lines(scan, sink, control).map(|_| ()),
+        }
+    }
+}
+
+impl ChunkParser for JsonChunks {
     fn parse(&self, chunk: &mut Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
         let mut scan =
             JsonScan::resume(chunk.bytes.as_slice(), &self.source, chunk.offset, chunk.line, chunk.line_start);
-        let ran_over = json_records::load_lines(&mut scan, sink, control)?;
+        let ran_over = self.load(&mut scan, sink, control, false, chunk.last)?;
         Ok(if ran_over { Ending::RanOver } else { Ending::Clean })
     }
 }
 
-/// Parses chunks of the records of a JSON array.
-struct ArrayChunks {
-    source: String,
-}
-
-impl ChunkParser for ArrayChunks {
-    fn parse(&self, chunk: &mut Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
-        let mut scan =
-            JsonScan::resume(chunk.bytes.as_slice(), &self.source, chunk.offset, chunk.line, chunk.line_start);
-        let ran_over = json_records::load_array_records(&mut scan, sink, control, false, Some(chunk.last))?;
-        Ok(if ran_over { Ending::RanOver } else { Ending::Clean })
-    }
-}
-
-/// Loads a JSON array of records (`az` CLI output or a plain array) on `options.threads`
-/// threads: cut between records where `}` `,` `{` follow each other (white space aside). A
-/// cut inside a string or a nested value makes the chunk before it fail or run into its
-/// end, and it is parsed again joined with the next (see [`super::parallel`]).
-pub(super) fn load_array(
+/// Loads JSON Lines (`shape` [`Shape::JsonLines`]: cut where a line starting with `{`
+/// follows one ending in `}`) or a JSON array of records (`az` CLI output or a plain array,
+/// [`Shape::JsonArray`]: cut where `}` `,` `{` follow each other, white space aside) on
+/// `options.threads` threads. A cut inside a record (a string or nested value holding what
+/// looks like a boundary) makes the chunk before it fail or run into its end, and it is
+/// parsed again joined with the next (see [`super::parallel`]).
+pub(super) fn load_json(
     reader: impl Read,
     sink: RowSink,
     options: LoadOptions,
     control: &mut Control<'_>,
+    shape: Shape,
 ) -> Result<RowSink, LoadError> {
+    let format = if shape == Shape::JsonArray { Format::Array } else { Format::Lines };
     let source = sink.source().to_string();
+    let parser = JsonChunks { source: source.clone(), format };
     let head_bytes = HEAD_BYTES.min(chunk_bytes(options));
-    let mut cutter = Cutter::new(reader, &source, Format::Array, chunk_bytes(options));
+    let mut cutter = Cutter::new(reader, &source, format, chunk_bytes(options));
+    // Everything from the start, on this thread.
     let serially = |cutter: Cutter<_>, head: Vec<u8>, mut sink: RowSink, control: &mut Control<'_>| {
         let reader = Cursor::new(head).chain(cutter.reader);
-        json_records::load_array(&mut JsonScan::new(reader, &source), &mut sink, control)?;
+        parser.load_whole(&mut JsonScan::new(reader, &source), &mut sink, control)?;
         Ok(sink)
     };
     let head = match cutter.next_of(head_bytes)? {
@@ -273,7 +299,7 @@ pub(super) fn load_array(
     // the header; else everything is loaded serially from the start.
     let mut head_sink = sink.fork();
     let mut scan = JsonScan::resume(head.bytes.as_slice(), &source, 0, 1, 0);
-    let ran_over = match json_records::load_array_head(&mut scan, &mut head_sink, control, Some(head.last)) {
+    let ran_over = match parser.load(&mut scan, &mut head_sink, control, true, head.last) {
         Ok(ran_over) => ran_over,
         Err(e) if head.last || e.kind == LoadErrorKind::Cancelled => return Err(e),
         Err(_) => true,
@@ -286,7 +312,7 @@ pub(super) fn load_array(
         bytes.append(&mut cutter.pending);
         return serially(cutter, bytes, sink, control);
     }
-    load_chunks(&mut cutter, &ArrayChunks { source }, head_sink, options.threads, control)
+    load_chunks(&mut cutter, &parser, head_sink, options.threads, control)
 }
 
 /// Loads a portal CSV (its BOM already consumed) on `options.threads` threads.
@@ -319,45 +345,6 @@ pub(super) fn load_csv(
     let width = sink.header_len();
     cutter.format = Format::Csv { newline, width };
     load_chunks(&mut cutter, &CsvChunks { newline, width }, sink, options.threads, control)
-}
-
-/// Loads JSON Lines on `options.threads` threads.
-pub(super) fn load_lines(
-    reader: impl Read,
-    sink: RowSink,
-    options: LoadOptions,
-    control: &mut Control<'_>,
-) -> Result<RowSink, LoadError> {
-    let source = sink.source().to_string();
-    let head_bytes = HEAD_BYTES.min(chunk_bytes(options));
-    let mut cutter = Cutter::new(reader, &source, Format::Lines, chunk_bytes(options));
-    let head = match cutter.next_of(head_bytes)? {
-        Next::Chunk(head) => head,
-        Next::End => Chunk { bytes: Vec::new(), offset: 0, line: 1, line_start: 0, last: true },
-        Next::Rest => {
-            let mut sink = sink;
-            cutter.load_rest(None, &mut sink, control)?;
-            return Ok(sink);
-        }
-    };
-    // The head is loaded into a fresh sink, kept only if it ended between records and found
-    // the header; else everything is loaded serially from the start.
-    let mut head_sink = sink.fork();
-    let mut scan = JsonScan::resume(head.bytes.as_slice(), &source, 0, 1, 0);
-    let ran_over = match json_records::load_lines(&mut scan, &mut head_sink, control) {
-        Ok(ran_over) => ran_over,
-        Err(e) if head.last || e.kind == LoadErrorKind::Cancelled => return Err(e),
-        Err(_) => true,
-    };
-    if head.last {
-        return Ok(head_sink);
-    }
-    if ran_over || !head_sink.has_header() {
-        let mut sink = sink;
-        cutter.load_rest(Some(head), &mut sink, control)?;
-        return Ok(sink);
-    }
-    load_chunks(&mut cutter, &LineChunks { source }, head_sink, options.threads, control)
 }
 
 /// Just past the last newline of `bytes` outside quotes (`bytes` starts outside quotes), and

@@ -130,8 +130,9 @@ pub fn load_reader_with(
     let parallel = !options.threads.is_serial() && bytes_total > options.chunk_bytes as u64;
     match shape {
         Shape::PortalCsv if parallel => sink = chunks::load_csv(&mut reader, sink, options, &mut control)?,
-        Shape::JsonLines if parallel => sink = chunks::load_lines(&mut reader, sink, options, &mut control)?,
-        Shape::JsonArray if parallel => sink = chunks::load_array(&mut reader, sink, options, &mut control)?,
+        Shape::JsonLines | Shape::JsonArray if parallel => {
+            sink = chunks::load_json(&mut reader, sink, options, &mut control, shape)?;
+        }
         Shape::PortalCsv => portal_csv::load(&mut reader, &mut sink, &mut control)?,
         Shape::RestJson | Shape::JsonArray | Shape::JsonLines => {
             let mut scan = JsonScan::new(&mut reader, source);
