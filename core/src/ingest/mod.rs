@@ -62,7 +62,12 @@ pub fn load_path(path: &Path, on_progress: &mut dyn FnMut(Progress) -> bool) -> 
 /// files share one pool); the results are in the order of `paths`.
 pub fn load_paths(paths: &[PathBuf], options: LoadOptions) -> Vec<Result<Loaded, LoadError>> {
     use rayon::prelude::*;
-    options.threads.install(|| paths.par_iter().map(|path| load_path_with(path, options, &mut |_| true)).collect())
+    let load = |path: &PathBuf| load_path_with(path, options, &mut |_| true);
+    if options.threads.is_serial() {
+        // One thread means one: a parallel iterator here would run on rayon's global pool.
+        return paths.iter().map(load).collect();
+    }
+    options.threads.install(|| paths.par_iter().map(load).collect())
 }
 
 /// [`load_path`] with its own thread count and chunk size.

@@ -16,7 +16,6 @@ use crate::model::schema::{bound_port, connection as c};
 use crate::model::{TableKind, Timestamp};
 use crate::store::{Store, Sym};
 use crate::threads::Threads;
-use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
@@ -244,11 +243,7 @@ fn fold_selected_rows<A: Send>(
     if split.parts < 2 || split.threads.is_serial() {
         return fold_range(0..rows);
     }
-    let step = rows.div_ceil(split.parts);
-    let ranges: Vec<Range<usize>> =
-        (0..split.parts).map(|i| (i * step).min(rows)..((i + 1) * step).min(rows)).collect();
-    let partials: Vec<A> = split.threads.install(|| ranges.into_par_iter().map(fold_range).collect());
-    let mut partials = partials.into_iter();
+    let mut partials = split.threads.map_ranges(rows, split.parts, fold_range).into_iter();
     let mut acc = partials.next().unwrap_or_else(&init);
     for later in partials {
         merge(&mut acc, later);
