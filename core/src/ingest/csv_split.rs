@@ -436,6 +436,31 @@ mod tests {
         assert_eq!(rows[2], (3, vec!["2".into(), "3".into()]));
     }
 
+    /// Records, quoted line ends and escapes across the [`INDEX_BYTES`] steps and a record
+    /// longer than one step: read through a window, and over the bytes where they lie.
+    #[test]
+    fn same_records_over_the_bytes_as_through_a_window() {
+        let mut text = String::from("a,b,c\r\n");
+        for i in 0..6000 {
+            let long = if i == 2500 { "z".repeat(3 * INDEX_BYTES) } else { "y".repeat(i % 90) };
+            text.push_str(&format!("{long},\"q,{i}\"\"\r\n\",{i}\r\n"));
+        }
+        let expected = records(&text);
+        assert_eq!(expected.len(), 6001);
+        assert_eq!(expected[2501].1[0].len(), 3 * INDEX_BYTES);
+        for (i, (line, fields)) in expected[1..].iter().enumerate() {
+            assert_eq!((*line, &fields[1], &fields[2]), (2 * i as u64 + 2, &format!("q,{i}\"\r\n"), &i.to_string()));
+        }
+        let mut splitter = CsvSplitter::over(text.clone().into_bytes(), 1, b'\n');
+        let mut got = Vec::new();
+        while let Ok(Some(record)) = splitter.next_record() {
+            let fields = (0..record.len()).map(|i| String::from_utf8_lossy(record.field(i)).into_owned()).collect();
+            got.push((record.line, fields));
+        }
+        assert_eq!(got, expected);
+        assert_eq!(splitter.into_bytes(), text.into_bytes(), "the bytes come back whole");
+    }
+
     #[test]
     fn same_records_whatever_the_read_size() {
         // Quoted separators and escapes at every position around the 64-byte blocks.
