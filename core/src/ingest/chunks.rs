@@ -22,6 +22,7 @@ use super::json_scan::JsonScan;
 use super::parallel::{Chunk, ChunkParser, ChunkReader, Ending, LoadOptions, Next, chunk_bytes, load_chunks};
 use super::portal_csv;
 use super::progress::{Control, Progress};
+use super::rest_json;
 use super::rows::RowSink;
 use std::io::{Cursor, Read};
 
@@ -41,6 +42,8 @@ enum Format {
     Lines,
     /// The records of a JSON array, cut between them.
     Array,
+    /// The rows of a REST response's table, cut between them.
+    Rows,
 }
 
 /// Reads a file and cuts it into chunks.
@@ -58,6 +61,8 @@ struct Cutter<R> {
     chunk_bytes: usize,
     /// Bytes of parsed chunks to read the next ones into ([`ChunkReader::reuse`]).
     spare: Vec<Vec<u8>>,
+    /// What follows a REST table's rows when [`ChunkReader::load_rest`] read them.
+    rows_rest: Option<AfterRows>,
 }
 
 impl<R: Read> Cutter<R> {
@@ -73,6 +78,7 @@ impl<R: Read> Cutter<R> {
             eof: false,
             chunk_bytes: chunk_bytes.max(1),
             spare: Vec::new(),
+            rows_rest: None,
         }
     }
 
@@ -111,7 +117,8 @@ impl<R: Read> Cutter<R> {
             let cut = match self.format {
                 Format::Csv { newline, .. } => csv_cut(&self.pending, newline).map(|(n, lines)| (n, Some(lines))),
                 Format::Lines => lines_cut(&self.pending).map(|n| (n, None)),
-                Format::Array => array_cut(&self.pending).map(|n| (n, None)),
+                Format::Array => between_cut(&self.pending, b'}', b'{').map(|n| (n, None)),
+                Format::Rows => between_cut(&self.pending, b']', b'[').map(|n| (n, None)),
             };
             if let Some((cut, newlines)) = cut {
                 return Ok(Next::Chunk(self.take(cut, false, newlines)));
@@ -133,7 +140,7 @@ impl<R: Read> Cutter<R> {
         let bytes = std::mem::replace(&mut self.pending, rest);
         let newline = match self.format {
             Format::Csv { newline, .. } => newline,
-            Format::Lines | Format::Array => b'\n',
+            Format::Lines | Format::Array | Format::Rows => b'\n',
         };
         let chunk = Chunk { offset: self.offset, line: self.line, line_start: self.line_start, last, bytes };
         if let Some(at) = memchr::memrchr(b'\n', &chunk.bytes) {
@@ -190,6 +197,17 @@ impl<R: Read> ChunkReader for Cutter<R> {
             Format::Array => {
                 let mut scan = JsonScan::resume(reader, &self.source, offset, line, line_start);
                 json_records::load_array_records(&mut scan, sink, &mut control, false, None).map(|_| ())
+            }
+            Format::Rows => {
+                // The rows and whatever follows them, all read here: the caller goes on after
+                // the rows with what is left (see `RowsChunks::rest`).
+                let mut scan = JsonScan::resume(reader, &self.source, offset, line, line_start);
+                rest_json::load_rows(&mut scan, sink, &mut control, None)?;
+                let place = scan.place();
+                let (mut unread, reader) = scan.hand_over();
+                reader.read_to_end(&mut unread).map_err(|e| self.io_error(&e))?;
+                self.rows_rest = Some((unread, place));
+                Ok(())
             }
         }
     }
@@ -377,20 +395,76 @@ fn lines_cut(bytes: &[u8]) -> Option<usize> {
     }
 }
 
-/// Where the last record of `bytes` that follows another starts: a `{` with a `,` before
-/// it and a `}` before that, white space aside.
-fn array_cut(bytes: &[u8]) -> Option<usize> {
+/// Where the last element of `bytes` that follows another starts: an `open` (`{` of a
+/// record, `[` of a REST row) with a `,` before it and a `close` before that, white space aside.
+fn between_cut(bytes: &[u8], close: u8, open: u8) -> Option<usize> {
     let before = |end: usize| bytes[..end].iter().rposition(|b| !b.is_ascii_whitespace());
     let mut end = bytes.len();
     loop {
-        let at = memchr::memrchr(b'{', &bytes[..end])?;
+        let at = memchr::memrchr(open, &bytes[..end])?;
         if let Some(comma) = before(at).filter(|&i| bytes[i] == b',')
-            && before(comma).is_some_and(|i| bytes[i] == b'}')
+            && before(comma).is_some_and(|i| bytes[i] == close)
         {
             return Some(at);
         }
         end = at;
     }
+}
+
+/// The bytes after a REST table's rows (to the end of the file), and where they start:
+/// offset, line and the line's start ([`JsonScan::place`]).
+type AfterRows = (Vec<u8>, (u64, u64, u64));
+
+/// Parses chunks of a REST table's rows. The chunk that reaches the end of the file and
+/// holds the rows' end keeps what follows them, for the response's parser to go on with.
+struct RowsChunks {
+    source: String,
+    rest: std::sync::Mutex<Option<AfterRows>>,
+}
+
+impl ChunkParser for RowsChunks {
+    fn parse(&self, chunk: &mut Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
+        let mut scan =
+            JsonScan::resume(chunk.bytes.as_slice(), &self.source, chunk.offset, chunk.line, chunk.line_start);
+        let ran_over = rest_json::load_rows(&mut scan, sink, control, Some(chunk.last))?;
+        if chunk.last {
+            let place = scan.place();
+            let (mut unread, bytes) = scan.hand_over();
+            unread.extend_from_slice(bytes);
+            *self.rest.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((unread, place));
+        }
+        Ok(if ran_over { Ending::RanOver } else { Ending::Clean })
+    }
+}
+
+/// Loads the rows of a REST response's table from `scan` (just past the rows' `[`) into
+/// `sink` on `options.threads` threads, cut where `]`, `,` and `[` follow each other (a cut
+/// inside a string or a nested value is mended as for JSON arrays, see [`load_json`]); then
+/// hands `scan` what follows the rows, so the response's parser goes on from there.
+pub(super) fn load_rest_rows<R: Read>(
+    scan: &mut JsonScan<R>,
+    sink: &mut RowSink,
+    control: &mut Control<'_>,
+    options: LoadOptions,
+) -> Result<(), LoadError> {
+    let source = sink.source().to_string();
+    // An empty rows array: nothing to share out.
+    if scan.peek()? == Some(b']') {
+        return scan.expect(b']', "']'");
+    }
+    let (offset, line, line_start) = scan.place();
+    let (unread, reader) = scan.hand_over();
+    let mut cutter = Cutter::new(Cursor::new(unread).chain(reader), &source, Format::Rows, chunk_bytes(options));
+    (cutter.offset, cutter.line, cutter.line_start) = (offset, line, line_start);
+    let parser = RowsChunks { source, rest: std::sync::Mutex::new(None) };
+    let file_sink = std::mem::replace(sink, sink.fork());
+    *sink = load_chunks(&mut cutter, &parser, file_sink, options.threads, control)?;
+    let rest = cutter.rows_rest.take().or(parser.rest.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let Some((bytes, (offset, line, line_start))) = rest else {
+        return Err(scan.truncated());
+    };
+    scan.continue_with(bytes, offset, line, line_start);
+    Ok(())
 }
 
 /// How many times `a` and `b` occur. The reader counts every byte of the file on one thread,

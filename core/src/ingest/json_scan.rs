@@ -75,6 +75,29 @@ impl<R: Read> JsonScan<R> {
         JsonScan { offset, line, line_start, ..JsonScan::new(reader, source) }
     }
 
+    /// Hands the rest of the input over to another reader (see [`JsonScan::continue_with`]):
+    /// the bytes read and not consumed, and the reader of the others.
+    pub fn hand_over(&mut self) -> (Vec<u8>, &mut R) {
+        let unread = self.buf[self.start..self.end].to_vec();
+        self.start = self.end;
+        (unread, &mut self.reader)
+    }
+
+    /// Goes on with `bytes`, the whole rest of the input, which start at file offset
+    /// `offset` on line `line` (starting at `line_start`): what another reader left over.
+    pub fn continue_with(&mut self, bytes: Vec<u8>, offset: u64, line: u64, line_start: u64) {
+        self.end = bytes.len();
+        self.buf = bytes;
+        self.start = 0;
+        self.eof = true;
+        (self.offset, self.line, self.line_start) = (offset, line, line_start);
+    }
+
+    /// The line and where it starts, as [`JsonScan::position`] gives them, with the offset.
+    pub fn place(&self) -> (u64, u64, u64) {
+        (self.offset, self.line, self.line_start)
+    }
+
     /// Bytes of the file consumed so far.
     pub fn offset(&self) -> u64 {
         self.offset

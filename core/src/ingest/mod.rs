@@ -142,7 +142,7 @@ pub fn load_reader_with(
         Shape::RestJson | Shape::JsonArray | Shape::JsonLines => {
             let mut scan = JsonScan::new(&mut reader, source);
             match shape {
-                Shape::RestJson => rest_json::load(&mut scan, &mut sink, &mut control)?,
+                Shape::RestJson => rest_json::load(&mut scan, &mut sink, &mut control, options)?,
                 Shape::JsonArray => json_records::load_array(&mut scan, &mut sink, &mut control)?,
                 _ => json_records::load_lines(&mut scan, &mut sink, &mut control).map(|_| ())?,
             }

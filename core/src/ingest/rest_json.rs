@@ -5,6 +5,7 @@
 use super::error::{LoadError, LoadErrorKind, excerpt};
 use super::json_row::{self, RowValues};
 use super::json_scan::JsonScan;
+use super::parallel::LoadOptions;
 use super::progress::Control;
 use super::rows::{RowPosition, RowSink};
 use serde::Deserialize;
@@ -15,13 +16,20 @@ struct ColumnMeta {
     name: String,
 }
 
-pub fn load<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
+/// Loads a response; its rows arrays are loaded in chunks on `options.threads` threads
+/// when what is left of the file is more than a chunk.
+pub fn load<R: Read>(
+    scan: &mut JsonScan<R>,
+    sink: &mut RowSink,
+    control: &mut Control<'_>,
+    options: LoadOptions,
+) -> Result<(), LoadError> {
     scan.expect(b'{', "'{'")?;
     let mut tables_seen = false;
     for_each_key(scan, |scan, key| {
         if key == "tables" {
             tables_seen = true;
-            load_tables(scan, sink, control)
+            load_tables(scan, sink, control, options)
         } else {
             scan.owned::<serde::de::IgnoredAny>().map(|_| ())
         }
@@ -67,6 +75,7 @@ fn load_tables<R: Read>(
     scan: &mut JsonScan<R>,
     sink: &mut RowSink,
     control: &mut Control<'_>,
+    options: LoadOptions,
 ) -> Result<(), LoadError> {
     scan.expect(b'[', "'[' (the list of tables)")?;
     if scan.peek()? == Some(b']') {
@@ -103,7 +112,15 @@ fn load_tables<R: Read>(
                     LoadErrorKind::Malformed,
                     "\"rows\" come before \"columns\": cannot tell what the values are",
                 )),
-                Some(true) => load_rows(scan, sink, control),
+                Some(true) => {
+                    scan.expect(b'[', "'[' (the rows)")?;
+                    let rest = control.bytes_total().saturating_sub(scan.offset());
+                    if options.threads.is_serial() || rest <= options.chunk_bytes as u64 {
+                        load_rows(scan, sink, control, None).map(|_| ())
+                    } else {
+                        super::chunks::load_rest_rows(scan, sink, control, options)
+                    }
+                }
                 Some(false) => scan.owned::<serde::de::IgnoredAny>().map(|_| ()),
             },
             _ => scan.owned::<serde::de::IgnoredAny>().map(|_| ()),
@@ -129,15 +146,27 @@ fn load_tables<R: Read>(
     }
 }
 
-fn load_rows<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut Control<'_>) -> Result<(), LoadError> {
-    scan.expect(b'[', "'[' (the rows)")?;
-    if scan.peek()? == Some(b']') {
-        return scan.expect(b']', "']'");
+/// The rows of a table, from just past the `[` of its rows array (or, for a chunk of a file
+/// loaded in parallel, from the start of a row) through the array's `]`. True when the
+/// array ends before the chunk does (`chunk` is `Some(last)`, see
+/// [`super::json_records::load_array_records`]): the rest of the file is looked at by the
+/// chunk that reaches its end. A chunk ends without error after a `,` where its bytes end.
+pub(super) fn load_rows<R: Read>(
+    scan: &mut JsonScan<R>,
+    sink: &mut RowSink,
+    control: &mut Control<'_>,
+    chunk: Option<bool>,
+) -> Result<bool, LoadError> {
+    if chunk.is_none() && scan.peek()? == Some(b']') {
+        scan.expect(b']', "']'")?;
+        return Ok(false);
     }
     let mut row = RowValues::default();
     loop {
         // The row's position is where it starts, past the line break before it.
-        scan.peek()?;
+        if scan.peek()?.is_none() && chunk == Some(false) {
+            return Ok(false);
+        }
         let (line, column) = scan.position();
         let position = RowPosition { line, record_column: Some(column) };
         let bad = scan.row(json_row::array, &mut row, |row, bytes| {
@@ -160,7 +189,7 @@ fn load_rows<R: Read>(scan: &mut JsonScan<R>, sink: &mut RowSink, control: &mut 
         }
         sink.after_row(scan.offset(), control)?;
         if !scan.next_element()? {
-            return Ok(());
+            return Ok(chunk == Some(false));
         }
     }
 }

@@ -216,25 +216,46 @@ fn json_arrays_load_the_same_on_any_number_of_threads() {
     }
 }
 
+/// A REST response: a table that is not a map table, then one whose rows hold strings and
+/// nested arrays with `],[` in them, short rows and bad values, one with no rows, and one
+/// more with a key after its rows, and a key after the tables.
+fn troubled_rest_json() -> String {
+    let row = |row: usize| {
+        let value = if row % 37 == 5 { "\"not a number\"".to_string() } else { row.to_string() };
+        let dns = if row.is_multiple_of(3) { "[[\"a\"],[\"b\"]]" } else { "\"[\\\"x\\\"],[\\\"y\\\"]\"" };
+        match row % 97 {
+            13 => "[\"2026-10-05T08:00:00Z\"]".to_string(),
+            _ => format!(
+                "[\"2026-10-05T08:{:02}:00Z\",\"{}\",\"10.2.0.{}\",{value},\"str with ], [ and \\\"\",{dns}]",
+                row % 60,
+                MACHINES[row % 5],
+                row % 250
+            ),
+        }
+    };
+    let rows = |n: usize, separator: &str| (0..n).map(row).collect::<Vec<_>>().join(separator);
+    let columns = "[{\"name\":\"TimeGenerated\"},{\"name\":\"Machine\"},{\"name\":\"RemoteIp\"},\
+                   {\"name\":\"BytesSent\"},{\"name\":\"Note\"},{\"name\":\"RemoteDnsQuestions\"}]";
+    format!(
+        "{{\"tables\":[{{\"name\":\"Heartbeat\",\"columns\":[{{\"name\":\"Beat\"}}],\"rows\":[[1],[2]]}},\
+         {{\"name\":\"VMConnection\",\"columns\":{columns},\"rows\":[\n{}\n]}},\
+         {{\"name\":\"VMConnection\",\"columns\":{columns},\"rows\":[]}},\
+         {{\"name\":\"VMConnection\",\"columns\":{columns},\"rows\":[{}],\"more\":[[1],[2]]}}],\
+         \"statistics\":{{\"rows\":[[\"x\"]]}}}}",
+        rows(400, ",\n"),
+        rows(300, ","),
+    )
+}
+
 #[test]
 fn rest_json_loads_the_same_on_any_number_of_threads() {
-    let mut rows = Vec::new();
-    for row in 0..400 {
-        let value = if row % 37 == 5 { "\"not a number\"".to_string() } else { row.to_string() };
-        rows.push(format!(
-            "[\"2026-10-05T08:{:02}:00Z\",\"{}\",\"10.2.0.{}\",{value},\"str with ], [ and \\\"\"]",
-            row % 60,
-            MACHINES[row % 5],
-            row % 250
-        ));
-    }
-    let text = format!(
-        "{{\"tables\":[{{\"name\":\"VMConnection\",\"columns\":[{{\"name\":\"TimeGenerated\"}},{{\"name\":\"Machine\"}},\
-         {{\"name\":\"RemoteIp\"}},{{\"name\":\"BytesSent\"}},{{\"name\":\"Note\"}}],\"rows\":[\n{}\n]}}]}}",
-        rows.join(",\n")
-    );
-    let serial = assert_same_whatever_the_threads("VMConnection.json", text.as_bytes());
+    let text = troubled_rest_json();
+    // A name that is no table's: each table's rows go by its own name.
+    let serial = assert_same_whatever_the_threads("response.json", text.as_bytes());
     assert!(serial.iter().any(|l| l.contains("column BytesSent")));
+    assert!(serial.iter().any(|l| l.contains("row has 1 values")));
+    assert!(serial.iter().any(|l| l.contains("\"Heartbeat\"")), "the other table is noted");
+    assert!(serial.iter().any(|l| l.starts_with("VMConnection rows") && l.contains("rows 6")), "both tables' rows");
 }
 
 #[test]
