@@ -306,3 +306,43 @@ fn several_files_load_at_once_in_the_order_given() {
         assert!(fingerprint(a) == fingerprint(b), "{} loads as it does serially", paths[i].display());
     }
 }
+
+/// Damaged copies of the JSON files above (cut short anywhere, a byte changed anywhere) load
+/// on 2 threads in tiny chunks exactly as on one, or fail with the same error.
+#[test]
+fn damaged_json_loads_the_same_on_any_number_of_threads() {
+    let outcome = |name: &str, bytes: &[u8], threads: usize| {
+        let options = LoadOptions { threads: Threads::new(threads), chunk_bytes: 97 };
+        match load_reader_with(name, bytes, bytes.len() as u64, options, &mut |_| true) {
+            Ok(loaded) => fingerprint(&loaded),
+            Err(e) => vec![format!("error: {e}")],
+        }
+    };
+    let mut rng = SplitMix64::new(23);
+    let files = [
+        ("response.json", troubled_rest_json()),
+        ("VMConnection.json", troubled_json_array(true, true)),
+        ("VMConnection.json", troubled_json_array(false, false)),
+        ("PT1H.json", troubled_json_lines()),
+    ];
+    for (name, text) in files {
+        for round in 0..24 {
+            let mut bytes = text.as_bytes().to_vec();
+            let at = rng.below(bytes.len());
+            if round % 2 == 0 {
+                bytes.truncate(at);
+            } else {
+                bytes[at] = b"[]{},\"\\ x0"[rng.below(10)];
+            }
+            let serial = outcome(name, &bytes, 1);
+            let parallel = outcome(name, &bytes, 2);
+            let first_difference = serial.iter().zip(&parallel).position(|(a, b)| a != b);
+            assert!(
+                first_difference.is_none() && serial.len() == parallel.len(),
+                "{name}, round {round} (byte {at}): serial {:?} / parallel {:?}",
+                first_difference.map(|i| &serial[i]),
+                first_difference.map(|i| &parallel[i]),
+            );
+        }
+    }
+}
