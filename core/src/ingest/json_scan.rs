@@ -69,8 +69,8 @@ impl<R: Read> JsonScan<R> {
         }
     }
 
-    /// A scanner over a later chunk of a file that starts at a line start: file offset
-    /// `offset`, line `line`.
+    /// A scanner over a later chunk of a file: it starts at file offset `offset`, on line
+    /// `line`, which starts at offset `line_start` (columns count from there).
     pub fn resume(reader: R, source: &str, offset: u64, line: u64, line_start: u64) -> Self {
         JsonScan { offset, line, line_start, ..JsonScan::new(reader, source) }
     }
