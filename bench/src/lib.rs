@@ -14,11 +14,16 @@ pub fn runs(args: &[String], default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// The arguments that name files: neither options nor the number after `--runs`.
+/// Options whose next argument is their value, not a file.
+const VALUED: [&str; 2] = ["--runs", "--threads"];
+
+/// The arguments that name files: neither options nor the values of `--runs` and `--threads`.
 pub fn files(args: &[String]) -> Vec<&String> {
     args.iter()
         .enumerate()
-        .filter(|(i, a)| !a.starts_with("--") && args.get(i.wrapping_sub(1)).is_none_or(|p| p != "--runs"))
+        .filter(|(i, a)| {
+            !a.starts_with("--") && args.get(i.wrapping_sub(1)).is_none_or(|p| !VALUED.contains(&p.as_str()))
+        })
         .map(|(_, a)| a)
         .collect()
 }

@@ -73,19 +73,14 @@ fn run(files: &[PathBuf], threads: Threads) -> Result<(Phases, Store)> {
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1));
-    let runs: usize = value("--runs").and_then(|n| n.parse().ok()).unwrap_or(3).max(1);
+    let runs = vmi_bench::runs(&args, 3).max(1);
     let counts: Vec<usize> = value("--threads")
         .map_or("1,2", String::as_str)
         .split(',')
         .filter_map(|n| n.trim().parse().ok())
         .filter(|&n| n > 0)
         .collect();
-    let files: Vec<PathBuf> = args
-        .iter()
-        .enumerate()
-        .filter(|(i, a)| !a.starts_with("--") && !matches!(args.get(i.wrapping_sub(1)), Some(p) if p.starts_with("--")))
-        .map(|(_, a)| PathBuf::from(a))
-        .collect();
+    let files: Vec<PathBuf> = vmi_bench::files(&args).into_iter().map(PathBuf::from).collect();
     if files.is_empty() {
         bail!("usage: parallel_bench FILE... [--threads 1,2] [--runs N]");
     }
