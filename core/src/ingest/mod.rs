@@ -132,7 +132,7 @@ pub fn load_reader_with(
     let mut control = Control::new(bytes_total, on_progress);
     let mut sink = RowSink::new(source, NullText::EmptyOnly);
     // A file that fits in one chunk has nothing to share out.
-    let parallel = !options.threads.is_serial() && bytes_total > options.chunk_bytes as u64;
+    let parallel = options.shares_out(bytes_total);
     match shape {
         Shape::PortalCsv if parallel => sink = chunks::load_csv(&mut reader, sink, options, &mut control)?,
         Shape::JsonLines | Shape::JsonArray if parallel => {

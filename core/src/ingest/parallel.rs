@@ -63,6 +63,12 @@ impl LoadOptions {
     pub fn with_threads(threads: Threads) -> Self {
         LoadOptions { threads, ..LoadOptions::default() }
     }
+
+    /// Whether `bytes` of a file are worth sharing out: more than one chunk, and threads to
+    /// share them with.
+    pub(super) fn shares_out(&self, bytes: u64) -> bool {
+        !self.threads.is_serial() && bytes > self.chunk_bytes as u64
+    }
 }
 
 /// A piece of a file that starts at a record boundary.

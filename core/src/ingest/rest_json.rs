@@ -114,11 +114,10 @@ fn load_tables<R: Read>(
                 )),
                 Some(true) => {
                     scan.expect(b'[', "'[' (the rows)")?;
-                    let rest = control.bytes_total().saturating_sub(scan.offset());
-                    if options.threads.is_serial() || rest <= options.chunk_bytes as u64 {
-                        load_rows(scan, sink, control, None).map(|_| ())
-                    } else {
+                    if options.shares_out(control.bytes_total().saturating_sub(scan.offset())) {
                         super::chunks::load_rest_rows(scan, sink, control, options)
+                    } else {
+                        load_rows(scan, sink, control, None).map(|_| ())
                     }
                 }
                 Some(false) => scan.owned::<serde::de::IgnoredAny>().map(|_| ()),
