@@ -33,7 +33,7 @@ const HEAD_BYTES: usize = 64 << 10;
 /// the rest of the file serially: the longest record the CSV splitter holds, and a chunk.
 const MAX_REACH: usize = super::window::MAX_RECORD_BYTES;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
     Csv {
         newline: u8,
@@ -190,23 +190,13 @@ impl<R: Read> ChunkReader for Cutter<R> {
                 let mut splitter = CsvSplitter::resume(reader, line, newline);
                 portal_csv::load_records(&mut splitter, width, sink, &mut control)
             }
-            Format::Lines => {
+            format => {
                 let mut scan = JsonScan::resume(reader, &self.source, offset, line, line_start);
-                json_records::load_lines(&mut scan, sink, &mut control).map(|_| ())
-            }
-            Format::Array => {
-                let mut scan = JsonScan::resume(reader, &self.source, offset, line, line_start);
-                json_records::load_array_records(&mut scan, sink, &mut control, false, None).map(|_| ())
-            }
-            Format::Rows => {
-                // The rows and whatever follows them, all read here: the caller goes on after
-                // the rows with what is left (see `RowsChunks::rest`).
-                let mut scan = JsonScan::resume(reader, &self.source, offset, line, line_start);
-                rest_json::load_rows(&mut scan, sink, &mut control, None)?;
-                let place = scan.place();
-                let (mut unread, reader) = scan.hand_over();
-                reader.read_to_end(&mut unread).map_err(|e| self.io_error(&e))?;
-                self.rows_rest = Some((unread, place));
+                load_records(format, &mut scan, sink, &mut control, false, None)?;
+                if format == Format::Rows {
+                    // The caller goes on after the rows with what is left.
+                    self.rows_rest = Some(after_rows(&mut scan).map_err(|e| self.io_error(&e))?);
+                }
                 Ok(())
             }
         }
@@ -234,28 +224,18 @@ impl ChunkParser for CsvChunks {
     }
 }
 
-/// Parses chunks of JSON records: JSON Lines, or the records of a JSON array.
+/// Parses chunks of JSON records: JSON Lines, the records of a JSON array, or the rows of a
+/// REST response's table.
 struct JsonChunks {
     source: String,
     format: Format,
+    /// REST rows: what follows them, kept by the chunk that reaches the end of the file.
+    after_rows: std::sync::Mutex<Option<AfterRows>>,
 }
 
 impl JsonChunks {
-    /// Loads the records of `scan`, a chunk that starts at a record (`first`: the file's
-    /// first chunk, with a JSON array's `[`). True when it ran into its end.
-    fn load<R: Read>(
-        &self,
-        scan: &mut JsonScan<R>,
-        sink: &mut RowSink,
-        control: &mut Control<'_>,
-        first: bool,
-        last: bool,
-    ) -> Result<bool, LoadError> {
-        match self.format {
-            Format::Array if first => json_records::load_array_head(scan, sink, control, Some(last)),
-            Format::Array => json_records::load_array_records(scan, sink, control, false, Some(last)),
-            _ => json_records::load_lines(scan, sink, control),
-        }
+    fn new(source: String, format: Format) -> Self {
+        JsonChunks { source, format, after_rows: std::sync::Mutex::new(None) }
     }
 
     /// Loads a whole file on the calling thread.
@@ -272,11 +252,44 @@ impl JsonChunks {
     }
 }
 
+/// Loads the records of `scan` in `format` from the start of one (`first`: the file's first
+/// chunk, with a JSON array's `[`). `chunk` is `Some(last)` for a chunk of the file, `None`
+/// for the rest of it (see [`json_records::load_array_records`]). True when it ran into its
+/// end.
+fn load_records<R: Read>(
+    format: Format,
+    scan: &mut JsonScan<R>,
+    sink: &mut RowSink,
+    control: &mut Control<'_>,
+    first: bool,
+    chunk: Option<bool>,
+) -> Result<bool, LoadError> {
+    match format {
+        Format::Array if first => json_records::load_array_head(scan, sink, control, chunk),
+        Format::Array => json_records::load_array_records(scan, sink, control, false, chunk),
+        Format::Rows => rest_json::load_rows(scan, sink, control, chunk),
+        _ => json_records::load_lines(scan, sink, control),
+    }
+}
+
+/// What follows a REST table's rows in `scan`, to the end of the file, and where it starts.
+fn after_rows<R: Read>(scan: &mut JsonScan<R>) -> std::io::Result<AfterRows> {
+    let place = scan.place();
+    let (mut unread, reader) = scan.hand_over();
+    reader.read_to_end(&mut unread)?;
+    Ok((unread, place))
+}
+
 impl ChunkParser for JsonChunks {
     fn parse(&self, chunk: &mut Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
         let mut scan =
             JsonScan::resume(chunk.bytes.as_slice(), &self.source, chunk.offset, chunk.line, chunk.line_start);
-        let ran_over = self.load(&mut scan, sink, control, false, chunk.last)?;
+        let ran_over = load_records(self.format, &mut scan, sink, control, false, Some(chunk.last))?;
+        if self.format == Format::Rows && chunk.last {
+            // Reading from memory cannot fail.
+            let rest = after_rows(&mut scan).unwrap_or_default();
+            *self.after_rows.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(rest);
+        }
         Ok(if ran_over { Ending::RanOver } else { Ending::Clean })
     }
 }
@@ -296,7 +309,7 @@ pub(super) fn load_json(
 ) -> Result<RowSink, LoadError> {
     let format = if shape == Shape::JsonArray { Format::Array } else { Format::Lines };
     let source = sink.source().to_string();
-    let parser = JsonChunks { source: source.clone(), format };
+    let parser = JsonChunks::new(source.clone(), format);
     let head_bytes = HEAD_BYTES.min(chunk_bytes(options));
     let mut cutter = Cutter::new(reader, &source, format, chunk_bytes(options));
     // Everything from the start, on this thread.
@@ -317,7 +330,7 @@ pub(super) fn load_json(
     // the header; else everything is loaded serially from the start.
     let mut head_sink = sink.fork();
     let mut scan = JsonScan::resume(head.bytes.as_slice(), &source, 0, 1, 0);
-    let ran_over = match parser.load(&mut scan, &mut head_sink, control, true, head.last) {
+    let ran_over = match load_records(format, &mut scan, &mut head_sink, control, true, Some(head.last)) {
         Ok(ran_over) => ran_over,
         Err(e) if head.last || e.kind == LoadErrorKind::Cancelled => return Err(e),
         Err(_) => true,
@@ -415,28 +428,6 @@ fn between_cut(bytes: &[u8], close: u8, open: u8) -> Option<usize> {
 /// offset, line and the line's start ([`JsonScan::place`]).
 type AfterRows = (Vec<u8>, (u64, u64, u64));
 
-/// Parses chunks of a REST table's rows. The chunk that reaches the end of the file and
-/// holds the rows' end keeps what follows them, for the response's parser to go on with.
-struct RowsChunks {
-    source: String,
-    rest: std::sync::Mutex<Option<AfterRows>>,
-}
-
-impl ChunkParser for RowsChunks {
-    fn parse(&self, chunk: &mut Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
-        let mut scan =
-            JsonScan::resume(chunk.bytes.as_slice(), &self.source, chunk.offset, chunk.line, chunk.line_start);
-        let ran_over = rest_json::load_rows(&mut scan, sink, control, Some(chunk.last))?;
-        if chunk.last {
-            let place = scan.place();
-            let (mut unread, bytes) = scan.hand_over();
-            unread.extend_from_slice(bytes);
-            *self.rest.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((unread, place));
-        }
-        Ok(if ran_over { Ending::RanOver } else { Ending::Clean })
-    }
-}
-
 /// Loads the rows of a REST response's table from `scan` (just past the rows' `[`) into
 /// `sink` on `options.threads` threads, cut where `]`, `,` and `[` follow each other (a cut
 /// inside a string or a nested value is mended as for JSON arrays, see [`load_json`]); then
@@ -456,10 +447,11 @@ pub(super) fn load_rest_rows<R: Read>(
     let (unread, reader) = scan.hand_over();
     let mut cutter = Cutter::new(Cursor::new(unread).chain(reader), &source, Format::Rows, chunk_bytes(options));
     (cutter.offset, cutter.line, cutter.line_start) = (offset, line, line_start);
-    let parser = RowsChunks { source, rest: std::sync::Mutex::new(None) };
+    let parser = JsonChunks::new(source, Format::Rows);
     let file_sink = std::mem::replace(sink, sink.fork());
     *sink = load_chunks(&mut cutter, &parser, file_sink, options.threads, control)?;
-    let rest = cutter.rows_rest.take().or(parser.rest.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let kept = parser.after_rows.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rest = cutter.rows_rest.take().or(kept);
     let Some((bytes, (offset, line, line_start))) = rest else {
         return Err(scan.truncated());
     };
