@@ -7,6 +7,10 @@
 //! waits, helping the pool, until one is). Progress is reported and cancel asked from the
 //! calling thread, as bytes joined; a cancel stops the reading and the chunks not started.
 //!
+//! Chunks are parsed over a snapshot of the texts the file's sink has interned
+//! ([`Interner::over`]): the machines, processes and addresses every chunk repeats keep the
+//! file's symbols, and only texts new to the file are interned in the chunk and joined.
+//!
 //! A chunk whose parse ran into its end (a JSON record split by a boundary that only looked
 //! like one) is parsed again joined with the next chunk before anything after it is joined,
 //! so the result never depends on where the chunks were cut.
@@ -14,10 +18,11 @@
 use super::error::{LoadError, LoadErrorKind};
 use super::progress::{Control, Progress};
 use super::rows::RowSink;
+use crate::store::Interner;
 use crate::threads::Threads;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 #[cfg(test)]
@@ -173,6 +178,9 @@ struct Shared<'a, P> {
     room_lock: Mutex<()>,
     /// Bytes of parsed chunks, for the reader to reuse.
     spare: Mutex<Vec<Vec<u8>>>,
+    /// A snapshot of the texts of the file's sink, which chunks are parsed over
+    /// ([`RowSink::fork_over`]); taken again each time the texts have doubled.
+    texts: Mutex<Arc<Interner>>,
 }
 
 /// Parsed chunks that arrived before their turn.
@@ -190,7 +198,8 @@ impl<P: ChunkParser> Shared<'_, P> {
     /// Parses a chunk into a fork of the file's sink, on a worker; the cancel flag is checked
     /// about every megabyte.
     fn parse(&self, chunk: &mut Chunk) -> Result<(RowSink, Ending), LoadError> {
-        let mut sink = self.template.fork();
+        let texts = lock(&self.texts).clone();
+        let mut sink = self.template.fork_over(texts);
         if self.cancel.load(Ordering::Relaxed) {
             return Err(cancelled(sink.source()));
         }
@@ -245,6 +254,11 @@ impl<P: ChunkParser> Shared<'_, P> {
         match result {
             Ok((sink, Ending::Clean)) => {
                 joined.sink.absorb(sink);
+                let texts = joined.sink.texts();
+                if texts.len() >= 2 * lock(&self.texts).len() {
+                    let snapshot = Arc::new(texts.clone());
+                    *lock(&self.texts) = snapshot;
+                }
                 let done = chunk.end();
                 if !joined.sized {
                     joined.sized = true;
@@ -310,6 +324,7 @@ pub(super) fn load_chunks(
     // Chunks hold about as many rows per byte as the head did.
     let per_byte = sink.rows_seen() as f64 / reader.offset().max(1) as f64;
     let template = sink.fork_sized((per_byte * reader.chunk_bytes() as f64 * 1.1) as usize);
+    let texts = Arc::new(sink.texts().clone());
     let shared = Shared {
         parser,
         template: &template,
@@ -323,6 +338,7 @@ pub(super) fn load_chunks(
         room: Condvar::new(),
         room_lock: Mutex::new(()),
         spare: Mutex::new(Vec::new()),
+        texts: Mutex::new(texts),
     };
     let limit = in_flight_limit(threads);
     let mut read_error = None;

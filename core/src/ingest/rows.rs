@@ -294,6 +294,9 @@ impl RowSink {
         let targets = &targets[kind.index()];
         let row_index = decoder.table.len();
         for &raw in row.values {
+            if raw.is_null() {
+                continue;
+            }
             let (field, value) = (raw.column as usize, row.value(raw));
             // Every column of the row has a target (checked above).
             let target = targets.get(field).copied().unwrap_or(Target::Skip);

@@ -79,6 +79,19 @@ pub struct RawValue {
     pub span: Span,
 }
 
+impl RawValue {
+    /// Null or empty text: null whatever the column, so there is nothing to type (a third
+    /// of a connection row's fields).
+    #[inline(always)]
+    pub fn is_null(self) -> bool {
+        match self.kind {
+            Kind::Null => true,
+            Kind::Text => self.span.end == self.span.start & !IN_SCRATCH,
+            _ => false,
+        }
+    }
+}
+
 /// A row's values and the bytes they point into, lent by a splitter to the row sink: rows
 /// go from the read window to the columns with no copy in between.
 #[derive(Clone, Copy)]

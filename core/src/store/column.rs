@@ -2,7 +2,7 @@
 //! cloud-service fields...) hold only their values and the rows they are on; a column turns
 //! into a full vector once values are common.
 
-use super::intern::Sym;
+use super::intern::{Remap, Sym};
 use crate::mix::mix64;
 use crate::model::{ColType, Timestamp};
 
@@ -480,11 +480,11 @@ impl Column {
     }
 
     /// Appends the rows of `other` (a column of the same type, padded to its length), its
-    /// symbols renumbered by `remap` (`remap[i]` is this side's symbol for `other`'s `Sym(i)`):
+    /// symbols renumbered by `remap` (this side's symbol for each of `other`'s):
     /// joins the columns of a file's chunks, parsed apart, in file order. Dense columns of the
     /// same representation are copied a vector at a time.
-    pub fn append(&mut self, other: &Column, remap: &[Sym]) {
-        let renumber = |s: Sym| remap.get(s.0 as usize).copied().unwrap_or_default();
+    pub fn append(&mut self, other: &Column, remap: &Remap) {
+        let renumber = |s: Sym| remap.get(s);
         let added = other.len;
         // Meet a dense chunk with a dense vector, so it is copied whole rather than pushed
         // cell by cell.
@@ -524,8 +524,8 @@ impl Column {
     }
 
     /// Renumbers this column's symbols by `remap` (see [`Column::append`]).
-    pub fn renumber(&mut self, remap: &[Sym]) {
-        let renumber = |s: Sym| remap.get(s.0 as usize).copied().unwrap_or_default();
+    pub fn renumber(&mut self, remap: &Remap) {
+        let renumber = |s: Sym| remap.get(s);
         match &mut self.data {
             Data::Str(v) => v.iter_mut().for_each(|s| *s = renumber(*s)),
             Data::Sparse(_, cells) => cells.iter_mut().for_each(|c| *c = renumber_cell(*c, &renumber)),

@@ -8,7 +8,7 @@ pub mod intern;
 pub mod table;
 
 pub use column::{Cell, Column};
-pub use intern::{Interner, Sym};
+pub use intern::{Interner, Remap, Sym};
 pub use table::Table;
 
 use crate::model::TableKind;
@@ -141,8 +141,7 @@ impl Store {
                 self.adopt(kind, table, id);
             }
         } else {
-            let remap: Vec<Sym> =
-                (0..interner.len() as u32).map(|i| self.interner.intern(interner.resolve(Sym(i)))).collect();
+            let remap = self.interner.absorb(&interner);
             for (kind, table) in TableKind::ALL.into_iter().zip(tables) {
                 self.append(kind, table, &remap, id);
             }
@@ -181,7 +180,7 @@ impl Store {
     /// Adds a later file's table: its columns are appended a vector at a time (symbols
     /// renumbered), then each new row is looked up among the rows before it and the repeats
     /// are dropped in one pass. A table the store does not hold yet is adopted whole.
-    fn append(&mut self, kind: TableKind, mut batch: Table, remap: &[Sym], id: FileId) {
+    fn append(&mut self, kind: TableKind, mut batch: Table, remap: &Remap, id: FileId) {
         let k = kind.index();
         if self.tables[k].is_empty() {
             batch.renumber(remap);

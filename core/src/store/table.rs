@@ -2,7 +2,7 @@
 //! know (kept as text for the detail panels).
 
 use super::column::{Cell, Column, cell_hash};
-use super::intern::Sym;
+use super::intern::Remap;
 use crate::mix::mix64;
 use crate::model::{ColType, TableKind};
 
@@ -101,7 +101,7 @@ impl Table {
     /// renumbered by `remap` (see [`Column::append`]) and its extra columns matched by name
     /// (created here when new). Row hashes are left to [`Table::ensure_hashes`]: they depend
     /// on the symbols, which changed.
-    pub fn append(&mut self, mut other: Table, remap: &[Sym]) {
+    pub fn append(&mut self, mut other: Table, remap: &Remap) {
         if other.is_empty() {
             return;
         }
@@ -123,7 +123,7 @@ impl Table {
 
     /// Renumbers the symbols of every string cell by `remap` (see [`Column::append`]): a
     /// table moving to another interner. Row hashes depend on symbols, so they are redone.
-    pub fn renumber(&mut self, remap: &[Sym]) {
+    pub fn renumber(&mut self, remap: &Remap) {
         use rayon::prelude::*;
         let columns: Vec<&mut Column> = self.columns.iter_mut().chain(self.extras.iter_mut().map(|(_, c)| c)).collect();
         // Columns are independent: a big table's are shared out over the process's threads.

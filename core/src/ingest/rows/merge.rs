@@ -7,13 +7,28 @@
 use super::{Memo, RowSink};
 use crate::ingest::error::Warnings;
 use crate::model::TableKind;
-use crate::store::Batch;
+use crate::store::{Batch, Interner};
+use std::sync::Arc;
 
 impl RowSink {
     /// A sink for a later chunk of the file: the header, the table and the null text as they
     /// stand, no rows, warnings or counts.
     pub(in crate::ingest) fn fork(&self) -> RowSink {
         self.fork_sized(self.chunk_rows)
+    }
+
+    /// [`RowSink::fork`] whose symbols start as those of `texts` (a snapshot of the texts of
+    /// the file's sink, [`RowSink::texts`]): the chunk looks the texts the file has met so
+    /// far up there instead of interning them again.
+    pub(in crate::ingest) fn fork_over(&self, texts: Arc<Interner>) -> RowSink {
+        let mut sink = self.fork();
+        sink.batch.interner = Interner::over(texts);
+        sink
+    }
+
+    /// The texts interned so far.
+    pub(in crate::ingest) fn texts(&self) -> &Interner {
+        &self.batch.interner
     }
 
     /// [`RowSink::fork`] for chunks of about `rows` rows: its tables' columns are laid out
