@@ -228,12 +228,18 @@ impl<R: Read> CsvSplitter<R> {
         let (mut quotes_before, mut field_quotes_from) = (0u64, 0u64);
         // All ones while inside quotes at the end of the previous block.
         let mut in_quote = 0u64;
-        let mut block = [0u8; 64];
+        let mut tail = [0u8; 64];
         for (number, chunk) in window.chunks(64).enumerate() {
             let base = number * 64;
-            block[..chunk.len()].copy_from_slice(chunk);
-            block[chunk.len()..].fill(0);
-            let (quotes, commas, newlines) = masks(&block, newline);
+            // Whole blocks are read where they are; the last, short one from a padded copy.
+            let block: &[u8; 64] = match chunk.first_chunk::<64>() {
+                Some(block) => block,
+                None => {
+                    tail[..chunk.len()].copy_from_slice(chunk);
+                    &tail
+                }
+            };
+            let (quotes, commas, newlines) = masks(block, newline);
             let inside = prefix_xor(quotes) ^ in_quote;
             in_quote = ((inside as i64) >> 63) as u64;
             let mut separators = (commas | newlines) & !inside;
