@@ -179,13 +179,8 @@ fn held_by(state: &AppState, g: usize) -> Vec<bool> {
 /// cannot be pooled without each machine's response count, so the group shows the mean of its
 /// machines' averages under its own name ("Machines' average").
 pub(super) fn group_trend(state: &AppState, id: u64, request: &TrendRequest) -> Trend {
-    let trends: Vec<Trend> = group_machines(state, id)
-        .into_iter()
-        .map(|machine| {
-            let request = TrendRequest { selection: Selection::Node(NodeKey::Machine { machine }), ..request.clone() };
-            vmi_core::trends::compute(&state.store, &state.inventory, &request)
-        })
-        .collect();
+    let machines = group_machines(state, id);
+    let trends = vmi_core::trends::compute_machines(&state.store, &state.inventory, request, &machines);
     match combine_trends(trends) {
         Some(trend) => trend,
         None => {

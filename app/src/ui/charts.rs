@@ -12,11 +12,14 @@ use vmi_core::trends::{Axis, BIN_CHOICES, Trend, TrendKind, TrendRequest, bin_la
 
 /// A drawn chart and what it was drawn for.
 struct CachedChart {
-    key: (TrendRequest, u32, u32, Theme, u64, u64),
+    /// What the trend is of (request, data, map), then the picture's size and theme.
+    key: (TrendKey, u32, u32, Theme),
     trend: Trend,
     texture: egui::TextureHandle,
     geometry: ChartGeometry,
 }
+
+type TrendKey = (TrendRequest, u64, u64);
 
 #[derive(Default)]
 pub struct ChartsPanel {
@@ -54,10 +57,16 @@ impl ChartsPanel {
         let kind = settings.kind;
         let request = state.trend_request(kind);
         let title = state.chart_title(kind);
-        let key = (request.clone(), width, height, state.theme, state.store.generation(), state.map_version);
         // (A comparison turned on or off rebuilds the map, so `map_version` covers the overlay.)
+        let trend_key = (request.clone(), state.store.generation(), state.map_version);
+        let key = (trend_key.clone(), width, height, state.theme);
         if self.cached.as_ref().is_none_or(|c| c.key != key) {
-            let trend = state.chart_trend(kind);
+            // A new size or theme draws the same trend again (resizing the panel redraws every
+            // frame); only another selection, window, bin or data computes it again.
+            let trend = match self.cached.take() {
+                Some(cached) if cached.key.0 == trend_key => cached.trend,
+                _ => state.chart_trend(kind),
+            };
             let spec = ChartSpec { trend: &trend, title: &title, width, height, theme: state.theme };
             match chart::render_rgba(&spec) {
                 Ok(picture) => {

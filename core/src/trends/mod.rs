@@ -198,27 +198,38 @@ pub fn time_extent(store: &Store, kind: TableKind) -> Option<(Timestamp, Timesta
 }
 
 fn window_bins(store: &Store, request: &TrendRequest, table: TableKind) -> Bins {
-    let extent = time_extent(store, table);
-    let from = request.from.or(extent.map(|e| e.0)).unwrap_or(Timestamp(0));
-    // The last record's minute is inside the window.
-    let to = request.to.or(extent.map(|e| Timestamp(e.1.0 + 1))).unwrap_or(Timestamp(from.0 + 1));
-    Bins::cover(from, to.max(Timestamp(from.0 + 1)), request.bin_ticks)
+    let (from, to) = resolved_window(store, request, table);
+    Bins::cover(from, to, request.bin_ticks)
 }
 
-/// How a trend's rows are shared out: `parts` ranges of rows on `threads` threads.
+/// The request's window with its open ends closed at the table's first and last record
+/// (the last record's minute inside it); a scan of the table's times only for an open end.
+fn resolved_window(store: &Store, request: &TrendRequest, table: TableKind) -> (Timestamp, Timestamp) {
+    let extent = match (request.from, request.to) {
+        (Some(_), Some(_)) => None,
+        _ => time_extent(store, table),
+    };
+    let from = request.from.or(extent.map(|e| e.0)).unwrap_or(Timestamp(0));
+    let to = request.to.or(extent.map(|e| Timestamp(e.1.0 + 1))).unwrap_or(Timestamp(from.0 + 1));
+    (from, to.max(Timestamp(from.0 + 1)))
+}
+
+/// How a trend's rows are shared out: `parts` ranges of rows on `threads` threads, or the
+/// rows of one machine listed beforehand ([`compute_machines`]).
 #[derive(Clone, Copy, Debug)]
-struct Split {
+struct Split<'a> {
     threads: Threads,
     parts: usize,
+    only: Option<&'a [u32]>,
 }
 
 /// Rows per range below which sharing out costs more than it saves.
 const MIN_ROWS_PER_PART: usize = 32 * 1024;
 
-impl Split {
-    fn of(store: &Store, threads: Threads) -> Split {
+impl Split<'_> {
+    fn of(store: &Store, threads: Threads) -> Split<'static> {
         let rows = store.table(TableKind::VMConnection).len();
-        Split { threads, parts: threads.get().min(rows / MIN_ROWS_PER_PART).max(1) }
+        Split { threads, parts: threads.get().min(rows / MIN_ROWS_PER_PART).max(1), only: None }
     }
 }
 
@@ -234,6 +245,11 @@ fn fold_selected_rows<A: Send>(
     visit: impl Fn(&mut A, SelectedRow) + Sync,
     merge: impl Fn(&mut A, A),
 ) -> A {
+    if let Some(rows) = split.only {
+        let mut acc = init();
+        for_each_listed_row(store, request, rows, |r| visit(&mut acc, r));
+        return acc;
+    }
     let rows = store.table(TableKind::VMConnection).len();
     let fold_range = |range: Range<usize>| {
         let mut acc = init();
@@ -254,6 +270,19 @@ fn fold_selected_rows<A: Send>(
 /// Adds `later` into `sums`, bin by bin.
 fn add_bins(sums: &mut [f64], later: &[f64]) {
     sums.iter_mut().zip(later).for_each(|(a, b)| *a += b);
+}
+
+/// The rows `rows` of a machine's own (see [`compute_machines`]) that fall in the window:
+/// what [`for_each_selected_row`] visits for that machine, found with no scan of the rest.
+fn for_each_listed_row(store: &Store, request: &TrendRequest, rows: &[u32], mut visit: impl FnMut(SelectedRow)) {
+    let window = MapRequest { from: request.from, to: request.to, ..Default::default() };
+    let times = store.table(TableKind::VMConnection).col(c::TIME_GENERATED);
+    for &row in rows {
+        let row = row as usize;
+        if let Some(time) = times.time(row).filter(|&t| window.contains(Some(t))) {
+            visit(SelectedRow { row, time, swap: false });
+        }
+    }
 }
 
 fn for_each_selected_row(
@@ -304,6 +333,42 @@ pub fn compute(store: &Store, inventory: &Inventory, request: &TrendRequest) -> 
 /// [`compute`] on `threads` threads: the same trend whatever their number.
 pub fn compute_with(store: &Store, inventory: &Inventory, request: &TrendRequest, threads: Threads) -> Trend {
     compute_split(store, inventory, request, Split::of(store, threads))
+}
+
+/// The trend of each of `machines` (the request's selection aside): what [`compute`] gives
+/// for each alone, from one pass that lists each machine's rows and then a pass over each
+/// machine's rows only, where a trend per machine reads every row of the table (a group of
+/// 150 machines of a million-row estate: half a second, against milliseconds).
+pub fn compute_machines(store: &Store, inventory: &Inventory, request: &TrendRequest, machines: &[Sym]) -> Vec<Trend> {
+    let each = |request: &TrendRequest, machine: Sym| TrendRequest {
+        selection: Selection::Node(NodeKey::Machine { machine }),
+        ..request.clone()
+    };
+    if request.kind == TrendKind::OpenPorts {
+        // Listening ports come from the other table, a trend per machine.
+        return machines.iter().map(|&m| compute(store, inventory, &each(request, m))).collect();
+    }
+    // Every machine's bins cover the same window: its open ends are closed once (the same
+    // bins, with no scan of the table's times per machine).
+    let (from, to) = resolved_window(store, request, TableKind::VMConnection);
+    let request = TrendRequest { from: Some(from), to: Some(to), ..request.clone() };
+    let index: FxHashMap<Sym, usize> = machines.iter().enumerate().map(|(i, &m)| (m, i)).collect();
+    let mut rows_of: Vec<Vec<u32>> = vec![Vec::new(); machines.len()];
+    let column = store.table(TableKind::VMConnection).col(c::MACHINE);
+    for row in 0..column.len() {
+        if let Some(&i) = index.get(&column.sym(row)) {
+            rows_of[i].push(row as u32);
+        }
+    }
+    let serial = Threads::new(1);
+    machines
+        .iter()
+        .zip(&rows_of)
+        .map(|(&machine, rows)| {
+            let split = Split { threads: serial, parts: 1, only: Some(rows) };
+            compute_split(store, inventory, &each(&request, machine), split)
+        })
+        .collect()
 }
 
 fn compute_split(store: &Store, inventory: &Inventory, request: &TrendRequest, split: Split) -> Trend {

@@ -40,7 +40,7 @@ fn trends_are_the_same_on_any_number_of_threads() {
             let request = TrendRequest { kind, selection, from: None, to: None, bin_ticks: None };
             let serial = compute_with(&store, &inventory, &request, Threads::ONE);
             for (threads, parts) in [(2, 2), (2, 9), (8, 33)] {
-                let split = Split { threads: Threads::new(threads), parts };
+                let split = Split { threads: Threads::new(threads), parts, only: None };
                 let parallel = compute_split(&store, &inventory, &request, split);
                 // NaN (nothing to show) compares unequal to itself: compare the bits.
                 let bits = |t: &Trend| -> Vec<(String, Vec<u64>)> {
@@ -48,6 +48,39 @@ fn trends_are_the_same_on_any_number_of_threads() {
                 };
                 assert_eq!(bits(&serial), bits(&parallel), "{kind:?} of {selection:?}, {parts} parts");
                 assert_eq!(serial.axis, parallel.axis);
+            }
+        }
+    }
+}
+
+#[test]
+fn each_machines_trend_from_its_listed_rows_is_its_trend() {
+    let store = estate_store(12, 5);
+    let inventory = Inventory::new(&store);
+    let connections = store.table(TableKind::VMConnection);
+    let mut machines: Vec<Sym> = (0..connections.len()).map(|r| connections.col(c::MACHINE).sym(r)).collect();
+    machines.sort();
+    machines.dedup();
+    // And a machine with no connection row at all.
+    machines.push(store.interner.lookup("").unwrap_or_default());
+    assert!(machines.len() >= 6, "{} machines", machines.len());
+    let (first, last) = time_extent(&store, TableKind::VMConnection).expect("timed rows");
+    let middle = Timestamp((first.0 + last.0) / 2);
+    let bits = |t: &Trend| -> Vec<(String, Vec<u64>)> {
+        t.series.iter().map(|s| (s.name.clone(), s.values.iter().map(|v| v.to_bits()).collect())).collect()
+    };
+    for kind in TrendKind::ALL {
+        for (from, to) in [(None, None), (Some(middle), None), (Some(first), Some(middle))] {
+            let request = TrendRequest { kind, selection: Selection::Estate, from, to, bin_ticks: None };
+            let each = compute_machines(&store, &inventory, &request, &machines);
+            assert_eq!(each.len(), machines.len());
+            for (&machine, trend) in machines.iter().zip(&each) {
+                let alone =
+                    TrendRequest { selection: Selection::Node(NodeKey::Machine { machine }), ..request.clone() };
+                let expected = compute(&store, &inventory, &alone);
+                assert_eq!(bits(trend), bits(&expected), "{kind:?} of {machine:?}, {from:?}..{to:?}");
+                assert_eq!(trend.axis, expected.axis, "{kind:?} of {machine:?}");
+                assert_eq!(trend.stacked, expected.stacked);
             }
         }
     }
