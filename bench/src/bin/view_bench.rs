@@ -1,6 +1,7 @@
 //! Grouped views and label placement: the time to group a loaded estate's machines and
-//! aggregate the map's edges between the groups (`build_view` with a grouping), and the time
-//! to place 10,000 labels without overlaps.
+//! aggregate the map's edges between the groups (`build_view` with a grouping), the time to
+//! compute the largest resource group's chart (its machines' trends, which the app sums), and
+//! the time to place 10,000 labels without overlaps.
 //!
 //! `view_bench FILES... [--runs N]` loads the files, builds the inventory and the whole-window
 //! map once, then prints the median of N runs (default 9) for the ungrouped view and each
@@ -13,9 +14,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use anyhow::{Result, bail};
 use std::time::Instant;
 use vmi_core::graph::view::{ViewOptions, build_view};
-use vmi_core::graph::{ExternalGrouping, GroupBy, Inventory, MapRequest, build_map};
+use vmi_core::graph::{ExternalGrouping, GroupBy, Inventory, MapRequest, NodeKey, build_map};
 use vmi_core::model::TableKind;
 use vmi_core::render::labels::{LabelCandidate, LabelRect, LabelTier, place};
+use vmi_core::trends::{Selection, TrendKind, TrendRequest, compute, compute_machines};
 
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -93,6 +95,32 @@ fn main() -> Result<()> {
     for (name, options) in choices {
         let (ms, view) = timed(runs, || build_view(&store, &inventory, &map, &options));
         println!("| {name} | {} | {} | {} | {ms:.2} |", view.groups.len(), view.nodes.len(), view.edges.len());
+    }
+    // A group's chart: its machines' trends in one pass, beside one trend per machine (each a
+    // pass over every row: how the app computed it before).
+    let by_resource_group = ViewOptions { group_by: GroupBy::ResourceGroup, ..ViewOptions::default() };
+    let view = build_view(&store, &inventory, &map, &by_resource_group);
+    if let Some(group) = view.groups.iter().filter(|g| !g.external).max_by_key(|g| g.machines.len()) {
+        let machines = &group.machines;
+        let request = TrendRequest {
+            kind: TrendKind::Bytes,
+            selection: Selection::Estate,
+            from: None,
+            to: None,
+            bin_ticks: None,
+        };
+        let (one_pass, _) = timed(runs, || compute_machines(&store, &inventory, &request, machines));
+        let (each, _) = timed(runs.min(3), || {
+            let each =
+                |&machine| TrendRequest { selection: Selection::Node(NodeKey::Machine { machine }), ..request.clone() };
+            machines.iter().map(|m| compute(&store, &inventory, &each(m))).collect::<Vec<_>>()
+        });
+        println!(
+            "\nbytes chart of the largest resource group, {} ({} machines): {one_pass:.1} ms in one pass; \
+             {each:.0} ms as one trend per machine (median)",
+            group.name,
+            machines.len()
+        );
     }
     let candidates = label_candidates();
     let viewport = LabelRect { min: [0.0, 0.0], max: [1600.0, 1000.0] };
