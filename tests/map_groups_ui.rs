@@ -119,6 +119,32 @@ fn a_groups_details_and_trend_are_the_sums_of_its_machines() {
 }
 
 #[test]
+fn a_group_is_found_by_its_name_and_the_next_hit_selects_it() {
+    let mut state = loaded(&Table::ALL);
+    let (id, _) = biggest_group(&state);
+    let name = state.view.group(id).expect("the group").name.clone();
+    // Part of the name, in other case: "rg-app-prod-weu" is found by "APP-PROD-WEU".
+    let text = name.get(3..).unwrap_or(&name).to_uppercase();
+    send(&mut state, MapAction::Search(text.clone()));
+    let key = NodeKey::Group { id };
+    assert!(state.search.matches.contains(&key), "{text:?} finds group {name}: {:?}", state.search.matches);
+    // No machine holds the group's name: the hits are groups.
+    assert!(state.search.matches.iter().all(|k| matches!(k, NodeKey::Group { .. })), "{:?}", state.search.matches);
+    for _ in 0..state.search.matches.len() {
+        send(&mut state, MapAction::SearchNext);
+        if state.selected == Some(Selected::Node(key)) {
+            break;
+        }
+    }
+    assert_eq!(state.selected, Some(Selected::Node(key)), "the next hit selects the group");
+    // Grouped another way, the resource group is gone and so is the hit.
+    send(&mut state, MapAction::GroupBy(GroupBy::Subnet { prefix_len: 24 }));
+    assert!(!state.search.matches.contains(&key), "{:?}", state.search.matches);
+    send(&mut state, MapAction::GroupBy(GroupBy::ResourceGroup));
+    assert!(state.search.matches.iter().any(|k| matches!(k, NodeKey::Group { .. })), "found again once grouped by it");
+}
+
+#[test]
 fn fit_selection_frames_the_selection_and_fit_all_the_whole_map() {
     let mut state = loaded(&Table::ALL);
     send(&mut state, CameraAction::FitView);

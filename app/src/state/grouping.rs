@@ -79,6 +79,21 @@ pub(super) fn open_group_of(state: &mut AppState, key: &NodeKey) -> bool {
     true
 }
 
+/// Adds the groups whose name (a resource group, a subnet, a DNS domain...) holds the search
+/// text to its matches.
+pub(super) fn add_search_matches(state: &mut AppState) {
+    let needle = state.search.text.trim().to_lowercase();
+    if needle.is_empty() {
+        return;
+    }
+    for group in &state.view.groups {
+        let key = NodeKey::Group { id: group.id };
+        if group.name.to_lowercase().contains(&needle) && !state.search.matches.contains(&key) {
+            state.search.matches.push(key);
+        }
+    }
+}
+
 /// The view node of a group, by its id (its layout key).
 pub fn group_view_index(state: &AppState, id: u64) -> Option<usize> {
     state.view.group(id).and_then(|g| g.view_node)

@@ -46,6 +46,8 @@ impl AppState {
     pub(super) fn rebuild_view(&mut self) {
         let old = std::mem::replace(&mut self.view, build_view(&self.store, &self.inventory, &self.map, &self.options));
         self.view_version += 1;
+        // Groups are the view's: found again by name, where the user is in the hits kept.
+        self.find_matches();
         super::groups::view_changed(self);
         super::compare::view_changed(self);
         self.restart_layout(&old);
@@ -53,9 +55,16 @@ impl AppState {
 
     /// Finds the search text's nodes again (the text or the map changed).
     pub(super) fn run_search(&mut self) {
-        self.search.matches = self.search_index.find(&self.search.text);
-        super::notes::add_search_matches(self);
+        self.find_matches();
         self.search.current = 0;
+    }
+
+    /// The search's matches: map nodes by what the index holds of them, the view's groups by
+    /// their names, nodes by their notes.
+    fn find_matches(&mut self) {
+        self.search.matches = self.search_index.find(&self.search.text);
+        super::grouping::add_search_matches(self);
+        super::notes::add_search_matches(self);
     }
 
     /// Lays out the view that replaced `old`: nodes the user has seen keep their place, new
