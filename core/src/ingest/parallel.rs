@@ -164,7 +164,9 @@ struct Joined {
 
 struct Shared<'a, P> {
     parser: &'a P,
-    template: &'a RowSink,
+    /// What chunks are forked from: the file's sink as the head left it, then as the first
+    /// chunk joined left it (a REST table's head has no rows to tell its columns' shape).
+    template: Mutex<Arc<RowSink>>,
     bytes_total: u64,
     cancel: AtomicBool,
     /// Chunks handed out and not yet joined (or carried).
@@ -198,8 +200,9 @@ impl<P: ChunkParser> Shared<'_, P> {
     /// Parses a chunk into a fork of the file's sink, on a worker; the cancel flag is checked
     /// about every megabyte.
     fn parse(&self, chunk: &mut Chunk) -> Result<(RowSink, Ending), LoadError> {
+        let template = lock(&self.template).clone();
         let texts = lock(&self.texts).clone();
-        let mut sink = self.template.fork_over(texts);
+        let mut sink = template.fork_over(texts);
         if self.cancel.load(Ordering::Relaxed) {
             return Err(cancelled(sink.source()));
         }
@@ -253,6 +256,7 @@ impl<P: ChunkParser> Shared<'_, P> {
         };
         match result {
             Ok((sink, Ending::Clean)) => {
+                let rows = sink.rows_seen();
                 joined.sink.absorb(sink);
                 let texts = joined.sink.texts();
                 if texts.len() >= 2 * lock(&self.texts).len() {
@@ -263,6 +267,9 @@ impl<P: ChunkParser> Shared<'_, P> {
                 if !joined.sized {
                     joined.sized = true;
                     joined.sink.expect_total(done, self.bytes_total);
+                    // Later chunks start with the columns laid out and sized as this one's.
+                    let template = Arc::new(joined.sink.fork_sized((rows as f64 * 1.1) as usize));
+                    *lock(&self.template) = template;
                 }
                 self.bytes_joined.store(done, Ordering::Release);
                 self.rows_joined.store(joined.sink.rows_seen(), Ordering::Release);
@@ -323,11 +330,11 @@ pub(super) fn load_chunks(
     };
     // Chunks hold about as many rows per byte as the head did.
     let per_byte = sink.rows_seen() as f64 / reader.offset().max(1) as f64;
-    let template = sink.fork_sized((per_byte * reader.chunk_bytes() as f64 * 1.1) as usize);
+    let template = Arc::new(sink.fork_sized((per_byte * reader.chunk_bytes() as f64 * 1.1) as usize));
     let texts = Arc::new(sink.texts().clone());
     let shared = Shared {
         parser,
-        template: &template,
+        template: Mutex::new(template),
         bytes_total: control.bytes_total(),
         cancel: AtomicBool::new(false),
         in_flight: AtomicUsize::new(0),
@@ -385,7 +392,7 @@ pub(super) fn load_chunks(
         }
         shared.wait(control, |s| s.in_flight.load(Ordering::Acquire) == 0);
     });
-    let Shared { joined, cancel, .. } = shared;
+    let Shared { joined, cancel, template, .. } = shared;
     let Joined { mut sink, carry, error, .. } = joined.into_inner().unwrap_or_else(PoisonError::into_inner);
     if let Some(e) = read_error.or(error) {
         return Err(e);
@@ -394,6 +401,7 @@ pub(super) fn load_chunks(
         return Err(cancelled(sink.source()));
     }
     if rest || carry.is_some() {
+        let template = template.into_inner().unwrap_or_else(PoisonError::into_inner);
         let mut part = template.fork();
         reader.load_rest(carry, &mut part, control)?;
         sink.absorb(part);
