@@ -86,10 +86,7 @@ impl Interner {
     /// interned are not checked again: a repeat costs a hash and a comparison.
     pub fn intern_bytes(&mut self, bytes: &[u8]) -> Option<Sym> {
         let hash = Self::hash(bytes);
-        if let Some(found) = self.frozen.as_deref().and_then(|f| f.find(hash, bytes)) {
-            return Some(found);
-        }
-        if let Some(found) = self.find(hash, bytes) {
+        if let Some(found) = self.find_any(hash, bytes) {
             return Some(found);
         }
         let s = std::str::from_utf8(bytes).ok()?;
@@ -100,6 +97,11 @@ impl Interner {
         let (text, ends) = (&*text, &*ends);
         table.insert_unique(hash, id, |&i| Self::hash(Self::text_of(text, ends, i)));
         Some(Sym(*base + id))
+    }
+
+    /// The symbol of a text interned here or in the frozen texts, by its hash.
+    fn find_any(&self, hash: u64, bytes: &[u8]) -> Option<Sym> {
+        self.frozen.as_deref().and_then(|f| f.find(hash, bytes)).or_else(|| self.find(hash, bytes))
     }
 
     /// The symbol of one of this interner's own texts, by its hash.
@@ -126,8 +128,7 @@ impl Interner {
 
     /// The symbol of a text already interned, without adding it.
     pub fn lookup(&self, s: &str) -> Option<Sym> {
-        let hash = Self::hash(s.as_bytes());
-        self.frozen.as_deref().and_then(|f| f.find(hash, s.as_bytes())).or_else(|| self.find(hash, s.as_bytes()))
+        self.find_any(Self::hash(s.as_bytes()), s.as_bytes())
     }
 
     /// The interner that holds a symbol's text, and the text's index among its own.
