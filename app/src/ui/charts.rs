@@ -12,14 +12,14 @@ use vmi_core::trends::{Axis, BIN_CHOICES, Trend, TrendKind, TrendRequest, bin_la
 
 /// A drawn chart and what it was drawn for.
 struct CachedChart {
-    /// What the trend is of (request, data, map), then the picture's size and theme.
+    /// What the trend is of (request, data, map, view), then the picture's size and theme.
     key: (TrendKey, u32, u32, Theme),
     trend: Trend,
     texture: egui::TextureHandle,
     geometry: ChartGeometry,
 }
 
-type TrendKey = (TrendRequest, u64, u64);
+type TrendKey = (TrendRequest, u64, u64, u64);
 
 #[derive(Default)]
 pub struct ChartsPanel {
@@ -57,8 +57,9 @@ impl ChartsPanel {
         let kind = settings.kind;
         let request = state.trend_request(kind);
         let title = state.chart_title(kind);
-        // (A comparison turned on or off rebuilds the map, so `map_version` covers the overlay.)
-        let trend_key = (request.clone(), state.store.generation(), state.map_version);
+        // (A comparison turned on or off rebuilds the map, so `map_version` covers the overlay;
+        // a group's trend sums the machines the view puts in it, which filters change.)
+        let trend_key = (request.clone(), state.store.generation(), state.map_version, state.view_version);
         let key = (trend_key.clone(), width, height, state.theme);
         if self.cached.as_ref().is_none_or(|c| c.key != key) {
             // A new size or theme draws the same trend again (resizing the panel redraws every
