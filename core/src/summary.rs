@@ -29,27 +29,57 @@ pub struct Summary {
     pub time_range: Option<[String; 2]>,
 }
 
+/// What [`summarize`] adds up over the connection rows in the window.
+#[derive(Default)]
+struct Totals {
+    bytes_sent: i64,
+    bytes_received: i64,
+    range: Option<(Timestamp, Timestamp)>,
+    malicious: BTreeSet<crate::store::Sym>,
+}
+
 pub fn summarize(store: &Store, inventory: &Inventory, map: &DependencyMap, request: &MapRequest) -> Summary {
     let records = TableKind::ALL.iter().map(|&k| (k.name().to_string(), store.table(k).len())).collect();
     let table = store.table(TableKind::VMConnection);
-    let (mut bytes_sent, mut bytes_received) = (0i64, 0i64);
-    let mut range: Option<(Timestamp, Timestamp)> = None;
-    let mut malicious = BTreeSet::new();
-    for row in 0..table.len() {
-        let time = table.col(c::TIME_GENERATED).time(row);
-        if !request.contains(time) {
-            continue;
+    let (time_col, sent_col, received_col, flagged_col) = (
+        table.col(c::TIME_GENERATED),
+        table.col(c::BYTES_SENT),
+        table.col(c::BYTES_RECEIVED),
+        table.col(c::MALICIOUS_IP),
+    );
+    // The rows are shared out over the process's threads; sums, time range and flagged
+    // addresses merge alike in any order.
+    let scan = |rows: std::ops::Range<usize>| {
+        let mut part = Totals::default();
+        for row in rows {
+            let time = time_col.time(row);
+            if !request.contains(time) {
+                continue;
+            }
+            part.bytes_sent += sent_col.int_or_zero(row);
+            part.bytes_received += received_col.int_or_zero(row);
+            if let Some(t) = time {
+                part.range = Some(part.range.map_or((t, t), |(a, b)| (a.min(t), b.max(t))));
+            }
+            let flagged = flagged_col.sym(row);
+            if !flagged.is_empty() {
+                part.malicious.insert(flagged);
+            }
         }
-        bytes_sent += table.col(c::BYTES_SENT).int_or_zero(row);
-        bytes_received += table.col(c::BYTES_RECEIVED).int_or_zero(row);
-        if let Some(t) = time {
-            range = Some(range.map_or((t, t), |(a, b)| (a.min(t), b.max(t))));
-        }
-        let flagged = table.col(c::MALICIOUS_IP).sym(row);
-        if !flagged.is_empty() {
-            malicious.insert(store.str(flagged).to_string());
-        }
+        part
+    };
+    let mut totals = Totals::default();
+    for part in crate::threads::Threads::current().scan_rows(table.len(), 32 * 1024, scan) {
+        totals.bytes_sent += part.bytes_sent;
+        totals.bytes_received += part.bytes_received;
+        totals.range = match (totals.range, part.range) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (one, other) => one.or(other),
+        };
+        totals.malicious.extend(part.malicious);
     }
+    let Totals { bytes_sent, bytes_received, range, malicious } = totals;
+    let malicious: BTreeSet<String> = malicious.into_iter().map(|s| store.str(s).to_string()).collect();
     Summary {
         records,
         machines: inventory.machines.len(),

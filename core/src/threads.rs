@@ -61,6 +61,17 @@ impl Threads {
         self.install(|| ranges.into_par_iter().map(&work).collect())
     }
 
+    /// [`Threads::map_ranges`] with one range per thread, none of fewer than `min_rows` rows
+    /// (a small table is scanned in one go).
+    pub fn scan_rows<T: Send>(
+        self,
+        rows: usize,
+        min_rows: usize,
+        work: impl Fn(std::ops::Range<usize>) -> T + Sync,
+    ) -> Vec<T> {
+        self.map_ranges(rows, self.parts_for(rows, min_rows), work)
+    }
+
     /// How many ranges of at least `min_rows` rows to cut `rows` into: one per thread.
     pub fn parts_for(self, rows: usize, min_rows: usize) -> usize {
         self.get().min(rows / min_rows.max(1)).max(1)

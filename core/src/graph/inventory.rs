@@ -5,7 +5,7 @@
 use crate::model::schema::{bound_port, computer, connection, process};
 use crate::model::{TableKind, Timestamp};
 use crate::store::{Store, Sym};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 
 /// Below this many rows per thread, a scan is not shared out.
@@ -60,7 +60,9 @@ pub struct Inventory {
 /// What a range of rows of one table says of the ids it holds (see `collect_ids`).
 #[derive(Default)]
 struct Ids {
-    machines: Vec<Sym>,
+    /// Each machine once: connection rows interleave machines, so pushing each run of one
+    /// would leave a million to sort.
+    machines: FxHashSet<Sym>,
     computer_names: FxHashMap<Sym, Sym>,
     /// Each (machine, process) and the first process name given for it.
     processes: FxHashMap<(Sym, Sym), Sym>,
@@ -182,8 +184,7 @@ impl Inventory {
             latest
         };
         let threads = crate::threads::Threads::current();
-        let mut parts =
-            threads.map_ranges(table.len(), threads.parts_for(table.len(), MIN_ROWS_PER_PART), scan).into_iter();
+        let mut parts = threads.scan_rows(table.len(), MIN_ROWS_PER_PART, scan).into_iter();
         let mut latest = parts.next().unwrap_or_default();
         for part in parts {
             for (ip, (time, machine)) in part {
@@ -248,23 +249,48 @@ impl Inventory {
         let table = store.table(TableKind::VMBoundPort);
         let col = |i| table.col(i);
         let zero_ip = store.interner.lookup("0.0.0.0");
-        let mut latest: FxHashMap<(Sym, i64, Sym, Sym), Listener> = FxHashMap::default();
-        for row in 0..table.len() {
-            let (machine, process, ip) =
-                (col(bound_port::MACHINE).sym(row), col(bound_port::PROCESS).sym(row), col(bound_port::IP).sym(row));
-            let Some(port) = col(bound_port::PORT).int(row) else { continue };
-            let time = col(bound_port::TIME_GENERATED).time(row).unwrap_or(Timestamp::MIN);
-            let wildcard = col(bound_port::IS_WILDCARD_BIND).bool(row) == Some(true) || Some(ip) == zero_ip;
-            let listener =
-                Listener { process, process_name: col(bound_port::PROCESS_NAME).sym(row), ip, wildcard, latest: time };
-            let entry = latest.entry((machine, port, process, ip)).or_insert(listener);
-            if time >= entry.latest {
+        type Latest = FxHashMap<(Sym, i64, Sym, Sym), Listener>;
+        // A bind's latest record wins, a later row a tie; records with a name name the process.
+        let keep = |latest: &mut Latest, key, listener: Listener| {
+            let entry = latest.entry(key).or_insert(listener);
+            if listener.latest >= entry.latest {
                 // A later record may say the bind became (or stopped being) a wildcard one.
                 *entry = listener;
             }
-            if !listener.process_name.is_empty() {
-                self.process_names.insert((machine, process), listener.process_name);
+        };
+        // Ranges of rows are scanned on the process's threads and merged in row order, by the
+        // same rule, so the result is one pass's.
+        let scan = |rows: std::ops::Range<usize>| {
+            let mut latest = Latest::default();
+            let mut names: FxHashMap<(Sym, Sym), Sym> = FxHashMap::default();
+            for row in rows {
+                let (machine, process, ip) = (
+                    col(bound_port::MACHINE).sym(row),
+                    col(bound_port::PROCESS).sym(row),
+                    col(bound_port::IP).sym(row),
+                );
+                let Some(port) = col(bound_port::PORT).int(row) else { continue };
+                let time = col(bound_port::TIME_GENERATED).time(row).unwrap_or(Timestamp::MIN);
+                let wildcard = col(bound_port::IS_WILDCARD_BIND).bool(row) == Some(true) || Some(ip) == zero_ip;
+                let name = col(bound_port::PROCESS_NAME).sym(row);
+                keep(
+                    &mut latest,
+                    (machine, port, process, ip),
+                    Listener { process, process_name: name, ip, wildcard, latest: time },
+                );
+                if !name.is_empty() {
+                    names.insert((machine, process), name);
+                }
             }
+            (latest, names)
+        };
+        let threads = crate::threads::Threads::current();
+        let mut latest = Latest::default();
+        for (part, names) in threads.scan_rows(table.len(), MIN_ROWS_PER_PART, scan) {
+            for (key, listener) in part {
+                keep(&mut latest, key, listener);
+            }
+            self.process_names.extend(names);
         }
         let mut listeners: FxHashMap<(Sym, i64), Vec<Listener>> = FxHashMap::default();
         for ((machine, port, _, _), listener) in latest {
@@ -316,7 +342,7 @@ impl Inventory {
                     }
                     // Rows of one machine come in runs: skip the repeats cheaply.
                     if machine != previous {
-                        ids.machines.push(machine);
+                        ids.machines.insert(machine);
                         let name = computer_col.sym(row);
                         if !name.is_empty() {
                             ids.computer_names.entry(machine).or_insert(name);
@@ -329,7 +355,7 @@ impl Inventory {
                 }
                 ids
             };
-            for part in threads.map_ranges(table.len(), threads.parts_for(table.len(), MIN_ROWS_PER_PART), scan) {
+            for part in threads.scan_rows(table.len(), MIN_ROWS_PER_PART, scan) {
                 machines.extend(part.machines);
                 for (machine, name) in part.computer_names {
                     self.computer_names.entry(machine).or_insert(name);

@@ -5,6 +5,7 @@
 use super::intern::{Remap, Sym};
 use crate::mix::mix64;
 use crate::model::{ColType, Timestamp};
+use std::sync::OnceLock;
 
 /// Null sentinel of integer and time columns.
 pub const NULL_INT: i64 = i64::MIN;
@@ -56,11 +57,25 @@ pub struct Column {
     data: Data,
     /// Rows expected in all, so a column that turns dense late allocates once.
     capacity_hint: usize,
+    /// A sparse column's index by blocks of [`SPARSE_BLOCK`] rows: where each block's values
+    /// start among its values, so reading a row looks at its block's few values instead of
+    /// searching them all (scans read every row). Built on first read, dropped by any
+    /// change to the rows that have values.
+    sparse_blocks: OnceLock<Vec<u32>>,
 }
+
+/// Rows per block of a sparse column's index.
+const SPARSE_BLOCK: usize = 1024;
 
 impl Column {
     pub fn new(ty: ColType) -> Self {
-        Column { ty, len: 0, data: Data::Sparse(Vec::new(), Vec::new()), capacity_hint: 0 }
+        Column {
+            ty,
+            len: 0,
+            data: Data::Sparse(Vec::new(), Vec::new()),
+            capacity_hint: 0,
+            sparse_blocks: OnceLock::new(),
+        }
     }
 
     pub fn ty(&self) -> ColType {
@@ -101,7 +116,7 @@ impl Column {
             (_, ColType::Real) => Data::Real(Vec::with_capacity(rows)),
             (_, ColType::Bool) => Data::Bool(Vec::with_capacity(rows)),
         };
-        Column { ty: self.ty, len: 0, data, capacity_hint: rows }
+        Column { ty: self.ty, len: 0, data, capacity_hint: rows, sparse_blocks: OnceLock::new() }
     }
 
     /// Turns a sparse column into a full vector.
@@ -220,6 +235,7 @@ impl Column {
             return self.push_null();
         };
         if cells.len() < DENSE_AFTER || cells.len() * DENSE_SHARE < self.len {
+            self.sparse_blocks.take();
             rows.push(self.len as u32);
             cells.push(cell);
             self.len += 1;
@@ -346,10 +362,7 @@ impl Column {
 
     pub fn get(&self, row: usize) -> Cell {
         match &self.data {
-            Data::Sparse(rows, cells) => match rows.binary_search(&(row as u32)) {
-                Ok(i) => cells[i],
-                Err(_) => Cell::Null,
-            },
+            Data::Sparse(rows, cells) => self.sparse_position(rows, row).map_or(Cell::Null, |i| cells[i]),
             Data::Str(v) => v.get(row).map_or(Cell::Null, |&s| if s.is_empty() { Cell::Null } else { Cell::Str(s) }),
             Data::Narrow(v) => match v.get(row) {
                 Some(&x) if x != NULL_NARROW => Cell::Int(i64::from(x)),
@@ -372,6 +385,21 @@ impl Column {
                 _ => Cell::Null,
             },
         }
+    }
+
+    /// Where `row` is among a sparse column's `rows`, when it has a value.
+    fn sparse_position(&self, rows: &[u32], row: usize) -> Option<usize> {
+        let starts = self.sparse_blocks.get_or_init(|| {
+            let mut next = 0;
+            let starts = (0..=self.len.div_ceil(SPARSE_BLOCK)).map(|block| {
+                next += rows[next..].partition_point(|&r| (r as usize) < block * SPARSE_BLOCK);
+                next as u32
+            });
+            starts.collect()
+        });
+        let block = row / SPARSE_BLOCK;
+        let (from, to) = (*starts.get(block)? as usize, *starts.get(block + 1)? as usize);
+        rows.get(from..to)?.binary_search(&(row as u32)).ok().map(|i| from + i)
     }
 
     pub fn sym(&self, row: usize) -> Sym {
@@ -425,6 +453,7 @@ impl Column {
             return;
         }
         self.len = len;
+        self.sparse_blocks.take();
         match &mut self.data {
             Data::Sparse(rows, cells) => {
                 let keep = rows.partition_point(|&r| (r as usize) < len);
@@ -449,6 +478,7 @@ impl Column {
                 k
             });
         }
+        self.sparse_blocks.take();
         match &mut self.data {
             Data::Sparse(rows, cells) => {
                 // Each kept row moves down by the number of dropped rows before it.
@@ -624,6 +654,46 @@ mod tests {
         small.add_hashes(4, 1999, &mut narrow_hash);
         cells_hash += cell_hash(4, Cell::Int(-1999));
         assert_eq!(narrow_hash[0], cells_hash);
+    }
+
+    /// A sparse column read, then changed, then read again: its block index follows every
+    /// change (values added, rows cut off, rows dropped, rows padded).
+    #[test]
+    fn a_sparse_column_reads_right_after_each_change() {
+        let mut column = Column::new(ColType::Int);
+        let mut expected: Vec<Option<i64>> = Vec::new();
+        let check = |column: &Column, expected: &[Option<i64>]| {
+            assert!(matches!(column.data, Data::Sparse(..)));
+            for (row, want) in expected.iter().enumerate() {
+                assert_eq!(column.int(row), *want, "row {row}");
+            }
+            assert_eq!(column.int(expected.len()), None, "past the end");
+            assert_eq!(column.int(expected.len() + 5 * SPARSE_BLOCK), None, "far past the end");
+        };
+        // Values on a few rows of several blocks, one on a block's first row, one on its last.
+        let with_value = |row: usize| row % 997 == 0 || row == SPARSE_BLOCK - 1 || row == 3 * SPARSE_BLOCK;
+        for row in 0..5 * SPARSE_BLOCK {
+            let value = with_value(row).then_some(row as i64);
+            column.push(value.map_or(Cell::Null, Cell::Int));
+            expected.push(value);
+        }
+        check(&column, &expected);
+        column.push_int(-1);
+        expected.push(Some(-1));
+        check(&column, &expected);
+        column.truncate(3 * SPARSE_BLOCK + 1);
+        expected.truncate(3 * SPARSE_BLOCK + 1);
+        check(&column, &expected);
+        let keep: Vec<bool> = (0..expected.len()).map(|row| row % 3 != 1).collect();
+        column.retain(&keep);
+        let mut flags = keep.iter();
+        expected.retain(|_| *flags.next().unwrap_or(&true));
+        check(&column, &expected);
+        column.pad_to(expected.len() + 2 * SPARSE_BLOCK);
+        expected.resize(expected.len() + 2 * SPARSE_BLOCK, None);
+        column.push_int(7);
+        expected.push(Some(7));
+        check(&column, &expected);
     }
 
     #[test]

@@ -155,7 +155,7 @@ impl Store {
     fn adopt(&mut self, kind: TableKind, mut table: Table, id: FileId) {
         let k = kind.index();
         table.ensure_hashes();
-        let keep = first_of_each_record(&table);
+        let keep = first_of_each_record(&table, crate::threads::Threads::current());
         self.tables[k] = table;
         if let Some(keep) = keep {
             self.tables[k].retain(&keep);
