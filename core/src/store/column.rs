@@ -671,7 +671,7 @@ mod tests {
             assert_eq!(column.int(expected.len() + 5 * SPARSE_BLOCK), None, "far past the end");
         };
         // Values on a few rows of several blocks, one on a block's first row, one on its last.
-        let with_value = |row: usize| row % 997 == 0 || row == SPARSE_BLOCK - 1 || row == 3 * SPARSE_BLOCK;
+        let with_value = |row: usize| row.is_multiple_of(997) || row == SPARSE_BLOCK - 1 || row == 3 * SPARSE_BLOCK;
         for row in 0..5 * SPARSE_BLOCK {
             let value = with_value(row).then_some(row as i64);
             column.push(value.map_or(Cell::Null, Cell::Int));

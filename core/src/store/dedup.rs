@@ -46,7 +46,7 @@ pub fn first_of_each_record(table: &Table, threads: Threads) -> Option<Vec<bool>
         }
         let mut index = hashbrown::HashTable::new();
         for row in 0..rows {
-            if !word_of(row).is_some_and(|(word, mask)| suspect[word] & mask != 0) {
+            if word_of(row).is_none_or(|(word, mask)| suspect[word] & mask == 0) {
                 continue;
             }
             let hash = table.row_hash(row);
