@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q -p vmi-bench -p vmi-map
 echo "## Loading (1M VMConnection rows)"; bash bench/run-ingest.sh
+echo; echo "## Workspace save, UI thread (the loading estate)"; o=bench/out/ingest/portal-csv
+./target/release/workspace_bench "$o/VMComputer.csv" "$o/VMProcess.csv" "$o/VMConnection.csv" "$o/VMBoundPort.csv"
 echo; echo "## Map frame (10k nodes / 50k edges)"; ./target/release/frame_bench 10000 50000
 echo; echo "## Map frame (1,000 collapsed groups / 50k aggregated edges)"; ./target/release/frame_bench 1000 50000 groups
 echo; echo "## Chart (10k points)"; ./target/release/chart_bench 10000

@@ -87,6 +87,13 @@ pub fn send(
                 }
                 rest.extend(send(state, LoadAction::Finished));
             }
+            Effect::HashFiles(sources) => {
+                use vmi_map::state::workspace::{WorkspaceAction, content_hash};
+                for source in sources {
+                    let hash = content_hash(std::path::Path::new(&source)).map_err(|e| e.to_string());
+                    rest.extend(send(state, WorkspaceAction::Hashed { source, hash }));
+                }
+            }
             other => rest.push(other),
         }
     }

@@ -158,6 +158,43 @@ fn a_changed_or_missing_file_is_named_and_the_rest_opens() {
     assert!(reopened.counts().0 > 0, "the map is there");
 }
 
+/// A save records each file as it was loaded (hashed in the background once its load
+/// finished), not as it is on disk by then: the workspace describes the records it was made
+/// over, and the save reads no file again. A file changed since shows when the workspace
+/// reopens: at once when its size differs, once it is hashed when only its content does.
+#[test]
+fn a_save_records_the_files_as_they_were_loaded() {
+    let dir = temp_dir("workspace-as-loaded");
+    let files = copy_estate(&dir.path().join("exports"));
+    let as_loaded: Vec<String> =
+        files.iter().map(|f| vmi_map::state::workspace::content_hash(f).unwrap().xxh3).collect();
+    let mut state = open(files.clone());
+
+    // Changed after the load, before the save: one in place (same size), one grown.
+    let mut bytes = std::fs::read(&files[0]).unwrap();
+    let last = bytes.iter().rposition(|b| b.is_ascii_digit()).unwrap();
+    bytes[last] = if bytes[last] == b'7' { b'8' } else { b'7' };
+    std::fs::write(&files[0], &bytes).unwrap();
+    let mut grown = std::fs::read(&files[1]).unwrap();
+    grown.extend_from_slice(b"\n");
+    std::fs::write(&files[1], &grown).unwrap();
+
+    let path = dir.path().join("work.vmimap");
+    save(&mut state, &path);
+    let saved = Workspace::read(&path).unwrap();
+    let saved_hashes: Vec<String> = saved.files.iter().map(|f| f.xxh3.clone().unwrap()).collect();
+    assert_eq!(saved_hashes, as_loaded, "the hashes of the files as loaded");
+
+    let reopened = open(vec![path]);
+    let messages: Vec<&str> = reopened.errors.iter().map(|e| e.message.as_str()).collect();
+    let names = |i: usize| files[i].file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages.iter().all(|m| m.contains("changed since the workspace was saved")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains(&names(0))), "the file changed in place: {messages:?}");
+    assert!(messages.iter().any(|m| m.contains(&names(1))), "the file that grew: {messages:?}");
+    assert_eq!(reopened.store.files().len(), ESTATE.len(), "every file loads as it is now");
+}
+
 #[test]
 fn a_workspace_from_a_newer_app_is_refused_with_a_clear_error() {
     let dir = temp_dir("workspace-future");

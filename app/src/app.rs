@@ -68,6 +68,7 @@ impl VmiApp {
                 self.jobs.save_dialog(folder, file_name, extension, target, self.wake())
             }
             Effect::StartLoad(sources) => Some(self.jobs.start_load(sources, self.wake())),
+            Effect::HashFiles(sources) => self.jobs.hash_files(sources, self.wake()),
             Effect::RunQuery { id, store, text, options } => {
                 crate::jobs::query::spawn(id, store, text, options, self.jobs.mailbox(), self.wake())
             }

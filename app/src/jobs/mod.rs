@@ -1,5 +1,5 @@
-//! Background work: loads, file dialogs and screenshots. Jobs start from the effects `update`
-//! returns, and what they finish comes back as actions.
+//! Background work: loads, file dialogs, screenshots and hashing loaded files. Jobs start
+//! from the effects `update` returns, and what they finish comes back as actions.
 
 mod dialog;
 mod load;
@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 pub struct Jobs {
     load: Option<LoadJob>,
     dialog: Option<DialogJob>,
-    /// Answers of callbacks on other threads (screenshots saved).
+    /// Answers from other threads: screenshots saved, loaded files hashed.
     mailbox: Arc<Mutex<Vec<Action>>>,
 }
 
@@ -83,6 +83,26 @@ impl Jobs {
             }
             Err(error) => Some(dialog_failed(&error)),
         }
+    }
+
+    /// Hashes loaded files on a thread of their own, one after the other; each hash comes
+    /// back through the mailbox. `Some` only when the thread could not start.
+    pub fn hash_files(&self, sources: Vec<String>, wake: impl Fn() + Send + 'static) -> Option<Action> {
+        let mailbox = self.mailbox.clone();
+        let spawned = std::thread::Builder::new().name("vmi-hash".into()).spawn(move || {
+            for source in sources {
+                let hash =
+                    crate::state::workspace::content_hash(std::path::Path::new(&source)).map_err(|e| e.to_string());
+                if let Ok(mut mailbox) = mailbox.lock() {
+                    mailbox.push(crate::state::workspace::WorkspaceAction::Hashed { source, hash }.into());
+                }
+                wake();
+            }
+        });
+        // Without the thread, a save hashes the files itself.
+        spawned.err().map(|e| {
+            UiAction::ShowError(AppError::new(ErrorKind::Job, format!("cannot hash the loaded files: {e}"))).into()
+        })
     }
 
     /// Where a screenshot callback posts its answer.

@@ -45,6 +45,8 @@ pub enum Effect {
         text: String,
         options: vmi_core::kql::QueryOptions,
     },
+    /// Hash these loaded files (by source) on the hashing job, for the next workspace save.
+    HashFiles(Vec<String>),
     /// Another frame soon (a layout or load in progress).
     Repaint,
     Quit,
@@ -116,6 +118,7 @@ fn load(state: &mut AppState, action: LoadAction, effects: &mut Vec<Effect>) {
                     let rows = if total == 1 { "row" } else { "rows" };
                     effects.push(Effect::Toast(format!("{}: {total} {rows} skipped, see Problems", file_name(&name))));
                 }
+                super::workspace::file_loaded(state, &loaded.batch.source);
                 Arc::make_mut(&mut state.store).merge(loaded.batch);
                 state.merged_unbuilt = true;
             }

@@ -274,6 +274,22 @@ pub struct WorkspaceState {
     pub quit_confirmed: bool,
     /// What to do once the workspace is saved (a prompt answered "Save" first).
     after_save: Option<Prompt>,
+    /// Loaded files (by their source) waiting to be hashed: the hashing job takes them when
+    /// their load finishes.
+    unhashed: Vec<String>,
+    /// Each hashed file's size and content hash, as it was loaded: a save writes these, so
+    /// saving never reads every loaded file again on the UI thread.
+    hashes: FxHashMap<String, FileHash>,
+    /// The hash an opened workspace gives each of its files (by source), with the file's
+    /// name in the workspace: a file found with another says so once it is hashed.
+    expected: FxHashMap<String, (String, String)>,
+}
+
+/// A file's size and the xxh3-64 of its content, in hex.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileHash {
+    pub bytes: u64,
+    pub xxh3: String,
 }
 
 /// Saving and opening workspaces, and the unsaved-changes questions.
@@ -287,6 +303,11 @@ pub enum WorkspaceAction {
     Open(PathBuf),
     /// Ask for a workspace to open with the file dialog.
     OpenDialog,
+    /// The hashing job hashed a loaded file (named by its source), or could not read it.
+    Hashed {
+        source: String,
+        hash: Result<FileHash, String>,
+    },
     /// The window asks to close (the app asks first when something is unsaved).
     CloseRequested,
     Answer(Answer),
@@ -306,6 +327,7 @@ pub(super) fn workspace(state: &mut AppState, action: WorkspaceAction, effects: 
                 open(state, &path, effects);
             }
         }
+        WorkspaceAction::Hashed { source, hash } => hashed(state, source, hash),
         WorkspaceAction::OpenDialog => {
             let folder = state.workspace.path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf);
             effects.push(Effect::OpenDialog { folder: folder.or_else(|| state.last_folder.clone()), workspaces: true });
@@ -470,7 +492,7 @@ pub fn exports_in(folder: &Path) -> Vec<PathBuf> {
 }
 
 /// The size and xxh3-64 of a file's whole content, read in blocks.
-pub fn content_hash(path: &Path) -> std::io::Result<(u64, String)> {
+pub fn content_hash(path: &Path) -> std::io::Result<FileHash> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut buffer = vec![0u8; 1 << 20];
@@ -483,7 +505,7 @@ pub fn content_hash(path: &Path) -> std::io::Result<(u64, String)> {
         hasher.update(buffer.get(..read).unwrap_or_default());
         bytes = bytes.saturating_add(read as u64);
     }
-    Ok((bytes, format!("{:016x}", hasher.digest())))
+    Ok(FileHash { bytes, xxh3: format!("{:016x}", hasher.digest()) })
 }
 
 /// `path` relative to `base` (both absolute), with `/` separators; `None` across drives.
@@ -517,13 +539,14 @@ pub fn snapshot(state: &AppState, path: &Path) -> Workspace {
                 return FileEntry { sample: Some(file.source.clone()), ..FileEntry::default() };
             }
             let absolute = absolute(source);
-            let hash = content_hash(&absolute).ok();
+            // Hashed in the background once loaded; read here only when a save comes first.
+            let hash = state.workspace.hashes.get(&file.source).cloned().or_else(|| content_hash(&absolute).ok());
             FileEntry {
                 path: relative_path(&absolute, &folder),
                 absolute: Some(absolute.display().to_string()),
                 sample: None,
-                bytes: hash.as_ref().map(|h| h.0),
-                xxh3: hash.map(|h| h.1),
+                bytes: hash.as_ref().map(|h| h.bytes),
+                xxh3: hash.map(|h| h.xxh3),
             }
         })
         .collect();
@@ -604,7 +627,7 @@ pub enum Found {
 }
 
 /// Looks for a workspace's file: relative to the workspace, where it was, then beside the
-/// workspace by its name.
+/// workspace by its name. `Changed` when its size is not the saved one.
 pub fn find_file(entry: &FileEntry, workspace_folder: &Path) -> Found {
     let mut candidates = Vec::new();
     if let Some(relative) = &entry.path {
@@ -618,13 +641,10 @@ pub fn find_file(entry: &FileEntry, workspace_folder: &Path) -> Found {
         candidates.push(workspace_folder.join(name));
     }
     let Some(path) = candidates.into_iter().find(|p| p.is_file()) else { return Found::Missing };
-    let same = match (entry.bytes, &entry.xxh3) {
-        (None, None) => true,
-        _ => content_hash(&path).is_ok_and(|(bytes, hash)| {
-            entry.bytes.is_none_or(|b| b == bytes) && entry.xxh3.as_ref().is_none_or(|h| h.eq_ignore_ascii_case(&hash))
-        }),
-    };
-    if same { Found::Here(path) } else { Found::Changed(path) }
+    // The size tells at once; the content hash is checked once the file is loaded and
+    // hashed in the background (see `hashed`).
+    let size = std::fs::metadata(&path).map(|m| m.len()).ok();
+    if entry.bytes.is_some_and(|bytes| size != Some(bytes)) { Found::Changed(path) } else { Found::Here(path) }
 }
 
 /// Opens the workspace at `path`: its files load, and once they have, the view comes back.
@@ -640,6 +660,7 @@ fn open(state: &mut AppState, path: &Path, effects: &mut Vec<Effect>) {
     let folder = absolute(path).parent().map(Path::to_path_buf).unwrap_or_default();
     let mut sources = Vec::new();
     let (mut missing, mut changed) = (Vec::new(), Vec::new());
+    let mut expected = FxHashMap::default();
     for entry in &workspace.files {
         if let Some(sample) = &entry.sample {
             match crate::sample::SAMPLE_FILES.iter().find(|(n, _)| n == sample) {
@@ -652,7 +673,12 @@ fn open(state: &mut AppState, path: &Path, effects: &mut Vec<Effect>) {
         }
         let label = entry.path.as_deref().or(entry.absolute.as_deref()).unwrap_or("(unnamed)").to_string();
         match find_file(entry, &folder) {
-            Found::Here(found) => sources.push(Source::Path(found)),
+            Found::Here(found) => {
+                if let Some(xxh3) = &entry.xxh3 {
+                    expected.insert(found.display().to_string(), (xxh3.clone(), label));
+                }
+                sources.push(Source::Path(found));
+            }
             Found::Changed(found) => {
                 changed.push(label);
                 sources.push(Source::Path(found));
@@ -692,6 +718,7 @@ fn open(state: &mut AppState, path: &Path, effects: &mut Vec<Effect>) {
     super::settings::opened_workspace(state, path);
     state.workspace.path = Some(path.to_path_buf());
     state.workspace.pending = Some(Box::new(workspace));
+    state.workspace.expected = expected;
     if sources.is_empty() {
         load_finished(state, effects);
     } else {
@@ -699,14 +726,42 @@ fn open(state: &mut AppState, path: &Path, effects: &mut Vec<Effect>) {
     }
 }
 
-/// A load finished: a workspace waiting for its files is restored now.
+/// A load finished: its files are hashed in the background, and a workspace waiting for
+/// its files is restored now.
 pub(super) fn load_finished(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let unhashed = std::mem::take(&mut state.workspace.unhashed);
+    if !unhashed.is_empty() {
+        effects.push(Effect::HashFiles(unhashed));
+    }
     let Some(workspace) = state.workspace.pending.take() else {
         super::settings::apply_last_session(state);
         return;
     };
     restore(state, &workspace, effects);
     state.workspace.saved = fingerprint(state);
+}
+
+/// A file of the store was loaded: it is hashed when its load finishes (a hash from an
+/// earlier load of the same file no longer stands).
+pub(super) fn file_loaded(state: &mut AppState, source: &str) {
+    state.workspace.hashes.remove(source);
+    state.workspace.unhashed.push(source.to_string());
+}
+
+/// A loaded file was hashed: kept for the next save, and checked against the hash the
+/// opened workspace gave it.
+fn hashed(state: &mut AppState, source: String, hash: Result<FileHash, String>) {
+    let expected = state.workspace.expected.remove(&source);
+    // A file that cannot be read now is hashed by the save, or named by it.
+    let Ok(hash) = hash else { return };
+    if let Some((_, label)) = expected.filter(|(xxh3, _)| !xxh3.eq_ignore_ascii_case(&hash.xxh3)) {
+        let name = state.workspace.path.as_deref().map(file_name_of).unwrap_or_default();
+        state.errors.push(AppError::new(
+            ErrorKind::Load,
+            format!("{name}: changed since the workspace was saved (loaded as it is now; the map may differ): {label}"),
+        ));
+    }
+    state.workspace.hashes.insert(source, hash);
 }
 
 /// Brings the view of a workspace back over the records loaded for it.
