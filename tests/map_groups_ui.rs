@@ -15,8 +15,10 @@ use vmi_core::render::Theme;
 use vmi_core::trends::TrendKind;
 use vmi_fixtures::{Estate, EstateSpec, Shape, Table, generate, write_to_bytes};
 use vmi_map::VmiApp;
-use vmi_map::state::{AppState, CameraAction, FileAction, MapAction, Selected, UiAction};
-use vmi_map::ui::canvas::hulls::hulls;
+use vmi_map::state::{
+    AppState, CameraAction, ExportAction, ExportExtent, FileAction, MapAction, MapExport, SaveTarget, Selected,
+    UiAction,
+};
 
 /// The generated 1,000-machine estate, one hour, sparse activity (kept once per test run).
 fn big_estate() -> &'static Estate {
@@ -116,6 +118,43 @@ fn a_groups_details_and_trend_are_the_sums_of_its_machines() {
     }
     assert!(group_total > 0.0, "the group has traffic");
     assert!((group_total - machines_total).abs() <= 1e-6 * machines_total, "{group_total} vs {machines_total}");
+}
+
+/// A picture of the map draws an open group as the canvas does: its outline around its
+/// machines, its name above it, and no disc of its own.
+#[test]
+fn an_exported_picture_draws_an_open_group_as_its_outline_and_name() {
+    let mut state = loaded(&Table::ALL);
+    let (id, _) = biggest_group(&state);
+    send(&mut state, MapAction::ToggleExpand(NodeKey::Group { id }));
+    let group = state.view_index_of(&NodeKey::Group { id }).expect("the open group is on the map");
+    let name = state.view.nodes[group].label.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let export =
+        MapExport { width_px: 2400, extent: ExportExtent::WholeMap, theme: Theme::Light, legend: false, title: false };
+    let svg_path = dir.path().join("map.svg");
+    send(&mut state, ExportAction::Save { target: SaveTarget::MapPicture(export.clone()), path: svg_path.clone() });
+    assert!(state.errors.is_empty(), "{:?}", state.errors);
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    let document = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("the SVG parses: {e}"));
+    // The group's colour (#607080): its outline, filled faintly, and the closing stroke.
+    let outlines =
+        document.descendants().filter(|n| n.has_tag_name("polygon") && n.attribute("fill") == Some("#607080")).count();
+    assert_eq!(outlines, state.scene().hulls.len(), "one outline per open group");
+    assert!(outlines >= 1);
+    let texts: Vec<&str> =
+        document.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).map(str::trim).collect();
+    assert_eq!(texts.iter().filter(|t| **t == name).count(), 1, "the group is named once: {name}");
+    // Discs of the group colour: the collapsed groups', not the open one's.
+    let discs = document.descendants().filter(|n| n.has_tag_name("circle") && n.attribute("fill") == Some("#607080"));
+    let scene = state.scene();
+    let collapsed = (0..scene.nodes.len())
+        .filter(|&i| scene.nodes[i].kind == NodeKind::Group && !scene.hulls.iter().any(|h| h.group == i))
+        .count();
+    assert_eq!(discs.count(), collapsed, "the open group has no disc");
+    let png_path = dir.path().join("map.png");
+    send(&mut state, ExportAction::Save { target: SaveTarget::MapPicture(export), path: png_path.clone() });
+    assert!(png_path.is_file() && state.errors.is_empty(), "{:?}", state.errors);
 }
 
 #[test]
@@ -265,8 +304,7 @@ fn the_big_estate_opens_grouped_a_group_opens_into_its_hull_and_labels_never_ove
         (0..state.view.nodes.len()).filter(|&i| state.view.nodes[i].container == Some(group_index)).collect();
     assert!(members.len() > 1, "its machines are on the map");
     let scene = state.scene();
-    let outlines = hulls(&state.view, &scene);
-    let hull = outlines.iter().find(|h| h.group == group_index).expect("the open group has an outline");
+    let hull = scene.hulls.iter().find(|h| h.group == group_index).expect("the open group has an outline");
     let inside = |p: [f32; 2]| {
         let n = hull.outline.len();
         (0..n).all(|k| {

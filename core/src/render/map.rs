@@ -126,7 +126,23 @@ fn draw<DB: DrawingBackend>(
     let scene = picture.scene;
     let s = frame.scale;
     area.fill(&rgb(background_color(theme))).map_err(err)?;
-    // Containers (expanded machines) first, then edges, then nodes on top.
+    // An expanded group is drawn as its outline, named above it, not as a disc.
+    let mut outlined = vec![false; scene.nodes.len()];
+    for hull in &scene.hulls {
+        if let Some(slot) = outlined.get_mut(hull.group) {
+            *slot = true;
+        }
+    }
+    // Group outlines first, then containers (expanded machines), edges, and nodes on top.
+    let group_ink = rgb(kind_color(NodeKind::Group));
+    for hull in scene.hulls.iter().filter(|h| h.outline.len() >= 3) {
+        let points: Vec<(i32, i32)> = hull.outline.iter().map(|&p| frame.px(p)).collect();
+        let fill = group_ink.mix(if theme == Theme::Dark { 0.14 } else { 0.07 });
+        area.draw(&Polygon::new(points.clone(), fill.filled())).map_err(err)?;
+        let mut closed = points;
+        closed.extend(closed.first().copied());
+        area.draw(&PathElement::new(closed, group_ink.stroke_width((1.5 * s).max(1.0) as u32))).map_err(err)?;
+    }
     for node in scene.nodes.iter().filter(|n| n.container) {
         let center = frame.px(node.center);
         let radius = (node.radius * s).max(2.0) as i32;
@@ -172,7 +188,10 @@ fn draw<DB: DrawingBackend>(
     // Labels follow the zoom but never outgrow the picture's text size (13 px per 1600 px of width).
     let label_px = (10.5 * s).min(13.0 * (frame.width as f32 / 1600.0).max(1.0));
     let text = rgb(text_color(theme));
-    for node in &scene.nodes {
+    for (i, node) in scene.nodes.iter().enumerate() {
+        if outlined[i] {
+            continue;
+        }
         let center = frame.px(node.center);
         let radius = (node.radius * s).max(1.5) as i32;
         if !node.container {
@@ -202,6 +221,20 @@ fn draw<DB: DrawingBackend>(
                 if node.container { (center.1 - radius - 2, VPos::Bottom) } else { (center.1 + radius + 2, VPos::Top) };
             let style = (FONT_FAMILY, f64::from(label_px)).into_font().color(&text).pos(Pos::new(HPos::Center, v));
             area.draw_text(&xml_allowed(&node.label), &style, (center.0, y)).map_err(err)?;
+        }
+    }
+    // Group names above their outlines: few (the groups the user opened), so always at a
+    // readable size, however small the machines' labels are.
+    {
+        let name_px = label_px.max(11.0 * (frame.width as f32 / 1600.0).max(1.0));
+        let style = (FONT_FAMILY, f64::from(name_px), FontStyle::Bold)
+            .into_font()
+            .color(&text)
+            .pos(Pos::new(HPos::Center, VPos::Bottom));
+        for hull in &scene.hulls {
+            let (Some(node), Some(top)) = (scene.nodes.get(hull.group), hull.top_center()) else { continue };
+            let (x, y) = frame.px(top);
+            area.draw_text(&xml_allowed(&node.label), &style, (x, y - 2)).map_err(err)?;
         }
     }
     if let Some(title) = &picture.title {

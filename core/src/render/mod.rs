@@ -1,6 +1,7 @@
 //! Pictures of the data: trend charts (and map drawings) as RGBA, PNG and SVG.
 
 pub mod chart;
+pub mod hulls;
 pub mod image;
 pub mod labels;
 pub mod map;

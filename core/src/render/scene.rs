@@ -86,6 +86,8 @@ pub struct MapScene {
     pub edges: Vec<SceneEdge>,
     /// What the marks' colours mean, for the legend.
     pub legend: Vec<(String, Rgb)>,
+    /// Outlines of the expanded groups, drawn instead of their discs.
+    pub hulls: Vec<super::hulls::Hull>,
 }
 
 /// Colours laid over the map by a question about it (what changed between two windows, which
@@ -154,7 +156,9 @@ impl MapScene {
                 faded: false,
             })
             .collect();
-        MapScene { nodes, edges, legend: Vec::new() }
+        let mut scene = MapScene { nodes, edges, legend: Vec::new(), hulls: Vec::new() };
+        scene.hulls = super::hulls::hulls(view, &scene);
+        scene
     }
 
     /// The scene with `marks` laid over it (`view` is the view it was made from).
@@ -192,6 +196,14 @@ impl MapScene {
             let half_label = node.label.chars().count() as f32 * 3.2;
             min[0] = min[0].min(node.center[0] - half_label);
             max[0] = max[0].max(node.center[0] + half_label);
+        }
+        // Group outlines, their names above them.
+        for point in self.hulls.iter().flat_map(|h| &h.outline) {
+            for axis in 0..2 {
+                min[axis] = min[axis].min(point[axis]);
+                max[axis] = max[axis].max(point[axis]);
+            }
+            min[1] = min[1].min(point[1] - 16.0);
         }
         (min, max)
     }

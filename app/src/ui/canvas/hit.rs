@@ -1,6 +1,6 @@
 //! Where the map is on screen (world <-> screen points) and what is under the pointer.
 
-use super::hulls::Hull;
+use super::hulls::{Hull, OnScreen};
 use egui::{Pos2, Rect, vec2};
 use vmi_core::render::MapScene;
 

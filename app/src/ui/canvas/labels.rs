@@ -6,7 +6,7 @@
 //! node disc, the minimap or the legend; the rest wait until the user zooms in.
 
 use super::hit::Transform;
-use super::hulls::Hull;
+use super::hulls::{Hull, OnScreen};
 use crate::ui::style::color;
 use egui::{FontId, Rect, pos2, vec2};
 use vmi_core::render::Theme;

@@ -14,7 +14,7 @@ use crate::state::{Action, AppState, CameraAction, GroupsAction, MapAction, Sele
 use crate::ui::style::color;
 use egui::{Align2, Color32, FontId, Mesh, Rect, Sense, Shape, Stroke, vec2};
 use hit::{Hit, Transform, hit_test};
-use hulls::Hull;
+use hulls::{Hull, OnScreen};
 use mesh::{add_dashes, add_disc, add_line, add_triangle, reusable};
 use std::sync::Arc;
 use vmi_core::graph::NodeKind;
@@ -24,12 +24,11 @@ use vmi_core::render::scene::{FAILURE_COLOR, MALICIOUS_COLOR, MapScene, edge_col
 /// What a scene is made from: view, layout and marks versions, and the look.
 type SceneKey = ((u64, u64, u64), crate::state::look::MapLook);
 
-/// What a view draws, computed once per view and layout change: the scene, the outlines of
-/// expanded groups, and each node's bytes on the map (label priority).
+/// What a view draws, computed once per view and layout change: the scene (with the outlines
+/// of expanded groups), and each node's bytes on the map (label priority).
 #[derive(Clone)]
 struct Drawn {
     scene: Arc<MapScene>,
-    hulls: Arc<Vec<Hull>>,
     bytes: Arc<Vec<i64>>,
 }
 
@@ -63,7 +62,6 @@ impl Canvas {
             }
             _ => {
                 let scene = Arc::new(state.scene());
-                let hulls = Arc::new(hulls::hulls(&state.view, &scene));
                 let mut bytes = vec![0i64; state.view.nodes.len()];
                 for edge in &state.view.edges {
                     for end in [edge.source, edge.target] {
@@ -72,7 +70,7 @@ impl Canvas {
                         }
                     }
                 }
-                let drawn = Drawn { scene, hulls, bytes: Arc::new(bytes) };
+                let drawn = Drawn { scene, bytes: Arc::new(bytes) };
                 self.scene = Some((key, drawn.clone()));
                 drawn
             }
@@ -96,7 +94,8 @@ impl Canvas {
         }
         painter.rect_filled(rect, 0.0, color(vmi_core::render::scene::background_color(state.theme)));
         let drawn = self.drawn(state);
-        let (scene, hulls) = (drawn.scene.clone(), drawn.hulls.clone());
+        let scene = drawn.scene.clone();
+        let hulls = &scene.hulls;
         // Zoom around the pointer: wheel, pinch, or trackpad.
         if response.hovered() {
             let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
@@ -108,8 +107,8 @@ impl Canvas {
             }
         }
         let t = Transform { rect, center: state.camera.center, zoom: state.camera.zoom };
-        let hit = response.hover_pos().and_then(|p| hit_test(&scene, &hulls, &t, p));
-        self.pointer_actions(state, &response, (&scene, &hulls), &t, hit, actions);
+        let hit = response.hover_pos().and_then(|p| hit_test(&scene, hulls, &t, p));
+        self.pointer_actions(state, &response, (&scene, hulls), &t, hit, actions);
         let hovered = match hit {
             Some(Hit::Node(i)) => Some(i),
             _ => None,
@@ -272,7 +271,7 @@ impl Canvas {
         hovered: Option<usize>,
         hit: Option<Hit>,
     ) {
-        let (scene, hulls): (&MapScene, &[Hull]) = (&drawn.scene, &drawn.hulls);
+        let (scene, hulls): (&MapScene, &[Hull]) = (&drawn.scene, &drawn.scene.hulls);
         let theme = state.theme;
         // Expanded groups are drawn as their outline, not as a disc.
         let mut outlined = vec![false; scene.nodes.len()];
