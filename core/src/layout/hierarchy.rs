@@ -32,6 +32,9 @@ type RingSlots<'a> = (f64, Vec<&'a RingMember>);
 /// Parent links followed at most before a node is treated as top-level.
 const MAX_PARENT_DEPTH: usize = 64;
 
+/// Rounds of pushing overlapping warm-started children apart before the rings take over.
+const RELAX_ROUNDS: usize = 64;
+
 /// Which nodes are top-level, the children of each, and their ring offsets.
 #[derive(Clone, Debug)]
 pub(crate) struct Hierarchy {
@@ -218,7 +221,7 @@ impl Hierarchy {
             members.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2)));
             let rings = ring_radii(radius[parent], child_radius, self.gap, members.len());
             self.node_enclosing[parent] = rings.last().map_or(radius[parent], |ring| ring.0 + child_radius);
-            if self.keep_warm_offsets(parent, &rings, child_radius) {
+            if self.keep_warm_offsets(parent, &rings, child_radius) || self.relax_warm_offsets(parent, radius[parent]) {
                 continue;
             }
             for (ring_radius, slots) in assign_rings(&rings, &members) {
@@ -283,6 +286,75 @@ impl Hierarchy {
             }
         }
         self.node_enclosing[parent] = last.0 + child_radius + tolerance;
+        true
+    }
+
+    /// Keeps the warm-start offsets of `parent`'s direct children (all of them have one) when
+    /// they no longer fit its rings, moving apart only the children that now overlap: a machine
+    /// opened into its processes grows and pushes its neighbours away, and the rest of the
+    /// group stays where the user saw it. False when the overlaps do not resolve in a few
+    /// rounds (the rings then place the children anew).
+    fn relax_warm_offsets(&mut self, parent: usize, parent_radius: f64) -> bool {
+        let kids: Vec<usize> = self.kids_of(parent).iter().map(|&c| c as usize).collect();
+        let Some(mut at) = kids.iter().map(|&c| self.warm_offset[c]).collect::<Option<Vec<[f64; 2]>>>() else {
+            return false;
+        };
+        let reach: Vec<f64> = kids.iter().map(|&c| self.node_enclosing[c]).collect();
+        let gap = self.gap;
+        let tolerance = 1e-6 * (1.0 + parent_radius);
+        // Where to push two children at the same place, or a child at the parent's centre.
+        let direction = |d: f64, dx: f64, dy: f64, seed: usize| {
+            if d > 1e-9 {
+                [dx / d, dy / d]
+            } else {
+                let angle = seed as f64 * 2.399_963_229_728_653; // the golden angle
+                [angle.cos(), angle.sin()]
+            }
+        };
+        let mut resolved = false;
+        for _ in 0..RELAX_ROUNDS {
+            let mut overlap = 0.0f64;
+            for (i, p) in at.iter_mut().enumerate() {
+                // Out of the parent's own disc.
+                let d = p[0].hypot(p[1]);
+                let need = parent_radius + gap + reach[i];
+                if d < need - tolerance {
+                    let u = direction(d, p[0], p[1], i);
+                    *p = [u[0] * need, u[1] * need];
+                    overlap = overlap.max(need - d);
+                }
+            }
+            for i in 0..at.len() {
+                for j in i + 1..at.len() {
+                    let (dx, dy) = (at[j][0] - at[i][0], at[j][1] - at[i][1]);
+                    let d = dx.hypot(dy);
+                    let need = reach[i] + reach[j] + gap;
+                    if d < need - tolerance {
+                        // Each gives way by half, along the line between them.
+                        let u = direction(d, dx, dy, i + j);
+                        let push = (need - d) / 2.0;
+                        at[i] = [at[i][0] - u[0] * push, at[i][1] - u[1] * push];
+                        at[j] = [at[j][0] + u[0] * push, at[j][1] + u[1] * push];
+                        overlap = overlap.max(need - d);
+                    }
+                }
+            }
+            if overlap <= tolerance {
+                resolved = true;
+                break;
+            }
+        }
+        if !resolved {
+            return false;
+        }
+        let mut enclosing = parent_radius;
+        for ((&child, p), r) in kids.iter().zip(at).zip(reach) {
+            // Later arranges start from the spread offsets and keep them at once.
+            self.warm_offset[child] = Some(p);
+            self.relative[child] = p;
+            enclosing = enclosing.max(p[0].hypot(p[1]) + r);
+        }
+        self.node_enclosing[parent] = enclosing;
         true
     }
 
@@ -491,6 +563,50 @@ mod tests {
                 let d = (offsets[a][0] - offsets[b][0]).hypot(offsets[a][1] - offsets[b][1]);
                 let reach = hierarchy.node_enclosing[a] + hierarchy.node_enclosing[b];
                 assert!(d >= reach - 1e-9, "machines {a} and {b}: their rings meet ({d} < {reach})");
+            }
+        }
+    }
+
+    /// A group's machines placed before (warm offsets), then one of them grows: only the
+    /// machines it would cover move, nothing overlaps, and the far side of the group stays.
+    #[test]
+    fn a_child_that_grows_moves_only_its_neighbours() {
+        let mut nodes = vec![LayoutNode { key: 0, radius: 4.0, parent: None }];
+        for k in 0..24 {
+            nodes.push(LayoutNode { key: 10 + k, radius: 1.0, parent: Some(0) });
+        }
+        let input = LayoutInput { nodes, edges: vec![] };
+        let mut radius: Vec<f64> = input.nodes.iter().map(|n| f64::from(n.radius)).collect();
+        let mut hierarchy = Hierarchy::new(&input, &radius, 0.2);
+        let pinned = vec![false; input.nodes.len()];
+        hierarchy.arrange(&[[0.0, 0.0]], &radius, &pinned);
+        let before = hierarchy.offsets.clone();
+        for child in 1..input.nodes.len() {
+            hierarchy.warm_offset[child] = Some(before[child]);
+        }
+        // Child 1 opens: three times wider.
+        radius[1] = 3.0;
+        hierarchy.arrange(&[[0.0, 0.0]], &radius, &pinned);
+        let after = &hierarchy.offsets;
+        let moved: Vec<usize> = (2..input.nodes.len())
+            .filter(|&c| (after[c][0] - before[c][0]).hypot(after[c][1] - before[c][1]) > 1e-9)
+            .collect();
+        assert!(!moved.is_empty(), "its neighbours make way");
+        assert!(moved.len() <= 8, "only its neighbours move: {moved:?}");
+        let far = (2..input.nodes.len())
+            .max_by(|&a, &b| {
+                let d = |c: usize| (before[c][0] - before[1][0]).hypot(before[c][1] - before[1][1]);
+                d(a).total_cmp(&d(b))
+            })
+            .unwrap_or(0);
+        assert!(!moved.contains(&far), "the far side stays");
+        for a in 1..input.nodes.len() {
+            let da = after[a][0].hypot(after[a][1]);
+            assert!(da >= 4.0 + radius[a] + 0.2 - 1e-4, "child {a} on the parent's disc: {da}");
+            assert!(da + radius[a] <= hierarchy.enclosing_radius[0] + 1e-6, "child {a} outside the group");
+            for b in a + 1..input.nodes.len() {
+                let d = (after[a][0] - after[b][0]).hypot(after[a][1] - after[b][1]);
+                assert!(d >= radius[a] + radius[b] + 0.2 - 1e-6, "children {a} and {b} overlap: {d}");
             }
         }
     }
