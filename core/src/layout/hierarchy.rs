@@ -581,8 +581,8 @@ mod tests {
         let pinned = vec![false; input.nodes.len()];
         hierarchy.arrange(&[[0.0, 0.0]], &radius, &pinned);
         let before = hierarchy.offsets.clone();
-        for child in 1..input.nodes.len() {
-            hierarchy.warm_offset[child] = Some(before[child]);
+        for (warm, &offset) in hierarchy.warm_offset.iter_mut().zip(&before).skip(1) {
+            *warm = Some(offset);
         }
         // Child 1 opens: three times wider.
         radius[1] = 3.0;
