@@ -56,8 +56,9 @@ pub fn summarize(store: &Store, inventory: &Inventory, map: &DependencyMap, requ
             if !request.contains(time) {
                 continue;
             }
-            part.bytes_sent += sent_col.int_or_zero(row);
-            part.bytes_received += received_col.int_or_zero(row);
+            // Saturating, as the map's sums: a crafted export's huge counters cannot overflow.
+            part.bytes_sent = part.bytes_sent.saturating_add(sent_col.int_or_zero(row));
+            part.bytes_received = part.bytes_received.saturating_add(received_col.int_or_zero(row));
             if let Some(t) = time {
                 part.range = Some(part.range.map_or((t, t), |(a, b)| (a.min(t), b.max(t))));
             }
@@ -70,8 +71,8 @@ pub fn summarize(store: &Store, inventory: &Inventory, map: &DependencyMap, requ
     };
     let mut totals = Totals::default();
     for part in crate::threads::Threads::current().scan_rows(table.len(), 32 * 1024, scan) {
-        totals.bytes_sent += part.bytes_sent;
-        totals.bytes_received += part.bytes_received;
+        totals.bytes_sent = totals.bytes_sent.saturating_add(part.bytes_sent);
+        totals.bytes_received = totals.bytes_received.saturating_add(part.bytes_received);
         totals.range = match (totals.range, part.range) {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
             (one, other) => one.or(other),
