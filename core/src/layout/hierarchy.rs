@@ -293,7 +293,7 @@ impl Hierarchy {
     /// they no longer fit its rings, moving apart only the children that now overlap: a machine
     /// opened into its processes grows and pushes its neighbours away, and the rest of the
     /// group stays where the user saw it. False when the overlaps do not resolve in a few
-    /// rounds (the rings then place the children anew).
+    /// rounds: the rings then place the children anew, now and in later arranges.
     fn relax_warm_offsets(&mut self, parent: usize, parent_radius: f64) -> bool {
         let kids: Vec<usize> = self.kids_of(parent).iter().map(|&c| c as usize).collect();
         let Some(mut at) = kids.iter().map(|&c| self.warm_offset[c]).collect::<Option<Vec<[f64; 2]>>>() else {
@@ -345,6 +345,10 @@ impl Hierarchy {
             }
         }
         if !resolved {
+            // The rings place these children from now on: later arranges skip the rounds.
+            for &child in &kids {
+                self.warm_offset[child] = None;
+            }
             return false;
         }
         let mut enclosing = parent_radius;
