@@ -2,7 +2,7 @@
 //! drawn at the target size, not scaled up) and SVG with every name as XML-escaped text.
 
 use super::image::RgbaImage;
-use super::scene::FAILURE_COLOR;
+use super::scene::{FAILURE_COLOR, outline_fill};
 use super::scene::{MALICIOUS_COLOR, MapScene, Rgb, background_color, edge_color, kind_color, text_color};
 use super::theme::{FONT_FAMILY, Theme, register_fonts};
 use crate::graph::NodeKind;
@@ -127,17 +127,12 @@ fn draw<DB: DrawingBackend>(
     let s = frame.scale;
     area.fill(&rgb(background_color(theme))).map_err(err)?;
     // An expanded group is drawn as its outline, named above it, not as a disc.
-    let mut outlined = vec![false; scene.nodes.len()];
-    for hull in &scene.hulls {
-        if let Some(slot) = outlined.get_mut(hull.group) {
-            *slot = true;
-        }
-    }
+    let outlined = scene.outlined();
     // Group outlines first, then containers (expanded machines), edges, and nodes on top.
     let group_ink = rgb(kind_color(NodeKind::Group));
     for hull in scene.hulls.iter().filter(|h| h.outline.len() >= 3) {
         let points: Vec<(i32, i32)> = hull.outline.iter().map(|&p| frame.px(p)).collect();
-        let fill = group_ink.mix(if theme == Theme::Dark { 0.14 } else { 0.07 });
+        let fill = group_ink.mix(f64::from(outline_fill(theme)));
         area.draw(&Polygon::new(points.clone(), fill.filled())).map_err(err)?;
         let mut closed = points;
         closed.extend(closed.first().copied());

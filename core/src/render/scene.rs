@@ -104,6 +104,14 @@ pub struct Marks {
     pub legend: Vec<(String, Rgb)>,
 }
 
+/// How much of the group colour an open group's outline is filled with.
+pub fn outline_fill(theme: Theme) -> f32 {
+    match theme {
+        Theme::Light => 0.07,
+        Theme::Dark => 0.14,
+    }
+}
+
 /// Edge width by bytes: 1 unit, plus one per decade of bytes above a kilobyte, up to 6.
 pub fn edge_width(bytes: i64) -> f32 {
     let decades = ((bytes.max(1) as f64).log10() - 3.0).max(0.0);
@@ -177,6 +185,18 @@ impl MapScene {
         }
         self.legend.clone_from(&marks.legend);
         self
+    }
+
+    /// Per node, whether it is an open group drawn as its outline ([`MapScene::hulls`]) rather
+    /// than as a disc.
+    pub fn outlined(&self) -> Vec<bool> {
+        let mut outlined = vec![false; self.nodes.len()];
+        for hull in &self.hulls {
+            if let Some(slot) = outlined.get_mut(hull.group) {
+                *slot = true;
+            }
+        }
+        outlined
     }
 
     /// The smallest rectangle (min, max) holding every node with its label room.

@@ -1,6 +1,6 @@
 //! Where the map is on screen (world <-> screen points) and what is under the pointer.
 
-use super::hulls::{Hull, OnScreen};
+use super::hulls::OnScreen;
 use egui::{Pos2, Rect, vec2};
 use vmi_core::render::MapScene;
 
@@ -33,10 +33,10 @@ fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
 
 /// Nodes first (containers last: a process inside a machine wins), then edges, then the hulls
 /// of expanded groups (drawn as outlines, not discs: their own node is never hit).
-pub fn hit_test(scene: &MapScene, hulls: &[Hull], t: &Transform, pointer: Pos2) -> Option<Hit> {
+pub fn hit_test(scene: &MapScene, t: &Transform, pointer: Pos2) -> Option<Hit> {
     let mut best: Option<(usize, f32, bool)> = None;
-    let outlined = |i: usize| hulls.iter().any(|h| h.group == i);
-    for (i, node) in scene.nodes.iter().enumerate().filter(|(i, _)| !outlined(*i)) {
+    let outlined = scene.outlined();
+    for (i, node) in scene.nodes.iter().enumerate().filter(|(i, _)| !outlined[*i]) {
         let d = (t.screen_from_world(node.center) - pointer).length();
         let r = (node.radius * t.zoom).max(4.0);
         if d <= r {
@@ -59,6 +59,6 @@ pub fn hit_test(scene: &MapScene, hulls: &[Hull], t: &Transform, pointer: Pos2) 
         let width = (e.width * t.zoom * 0.8).max(1.0);
         (distance_to_segment(pointer, t.screen_from_world(a), t.screen_from_world(b)) <= width / 2.0 + 3.0).then_some(i)
     });
-    let hull = || hulls.iter().rev().find(|h| h.contains(t, pointer)).map(|h| Hit::Node(h.group));
+    let hull = || scene.hulls.iter().rev().find(|h| h.contains(t, pointer)).map(|h| Hit::Node(h.group));
     edge.map(Hit::Edge).or(best.map(|(i, _, _)| Hit::Node(i))).or_else(hull)
 }

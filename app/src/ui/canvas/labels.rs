@@ -6,7 +6,7 @@
 //! node disc, the minimap or the legend; the rest wait until the user zooms in.
 
 use super::hit::Transform;
-use super::hulls::{Hull, OnScreen};
+use super::hulls::OnScreen;
 use crate::ui::style::color;
 use egui::{FontId, Rect, pos2, vec2};
 use vmi_core::render::Theme;
@@ -27,7 +27,6 @@ const GROUP_NAME_WEIGHT: f64 = f64::MAX;
 /// What the label pass needs to know of the frame.
 pub struct LabelFrame<'a> {
     pub scene: &'a MapScene,
-    pub hulls: &'a [Hull],
     /// Per view node, the bytes of its edges on the map (cached with the scene).
     pub bytes: &'a [i64],
     pub hovered: Option<usize>,
@@ -83,7 +82,7 @@ fn tier_of(frame: &LabelFrame<'_>, i: usize) -> LabelTier {
 /// Hull names hang above their outline; node labels around their disc.
 fn candidates(frame: &LabelFrame<'_>, t: &Transform) -> Vec<(usize, LabelCandidate)> {
     let mut list = Vec::new();
-    for hull in frame.hulls {
+    for hull in &frame.scene.hulls {
         let screen = hull.screen_rect(t);
         if !screen.is_finite() || !t.rect.intersects(screen) {
             continue;

@@ -14,7 +14,7 @@ use crate::state::{Action, AppState, CameraAction, GroupsAction, MapAction, Sele
 use crate::ui::style::color;
 use egui::{Align2, Color32, FontId, Mesh, Rect, Sense, Shape, Stroke, vec2};
 use hit::{Hit, Transform, hit_test};
-use hulls::{Hull, OnScreen};
+use hulls::OnScreen;
 use mesh::{add_dashes, add_disc, add_line, add_triangle, reusable};
 use std::sync::Arc;
 use vmi_core::graph::NodeKind;
@@ -95,7 +95,6 @@ impl Canvas {
         painter.rect_filled(rect, 0.0, color(vmi_core::render::scene::background_color(state.theme)));
         let drawn = self.drawn(state);
         let scene = drawn.scene.clone();
-        let hulls = &scene.hulls;
         // Zoom around the pointer: wheel, pinch, or trackpad.
         if response.hovered() {
             let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
@@ -107,8 +106,8 @@ impl Canvas {
             }
         }
         let t = Transform { rect, center: state.camera.center, zoom: state.camera.zoom };
-        let hit = response.hover_pos().and_then(|p| hit_test(&scene, hulls, &t, p));
-        self.pointer_actions(state, &response, (&scene, hulls), &t, hit, actions);
+        let hit = response.hover_pos().and_then(|p| hit_test(&scene, &t, p));
+        self.pointer_actions(state, &response, &scene, &t, hit, actions);
         let hovered = match hit {
             Some(Hit::Node(i)) => Some(i),
             _ => None,
@@ -151,14 +150,14 @@ impl Canvas {
         &mut self,
         state: &AppState,
         response: &egui::Response,
-        (scene, hulls): (&MapScene, &[Hull]),
+        scene: &MapScene,
         t: &Transform,
         hit: Option<Hit>,
         actions: &mut Vec<Action>,
     ) {
         // Dragging a node moves (and then pins) it; dragging the background pans.
         if response.drag_started() {
-            self.dragging = match response.interact_pointer_pos().and_then(|p| hit_test(scene, hulls, t, p)) {
+            self.dragging = match response.interact_pointer_pos().and_then(|p| hit_test(scene, t, p)) {
                 Some(Hit::Node(i)) => Some(i),
                 _ => None,
             };
@@ -271,15 +270,10 @@ impl Canvas {
         hovered: Option<usize>,
         hit: Option<Hit>,
     ) {
-        let (scene, hulls): (&MapScene, &[Hull]) = (&drawn.scene, &drawn.scene.hulls);
+        let scene: &MapScene = &drawn.scene;
         let theme = state.theme;
         // Expanded groups are drawn as their outline, not as a disc.
-        let mut outlined = vec![false; scene.nodes.len()];
-        for hull in hulls {
-            if let Some(slot) = outlined.get_mut(hull.group) {
-                *slot = true;
-            }
-        }
+        let outlined = scene.outlined();
         let outlined = |i: usize| outlined.get(i).copied().unwrap_or(false);
         let visible = t.rect.expand(40.0);
         // Hovering a node lights it and its neighbours; the rest fades.
@@ -339,14 +333,14 @@ impl Canvas {
         }
 
         // Expanded groups: a faint outline around their machines.
-        for hull in hulls {
+        for hull in &scene.hulls {
             let points = hull.screen(t);
             if points.len() < 3 || !visible.intersects(Rect::from_points(&points)) {
                 continue;
             }
             let ink = color(kind_color(NodeKind::Group));
             let alpha = if lit(hull.group) { 1.0 } else { 0.4 };
-            let fill = ink.gamma_multiply(if theme == Theme::Dark { 0.14 } else { 0.07 } * alpha);
+            let fill = ink.gamma_multiply(vmi_core::render::scene::outline_fill(theme) * alpha);
             let selected_hull = selected.contains(&hull.group);
             let width = if selected_hull { 2.5 } else { 1.5 };
             let stroke = if selected_hull { ui.visuals().selection.stroke.color } else { ink.gamma_multiply(alpha) };
@@ -465,7 +459,6 @@ impl Canvas {
         };
         let frame = labels::LabelFrame {
             scene,
-            hulls,
             bytes: &drawn.bytes,
             hovered,
             selected: &selected,
