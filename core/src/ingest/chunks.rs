@@ -282,15 +282,18 @@ fn after_rows<R: Read>(scan: &mut JsonScan<R>) -> std::io::Result<AfterRows> {
 
 impl ChunkParser for JsonChunks {
     fn parse(&self, chunk: &mut Chunk, sink: &mut RowSink, control: &mut Control<'_>) -> Result<Ending, LoadError> {
-        let mut scan =
-            JsonScan::resume(chunk.bytes.as_slice(), &self.source, chunk.offset, chunk.line, chunk.line_start);
-        let ran_over = load_records(self.format, &mut scan, sink, control, false, Some(chunk.last))?;
-        if self.format == Format::Rows && chunk.last {
+        let bytes = std::mem::take(&mut chunk.bytes);
+        let mut scan = JsonScan::over(bytes, &self.source, chunk.offset, chunk.line, chunk.line_start);
+        let loaded = load_records(self.format, &mut scan, sink, control, false, Some(chunk.last));
+        if loaded.is_ok() && self.format == Format::Rows && chunk.last {
             // Reading from memory cannot fail.
             let rest = after_rows(&mut scan).unwrap_or_default();
             *self.after_rows.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(rest);
         }
-        Ok(if ran_over { Ending::RanOver } else { Ending::Clean })
+        // The bytes go back whatever happened: a chunk that failed or ran into its end is
+        // parsed again joined with the next.
+        chunk.bytes = scan.into_bytes();
+        Ok(if loaded? { Ending::RanOver } else { Ending::Clean })
     }
 }
 

@@ -54,6 +54,30 @@ pub struct JsonScan<R> {
     line_start: u64,
 }
 
+impl JsonScan<std::io::Empty> {
+    /// A scanner over a chunk of a file already in memory (see [`JsonScan::resume`]): it
+    /// reads the chunk where it lies, with no copy into a window of its own.
+    pub fn over(bytes: Vec<u8>, source: &str, offset: u64, line: u64, line_start: u64) -> Self {
+        JsonScan {
+            reader: std::io::empty(),
+            source: source.to_string(),
+            end: bytes.len(),
+            buf: bytes,
+            start: 0,
+            eof: true,
+            offset,
+            line,
+            line_start,
+        }
+    }
+
+    /// Takes back the bytes a scanner made by [`JsonScan::over`] read from: a chunk that ran
+    /// into its end is parsed again joined with the next.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.buf
+    }
+}
+
 impl<R: Read> JsonScan<R> {
     pub fn new(reader: R, source: &str) -> Self {
         JsonScan {

@@ -264,6 +264,11 @@ impl<P: ChunkParser> Shared<'_, P> {
                     *lock(&self.texts) = snapshot;
                 }
                 let done = chunk.end();
+                // A chunk kept until its join (one that could have run over) gives its bytes
+                // back for the reader to read a later chunk into.
+                if chunk.bytes.capacity() > 0 {
+                    lock(&self.spare).push(chunk.bytes);
+                }
                 if !joined.sized {
                     joined.sized = true;
                     joined.sink.expect_total(done, self.bytes_total);
