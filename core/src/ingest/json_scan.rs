@@ -266,7 +266,10 @@ impl<R: Read> JsonScan<R> {
             return Err(self.truncated());
         }
         loop {
-            let bytes = &self.buf[self.start..self.end];
+            // A row is looked for in at most MAX_RECORD_BYTES, however much is in memory
+            // (a whole chunk, or a window that grew for something else), so a record that
+            // long is skipped wherever it lies and on any number of threads.
+            let bytes = &self.buf[self.start..self.end.min(self.start.saturating_add(MAX_RECORD_BYTES))];
             match scan(bytes, row) {
                 Scan::Done(used) => {
                     if let Some(at) = memchr::memchr(0, &bytes[..used]) {
