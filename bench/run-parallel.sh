@@ -10,7 +10,9 @@
 #   fraction the speed-up implies and Amdahl's estimate for 8 cores; peak RSS of a load on 1,
 #   2 and 8 threads;
 # - the phases of `summary`'s pipeline on all four files, in process, at 1 and 2 threads:
-#   parsing, merging into the store, the inventory, the map build.
+#   parsing, merging into the store, the inventory, the map build;
+# - the in-process load of the same VMConnection table as REST JSON and as JSON Lines at 1
+#   and 2 threads, with the same serial fraction and estimate.
 # The estate is the one bench/run-ingest.sh generates (same seed), reused when present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,13 +76,29 @@ fi
 
 load=$(./target/release/parallel_bench "$csv" --threads 1,2 --runs 3 2>/dev/null)
 phases=$(./target/release/parallel_bench "${files[@]}" --threads 1,2 --runs 3 2>/dev/null)
+# The same load of the estate's VMConnection table as REST JSON and as JSON Lines (the
+# files bench/run-ingest.sh generates, made here when missing).
+shapes=""
+for shape in rest-json jsonl; do
+  if [ ! -d "bench/out/ingest/$shape" ]; then
+    ./target/release/vmi-fixtures --machines 200 --hours 24 --seed 7 --connection-rows 1000000 \
+      --shape "$shape" --out "bench/out/ingest/$shape" >/dev/null
+  fi
+  case $shape in
+    rest-json) file=bench/out/ingest/rest-json/VMConnection-rest.json ;;
+    jsonl) file=bench/out/ingest/jsonl/am-VMConnection/PT1H.json ;;
+  esac
+  cat "$file" >/dev/null
+  shapes="$shapes$shape $(./target/release/parallel_bench "$file" --threads 1,2 --runs 3 2>/dev/null)
+"
+done
 rss1=$(wall_rss ./target/release/parallel_bench "$csv" --threads 1 --runs 1)
 rss2=$(wall_rss ./target/release/parallel_bench "$csv" --threads 2 --runs 1)
 rss8=$(wall_rss ./target/release/parallel_bench "$csv" --threads 8 --runs 1)
 
-python3 - "$summary1" "$summary2" "$wc_run" "$duck_query" "$duck_process" "$load" "$rss1" "$rss2" "$rss8" "$(nproc)" "$phases" <<'PY'
+python3 - "$summary1" "$summary2" "$wc_run" "$duck_query" "$duck_process" "$load" "$rss1" "$rss2" "$rss8" "$(nproc)" "$phases" "$shapes" <<'PY'
 import json, sys
-s1, s2, wc, dq, dp, load, r1, r2, r8, cores, phases = sys.argv[1:]
+s1, s2, wc, dq, dp, load, r1, r2, r8, cores, phases, shapes = sys.argv[1:]
 phases = json.loads(phases)
 wall = lambda s: float(s.split()[0])
 rss = lambda s: float(s.split()[1])
@@ -118,4 +136,12 @@ if scaling:
           f"serial fraction {scaling['load_serial_fraction']:.2f}, Amdahl for 8 cores: {scaling['load_amdahl_8_cores']:.1f}x")
     print(f"map build speed-up 1 -> 2 threads: {scaling['map_speedup']:.2f}x; serial fraction "
           f"{scaling['map_serial_fraction']:.2f}, Amdahl for 8 cores: {scaling['map_amdahl_8_cores']:.1f}x")
+for line in shapes.strip().splitlines():
+    shape, report = line.split(" ", 1)
+    report = json.loads(report)
+    runs = {r["threads"]: r["load_secs"] for r in report["runs"]}
+    s = report["scaling"]
+    print(f"{shape} load of VMConnection ({report['bytes'] / 1e6:.0f} MB): {runs[1]:.2f} s on 1 thread, "
+          f"{runs[2]:.2f} s on 2: {s['load_speedup']:.2f}x; serial fraction {s['load_serial_fraction']:.2f}, "
+          f"Amdahl for 8 cores: {s['load_amdahl_8_cores']:.1f}x")
 PY
