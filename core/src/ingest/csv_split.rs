@@ -21,6 +21,8 @@ const INDEX_BYTES: usize = 128 << 10;
 #[derive(Clone, Copy, Debug)]
 struct Mark {
     spans_end: usize,
+    /// Fields in the record, the empty ones (which have no span) included.
+    fields: u32,
     line: u64,
     /// Window offset just past the record.
     end: usize,
@@ -44,16 +46,19 @@ pub struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
+    /// Fields in the record, empty ones included.
     pub fn len(&self) -> usize {
-        self.row.values.len()
+        self.row.width
     }
 
     pub fn is_empty(&self) -> bool {
-        self.row.values.is_empty()
+        self.row.width == 0
     }
 
+    /// Field `i`'s text (empty fields have no value: they are null whatever the column).
     pub fn field(&self, i: usize) -> &'a [u8] {
-        self.row.values.get(i).map_or(b"", |&raw| self.row.bytes(raw))
+        let values = self.row.values;
+        values.binary_search_by_key(&i, |v| v.column as usize).map_or(b"", |at| self.row.bytes(values[at]))
     }
 
     /// A record that is one empty line.
@@ -168,7 +173,7 @@ impl<R: Read> CsvSplitter<R> {
         let values = &self.spans[spans_start..mark.spans_end];
         let text = self.buf.get(mark.start..mark.stop).unwrap_or_default();
         Ok(Some(Record {
-            row: RawRow { values, width: values.len(), window: &self.buf, scratch: &self.scratch },
+            row: RawRow { values, width: mark.fields as usize, window: &self.buf, scratch: &self.scratch },
             line: mark.line,
             text,
             unclosed_quote: mark.unclosed,
@@ -253,16 +258,20 @@ impl<R: Read> CsvSplitter<R> {
                 }
                 let quotes_to_here = quotes_before + u64::from((quotes & ((1u64 << bit) - 1)).count_ones());
                 let field = Field { start: field_start, end: field_end, quotes: quotes_to_here - field_quotes_from };
-                let span = field_span(window, base_offset, field, &mut self.scratch);
-                self.spans.push(RawValue { column, kind: Kind::Text, span });
+                // An empty field (a third of a connection row's) is null whatever its
+                // column: it gets no span, so typing the row skips it without a look.
+                if field.end > field.start {
+                    let span = field_span(window, base_offset, field, &mut self.scratch);
+                    self.spans.push(RawValue { column, kind: Kind::Text, span });
+                }
                 column += 1;
                 field_quotes_from = quotes_to_here;
                 field_start = pos + 1;
                 if ends_record {
-                    column = 0;
                     let start = base_offset + record_start;
                     self.marks.push(Mark {
                         spans_end: self.spans.len(),
+                        fields: std::mem::take(&mut column),
                         line,
                         end: pos + 1,
                         start,
@@ -284,11 +293,14 @@ impl<R: Read> CsvSplitter<R> {
                 field_end -= 1;
             }
             let field = Field { start: field_start, end: field_end, quotes: quotes_before - field_quotes_from };
-            let span = field_span(window, base_offset, field, &mut self.scratch);
-            self.spans.push(RawValue { column, kind: Kind::Text, span });
+            if field.end > field.start {
+                let span = field_span(window, base_offset, field, &mut self.scratch);
+                self.spans.push(RawValue { column, kind: Kind::Text, span });
+            }
             let start = base_offset + record_start;
             self.marks.push(Mark {
                 spans_end: self.spans.len(),
+                fields: column + 1,
                 line,
                 end: window.len(),
                 start,
@@ -417,6 +429,20 @@ mod tests {
         assert_eq!(rows[2], (4, vec!["".into()]), "a blank line");
         assert_eq!(rows[3], (5, vec!["last".into(), "".into()]), "no newline at the end");
         assert_eq!(rows.len(), 4);
+    }
+
+    /// Empty fields count in the record's width and read as empty, but carry no value for
+    /// the row sink to look at; quoted empty fields keep theirs.
+    #[test]
+    fn empty_fields_count_but_carry_no_value() {
+        let mut splitter = CsvSplitter::new("a,,c,\r\n,\"\",,\n,,".as_bytes());
+        let mut seen = Vec::new();
+        while let Ok(Some(record)) = splitter.next_record() {
+            let columns: Vec<u32> = record.row.values.iter().map(|v| v.column).collect();
+            let fields: Vec<&[u8]> = (0..record.len()).map(|i| record.field(i)).collect();
+            seen.push((record.len(), columns, fields.concat()));
+        }
+        assert_eq!(seen, [(4, vec![0, 2], b"ac".to_vec()), (4, vec![1], Vec::new()), (3, vec![], Vec::new())]);
     }
 
     #[test]
