@@ -102,18 +102,24 @@ impl CsvSplitter<std::io::Empty> {
     /// it reads the chunk where it lies, with no copy into a window of its own.
     pub fn over(bytes: Vec<u8>, line: u64, newline: u8) -> Self {
         let end = bytes.len();
-        CsvSplitter { buf: bytes, end, eof: true, ..CsvSplitter::resume(std::io::empty(), line, newline) }
+        CsvSplitter { line, newline: Some(newline), ..CsvSplitter::with_window(std::io::empty(), bytes, end, true) }
     }
 }
 
 impl<R: Read> CsvSplitter<R> {
     pub fn new(reader: R) -> Self {
+        CsvSplitter::with_window(reader, vec![0; CHUNK_BYTES], 0, false)
+    }
+
+    /// A splitter whose window is `buf`, holding `end` bytes read (all of the input when
+    /// `eof`), then `reader`.
+    fn with_window(reader: R, buf: Vec<u8>, end: usize, eof: bool) -> Self {
         CsvSplitter {
             reader,
-            buf: vec![0; CHUNK_BYTES],
+            buf,
             start: 0,
-            end: 0,
-            eof: false,
+            end,
+            eof,
             unindexed_offset: 0,
             line: 1,
             consumed: 0,

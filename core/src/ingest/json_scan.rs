@@ -58,17 +58,8 @@ impl JsonScan<std::io::Empty> {
     /// A scanner over a chunk of a file already in memory (see [`JsonScan::resume`]): it
     /// reads the chunk where it lies, with no copy into a window of its own.
     pub fn over(bytes: Vec<u8>, source: &str, offset: u64, line: u64, line_start: u64) -> Self {
-        JsonScan {
-            reader: std::io::empty(),
-            source: source.to_string(),
-            end: bytes.len(),
-            buf: bytes,
-            start: 0,
-            eof: true,
-            offset,
-            line,
-            line_start,
-        }
+        let end = bytes.len();
+        JsonScan { offset, line, line_start, ..JsonScan::with_window(std::io::empty(), source, bytes, end, true) }
     }
 
     /// Takes back the bytes a scanner made by [`JsonScan::over`] read from: a chunk that ran
@@ -80,17 +71,13 @@ impl JsonScan<std::io::Empty> {
 
 impl<R: Read> JsonScan<R> {
     pub fn new(reader: R, source: &str) -> Self {
-        JsonScan {
-            reader,
-            source: source.to_string(),
-            buf: vec![0; CHUNK_BYTES],
-            start: 0,
-            end: 0,
-            eof: false,
-            offset: 0,
-            line: 1,
-            line_start: 0,
-        }
+        JsonScan::with_window(reader, source, vec![0; CHUNK_BYTES], 0, false)
+    }
+
+    /// A scanner whose window is `buf`, holding `end` bytes read (all of the input when
+    /// `eof`), then `reader`; at the start of the file.
+    fn with_window(reader: R, source: &str, buf: Vec<u8>, end: usize, eof: bool) -> Self {
+        JsonScan { reader, source: source.to_string(), buf, start: 0, end, eof, offset: 0, line: 1, line_start: 0 }
     }
 
     /// A scanner over a later chunk of a file: it starts at file offset `offset`, on line
